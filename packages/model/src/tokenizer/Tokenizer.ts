@@ -107,7 +107,8 @@ export const makeTokenizer = (
     specialTokenIds,
     chatTemplate,
     encode: (text, o) => hf.encode(text, { add_special_tokens: o?.addSpecialTokens ?? true }).ids,
-    decode: (ids, o) => hf.decode([...ids], { skip_special_tokens: o?.skipSpecialTokens ?? false }),
+    // The library rejects an empty list; an empty completion is ordinary here.
+    decode: (ids, o) => ids.length === 0 ? "" : hf.decode([...ids], { skip_special_tokens: o?.skipSpecialTokens ?? false }),
     tokenToId: (token) => hf.token_to_id(token),
     idToToken: (id) => hf.id_to_token(id),
     applyChatTemplate: (messages, o) => {
