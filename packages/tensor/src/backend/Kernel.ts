@@ -152,6 +152,7 @@ export type KernelCall =
    * of scaled scores, saved for backward). Query row t sits at absolute position
    * `qOffset + t`; with `causal` it attends to keys s <= qOffset + t. Keys s >= kvLength are
    * ignored (preallocated KV cache). `kvLengths` (i32 [B], optional) overrides kvLength per batch row.
+   * A query row that sees no key writes out = 0 and lse = -Infinity (the backward skips it).
    */
   | {
     readonly kernel: "attention"
@@ -183,9 +184,9 @@ export type KernelCall =
     readonly qOffset: number
     readonly kvLength: number
   }
-  /** out[n, :] = table[ids[n], :]. table: [V, D]; ids: i32 [N]; out: [N, D]. */
+  /** out[n, :] = table[ids[n], :]. table: [V, D]; ids: i32 [N]; out: [N, D]. An id outside [0, V) gives a zero row. */
   | { readonly kernel: "embedding"; readonly table: View; readonly ids: View; readonly out: View }
-  /** dtable[ids[n], :] += dy[n, :] (scatter-add; dtable is accumulated, not cleared). */
+  /** dtable[ids[n], :] += dy[n, :] (scatter-add; dtable is accumulated, not cleared). Ids outside [0, V) are skipped. */
   | { readonly kernel: "embeddingBackward"; readonly ids: View; readonly dy: View; readonly dtable: View }
   /**
    * Per-row log-prob of a target: out[n] = logits[n, t_n] - logsumexp(logits[n, :]);
@@ -227,6 +228,9 @@ export type KernelCall =
    * Counter-based random numbers (Philox-4x32-10): element i of out is a function of
    * (key, counter + i) only, so results do not depend on the backend or the dispatch
    * shape. `uniform` in [0, 1) with 24 random bits; `normal` by Box-Muller. out: f32 contiguous.
+   * Exactly (see `src/philox.ts`): c = counter + i; block w = philox4x32_10(ctr = (c mod 2^32,
+   * floor(c / 2^32), 0, 0), key); uniform = (w0 >>> 8) · 2^-24; normal: u1 = ((w0 >>> 8) + 1) · 2^-24,
+   * u2 = (w1 >>> 8) · 2^-24, z = sqrt(-2 ln u1) · cos(2π u2). `counter` is a safe integer ≥ 0.
    */
   | {
     readonly kernel: "random"

@@ -1,0 +1,116 @@
+/**
+ * CPU batched matmul. Operand b is read in whichever orientation its strides make
+ * contiguous: rows of bᵀ (a weight stored [N, K], the common `x @ Wᵀ`) give dot
+ * products over contiguous memory; rows of b ([K, N]) give the i-k-j saxpy loop. b is
+ * converted to f32 in column/row blocks, so a large f16 weight never needs a full f32
+ * copy and each block is reused for every row of a while it is hot in cache.
+ *
+ * @since 0.1.0
+ */
+import { f16Table, f32ToF16Bits } from "../../f16.ts"
+import type { View } from "../Kernel.ts"
+import { gather, type HostBuffer, numel } from "./Storage.ts"
+
+/** Elements of b converted per block (≈ 256 KiB of f32). */
+const BLOCK_ELEMENTS = 65536
+
+/** @since 0.1.0 */
+export const matmul = (
+  ah: HostBuffer,
+  a: View,
+  bh: HostBuffer,
+  b: View,
+  outh: HostBuffer,
+  out: View,
+  accumulate: boolean
+): void => {
+  const rank = out.shape.length
+  const M = out.shape[rank - 2]!
+  const N = out.shape[rank - 1]!
+  const K = a.shape[a.shape.length - 1]!
+  const batchShape = out.shape.slice(0, rank - 2)
+  const batches = numel(batchShape)
+  const ar = a.shape.length
+  const br = b.shape.length
+  const aRow = a.strides[ar - 2]!
+  const aCol = a.strides[ar - 1]!
+  const bRow = b.strides[br - 2]! // stride along k
+  const bCol = b.strides[br - 1]! // stride along n
+  const transposedB = Math.abs(bRow) < Math.abs(bCol) || (N === 1 && K > 1)
+  const o = outh.f32
+  const result = new Float64Array(M * N)
+  const idx = new Array<number>(batchShape.length).fill(0)
+  for (let bi = 0; bi < batches; bi++) {
+    // Offsets of this batch in a and b (batch dims are right-aligned to out's).
+    let aOff = a.offset
+    let bOff = b.offset
+    for (let d = 0; d < batchShape.length; d++) {
+      const ad = d - (batchShape.length - (ar - 2))
+      const bd = d - (batchShape.length - (br - 2))
+      if (ad >= 0) aOff += idx[d]! * a.strides[ad]!
+      if (bd >= 0) bOff += idx[d]! * b.strides[bd]!
+    }
+    const A = gather(ah, { buffer: a.buffer, dtype: a.dtype, shape: [M, K], strides: [aRow, aCol], offset: aOff })
+    result.fill(0)
+    if (transposedB) {
+      const rowsPerBlock = Math.max(1, Math.floor(BLOCK_ELEMENTS / Math.max(1, K)))
+      for (let j0 = 0; j0 < N; j0 += rowsPerBlock) {
+        const nb = Math.min(rowsPerBlock, N - j0)
+        const Bt = gather(bh, { buffer: b.buffer, dtype: b.dtype, shape: [nb, K], strides: [bCol, bRow], offset: bOff + j0 * bCol })
+        for (let i = 0; i < M; i++) {
+          const ai = i * K
+          const ri = i * N + j0
+          for (let j = 0; j < nb; j++) {
+            const bj = j * K
+            let s0 = 0
+            let s1 = 0
+            let s2 = 0
+            let s3 = 0
+            let k = 0
+            for (; k + 3 < K; k += 4) {
+              s0 += A[ai + k]! * Bt[bj + k]!
+              s1 += A[ai + k + 1]! * Bt[bj + k + 1]!
+              s2 += A[ai + k + 2]! * Bt[bj + k + 2]!
+              s3 += A[ai + k + 3]! * Bt[bj + k + 3]!
+            }
+            for (; k < K; k++) s0 += A[ai + k]! * Bt[bj + k]!
+            result[ri + j] = s0 + s1 + s2 + s3
+          }
+        }
+      }
+    } else {
+      const rowsPerBlock = Math.max(1, Math.floor(BLOCK_ELEMENTS / Math.max(1, N)))
+      for (let k0 = 0; k0 < K; k0 += rowsPerBlock) {
+        const kb = Math.min(rowsPerBlock, K - k0)
+        const B = gather(bh, { buffer: b.buffer, dtype: b.dtype, shape: [kb, N], strides: [bRow, bCol], offset: bOff + k0 * bRow })
+        for (let i = 0; i < M; i++) {
+          const ai = i * K + k0
+          const ri = i * N
+          for (let k = 0; k < kb; k++) {
+            const aik = A[ai + k]!
+            const bk = k * N
+            for (let j = 0; j < N; j++) result[ri + j]! += aik * B[bk + j]!
+          }
+        }
+      }
+    }
+    const oOff = out.offset + bi * M * N
+    if (out.dtype === "f32") {
+      if (accumulate) for (let i = 0; i < M * N; i++) o[oOff + i]! += result[i]!
+      else for (let i = 0; i < M * N; i++) o[oOff + i] = result[i]!
+    } else {
+      writeF16(outh, oOff, result, accumulate)
+    }
+    for (let d = batchShape.length - 1; d >= 0; d--) {
+      idx[d]!++
+      if (idx[d]! < batchShape[d]!) break
+      idx[d] = 0
+    }
+  }
+}
+
+const writeF16 = (outh: HostBuffer, off: number, result: Float64Array, accumulate: boolean): void => {
+  const u = outh.u16
+  const t = f16Table()
+  for (let i = 0; i < result.length; i++) u[off + i] = f32ToF16Bits(result[i]! + (accumulate ? t[u[off + i]!]! : 0))
+}

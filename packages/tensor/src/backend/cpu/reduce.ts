@@ -1,0 +1,125 @@
+/**
+ * CPU reductions over one axis (sum, max, min, argmax) and the last-axis softmax pair.
+ * Accumulation is in f64 (JS numbers): the reference is at least as accurate as the
+ * f32 accumulation the contract asks of device kernels.
+ *
+ * @since 0.1.0
+ */
+import type { ReduceOp, View } from "../Kernel.ts"
+import { destination, gather, type HostBuffer } from "./Storage.ts"
+
+/** Splits a shape around `axis` into (outer, len, inner). */
+const split = (shape: ReadonlyArray<number>, axis: number): [number, number, number] => {
+  let outer = 1
+  let inner = 1
+  for (let d = 0; d < axis; d++) outer *= shape[d]!
+  for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!
+  return [outer, shape[axis] ?? 1, inner]
+}
+
+/** @since 0.1.0 */
+export const reduce = (op: ReduceOp, xh: HostBuffer, x: View, axis: number, outh: HostBuffer, out: View): void => {
+  const a = gather(xh, x)
+  const [outer, len, inner] = split(x.shape, axis)
+  const acc = new Float64Array(outer * inner)
+  const init = op === "sum" ? 0 : op === "max" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
+  acc.fill(init)
+  for (let o = 0; o < outer; o++) {
+    for (let r = 0; r < len; r++) {
+      const base = (o * len + r) * inner
+      const ab = o * inner
+      if (op === "sum") for (let i = 0; i < inner; i++) acc[ab + i]! += a[base + i]!
+      else if (op === "max") {
+        for (let i = 0; i < inner; i++) {
+          const v = a[base + i]!
+          if (v > acc[ab + i]! || v !== v) acc[ab + i] = v
+        }
+      } else {
+        for (let i = 0; i < inner; i++) {
+          const v = a[base + i]!
+          if (v < acc[ab + i]! || v !== v) acc[ab + i] = v
+        }
+      }
+    }
+  }
+  const dst = destination(outh, out)
+  for (let i = 0; i < acc.length; i++) dst.data[i] = acc[i]!
+  dst.commit()
+}
+
+/** @since 0.1.0 */
+export const argmax = (xh: HostBuffer, x: View, axis: number, outh: HostBuffer, out: View): void => {
+  const a = gather(xh, x)
+  const [outer, len, inner] = split(x.shape, axis)
+  const dst = destination(outh, out)
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let best = 0
+      let bestV = Number.NEGATIVE_INFINITY
+      for (let r = 0; r < len; r++) {
+        const v = a[(o * len + r) * inner + i]!
+        // Strictly greater keeps the first index on ties; NaN never wins.
+        if (v > bestV) {
+          bestV = v
+          best = r
+        }
+      }
+      dst.data[o * inner + i] = best
+    }
+  }
+  dst.commit()
+}
+
+/** @since 0.1.0 */
+export const softmax = (log: boolean, xh: HostBuffer, x: View, outh: HostBuffer, out: View): void => {
+  const a = gather(xh, x)
+  const d = x.shape[x.shape.length - 1] ?? 1
+  const rows = d === 0 ? 0 : a.length / d
+  const dst = destination(outh, out)
+  const o = dst.data
+  for (let r = 0; r < rows; r++) {
+    const base = r * d
+    let m = Number.NEGATIVE_INFINITY
+    for (let j = 0; j < d; j++) if (a[base + j]! > m) m = a[base + j]!
+    let s = 0
+    for (let j = 0; j < d; j++) s += Math.exp(a[base + j]! - m)
+    if (log) {
+      const lse = m + Math.log(s)
+      for (let j = 0; j < d; j++) o[base + j] = a[base + j]! - lse
+    } else {
+      for (let j = 0; j < d; j++) o[base + j] = Math.exp(a[base + j]! - m) / s
+    }
+  }
+  dst.commit()
+}
+
+/** @since 0.1.0 */
+export const softmaxBackward = (
+  log: boolean,
+  yh: HostBuffer,
+  yv: View,
+  dyh: HostBuffer,
+  dyv: View,
+  dxh: HostBuffer,
+  dxv: View
+): void => {
+  const y = gather(yh, yv)
+  const dy = gather(dyh, dyv)
+  const d = yv.shape[yv.shape.length - 1] ?? 1
+  const rows = d === 0 ? 0 : y.length / d
+  const dst = destination(dxh, dxv)
+  const o = dst.data
+  for (let r = 0; r < rows; r++) {
+    const base = r * d
+    if (log) {
+      let s = 0
+      for (let j = 0; j < d; j++) s += dy[base + j]!
+      for (let j = 0; j < d; j++) o[base + j] = dy[base + j]! - Math.exp(y[base + j]!) * s
+    } else {
+      let s = 0
+      for (let j = 0; j < d; j++) s += dy[base + j]! * y[base + j]!
+      for (let j = 0; j < d; j++) o[base + j] = y[base + j]! * (dy[base + j]! - s)
+    }
+  }
+  dst.commit()
+}

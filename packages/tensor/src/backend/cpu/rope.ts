@@ -1,0 +1,60 @@
+/**
+ * CPU rotary embedding (rotate-half). Frequencies and angles are rounded to f32 the
+ * way HF transformers computes them (inv_freq in f32, angle = f32(position · inv_freq)),
+ * so the reference matches the PyTorch model at large positions, not just the formula.
+ *
+ * @since 0.1.0
+ */
+import type { View } from "../Kernel.ts"
+import { destination, gather, type HostBuffer } from "./Storage.ts"
+
+/** inv_freq_i = f32(1 / f32(theta^f32(2i / D))), i < D/2. @since 0.1.0 */
+export const ropeInverseFrequencies = (theta: number, dim: number): Float64Array => {
+  const half = dim / 2
+  const inv = new Float64Array(half)
+  for (let i = 0; i < half; i++) inv[i] = Math.fround(1 / Math.fround(theta ** Math.fround((2 * i) / dim)))
+  return inv
+}
+
+/** @since 0.1.0 */
+export const rope = (
+  xh: HostBuffer,
+  x: View,
+  ph: HostBuffer,
+  positions: View,
+  theta: number,
+  inverse: boolean,
+  outh: HostBuffer,
+  out: View
+): void => {
+  const [B, H, T, D] = x.shape as [number, number, number, number]
+  const a = gather(xh, x, true)
+  const pos = gather(ph, positions)
+  const half = D / 2
+  const inv = ropeInverseFrequencies(theta, D)
+  const dst = destination(outh, out)
+  const o = dst.data
+  const sign = inverse ? -1 : 1
+  const cos = new Float64Array(half)
+  const sin = new Float64Array(half)
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const p = pos[b * T + t]!
+      for (let i = 0; i < half; i++) {
+        const angle = Math.fround(p * inv[i]!)
+        cos[i] = Math.fround(Math.cos(angle))
+        sin[i] = sign * Math.fround(Math.sin(angle))
+      }
+      for (let h = 0; h < H; h++) {
+        const base = ((b * H + h) * T + t) * D
+        for (let i = 0; i < half; i++) {
+          const x1 = a[base + i]!
+          const x2 = a[base + i + half]!
+          o[base + i] = x1 * cos[i]! - x2 * sin[i]!
+          o[base + i + half] = x2 * cos[i]! + x1 * sin[i]!
+        }
+      }
+    }
+  }
+  dst.commit()
+}

@@ -1,0 +1,169 @@
+/**
+ * Contract checks for kernel calls (shapes, dtypes, bounds), shared by backends: a call
+ * that breaks `Kernel.ts` throws `InvalidKernelCall` instead of reading garbage.
+ *
+ * @since 0.1.0
+ */
+import { InvalidKernelCall } from "../../errors.ts"
+import { DTYPE_BYTES, type KernelCall, type View } from "../Kernel.ts"
+import { isContiguous, numel } from "./Storage.ts"
+
+const fail = (kernel: string, message: string): never => {
+  throw new InvalidKernelCall({ kernel, message })
+}
+
+const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i])
+
+/** Checks that every element a view can address lies inside its buffer. @since 0.1.0 */
+export const checkView = (kernel: string, name: string, v: View): void => {
+  if (v.shape.length !== v.strides.length) fail(kernel, `${name}: shape and strides differ in rank`)
+  if (!(v.dtype in DTYPE_BYTES)) fail(kernel, `${name}: unknown dtype ${String(v.dtype)}`)
+  if (numel(v.shape) === 0) return
+  let lo = v.offset
+  let hi = v.offset
+  for (let d = 0; d < v.shape.length; d++) {
+    const size = v.shape[d]!
+    const stride = v.strides[d]!
+    if (!Number.isInteger(size) || size < 0 || !Number.isInteger(stride)) fail(kernel, `${name}: bad shape/stride`)
+    if (stride > 0) hi += stride * (size - 1)
+    else lo += stride * (size - 1)
+  }
+  const capacity = Math.floor(v.buffer.byteLength / DTYPE_BYTES[v.dtype])
+  if (lo < 0 || hi >= capacity) {
+    fail(kernel, `${name}: elements [${lo}, ${hi}] outside a buffer of ${capacity} ${v.dtype}`)
+  }
+}
+
+const need = (kernel: string, ok: boolean, message: string): void => {
+  if (!ok) fail(kernel, message)
+}
+
+/** Validates a call against its contract. @since 0.1.0 */
+export const validate = (call: KernelCall): void => {
+  const k = call.kernel
+  for (const [name, value] of Object.entries(call)) {
+    if (typeof value === "object" && value !== null && "buffer" in value && "shape" in value) checkView(k, name, value as View)
+  }
+  switch (call.kernel) {
+    case "copy":
+    case "unary":
+      need(k, sameShape(call.x.shape, call.out.shape), "x and out shapes differ")
+      break
+    case "binary":
+      need(k, sameShape(call.a.shape, call.out.shape) && sameShape(call.b.shape, call.out.shape), "a, b, out shapes differ")
+      break
+    case "where":
+      need(
+        k,
+        sameShape(call.cond.shape, call.out.shape) && sameShape(call.a.shape, call.out.shape) &&
+          sameShape(call.b.shape, call.out.shape),
+        "cond, a, b, out shapes differ"
+      )
+      break
+    case "reduce":
+    case "argmax": {
+      const r = call.x.shape.length
+      need(k, call.axis >= 0 && call.axis < r, "axis out of range")
+      need(k, sameShape(call.out.shape, call.x.shape.map((d, i) => i === call.axis ? 1 : d)), "out must be x with axis size 1")
+      if (call.kernel === "argmax") need(k, call.out.dtype === "i32", "argmax out must be i32")
+      break
+    }
+    case "matmul": {
+      const { a, b, out } = call
+      const r = out.shape.length
+      need(k, r >= 2 && a.shape.length >= 2 && b.shape.length >= 2, "operands need rank >= 2")
+      need(k, a.shape.length <= r && b.shape.length <= r, "operand rank exceeds out rank")
+      need(k, isContiguous(out) && out.dtype !== "i32", "out must be contiguous float")
+      const M = out.shape[r - 2]
+      const N = out.shape[r - 1]
+      need(k, a.shape[a.shape.length - 2] === M && b.shape[b.shape.length - 1] === N, "M or N mismatch")
+      need(k, a.shape[a.shape.length - 1] === b.shape[b.shape.length - 2], "K mismatch")
+      for (let d = 0; d < r - 2; d++) {
+        const ad = d - (r - a.shape.length)
+        const bd = d - (r - b.shape.length)
+        need(k, ad < 0 || a.shape[ad] === out.shape[d], "a batch dims not broadcast to out")
+        need(k, bd < 0 || b.shape[bd] === out.shape[d], "b batch dims not broadcast to out")
+      }
+      break
+    }
+    case "softmax":
+      need(k, sameShape(call.x.shape, call.out.shape), "x and out shapes differ")
+      need(k, isContiguous(call.x) && isContiguous(call.out), "x and out must be contiguous")
+      break
+    case "softmaxBackward":
+      need(k, sameShape(call.y.shape, call.dy.shape) && sameShape(call.y.shape, call.dx.shape), "shapes differ")
+      break
+    case "rmsnorm":
+    case "rmsnormBackward": {
+      const d = call.x.shape[call.x.shape.length - 1]
+      need(k, call.weight.shape.length === 1 && call.weight.shape[0] === d, "weight must be [d]")
+      need(k, numel(call.rstd.shape) * (d ?? 1) === numel(call.x.shape), "rstd must have one entry per row")
+      need(k, call.rstd.dtype === "f32", "rstd must be f32")
+      break
+    }
+    case "rope":
+      need(k, call.x.shape.length === 4 && sameShape(call.x.shape, call.out.shape), "x, out must be [B, H, T, D]")
+      need(k, (call.x.shape[3]! & 1) === 0, "D must be even")
+      need(
+        k,
+        call.positions.dtype === "i32" && sameShape(call.positions.shape, [call.x.shape[0]!, call.x.shape[2]!]),
+        "positions must be i32 [B, T]"
+      )
+      break
+    case "attention":
+    case "attentionBackward": {
+      const { k: kk, q, v } = call
+      need(k, q.shape.length === 4 && kk.shape.length === 4 && v.shape.length === 4, "q, k, v must be rank 4")
+      need(k, sameShape(kk.shape, v.shape), "k and v shapes differ")
+      need(k, q.shape[0] === kk.shape[0] && q.shape[3] === kk.shape[3], "batch or head dim mismatch")
+      need(k, q.shape[1]! % kk.shape[1]! === 0, "Hq must be a multiple of Hkv")
+      need(k, sameShape(call.out.shape, q.shape), "out must have q's shape")
+      need(k, sameShape(call.lse.shape, q.shape.slice(0, 3)) && call.lse.dtype === "f32", "lse must be f32 [B, Hq, T]")
+      if (call.kernel === "attention" && call.kvLengths !== undefined) {
+        need(k, call.kvLengths.dtype === "i32" && sameShape(call.kvLengths.shape, [q.shape[0]!]), "kvLengths must be i32 [B]")
+      }
+      if (call.kernel === "attentionBackward") {
+        need(k, sameShape(call.dq.shape, q.shape) && sameShape(call.dout.shape, q.shape), "dq, dout must have q's shape")
+        need(k, sameShape(call.dk.shape, kk.shape) && sameShape(call.dv.shape, kk.shape), "dk, dv must have k's shape")
+      }
+      break
+    }
+    case "embedding":
+      need(k, call.table.shape.length === 2 && call.ids.dtype === "i32" && call.ids.shape.length === 1, "table [V, D], ids i32 [N]")
+      need(k, sameShape(call.out.shape, [call.ids.shape[0]!, call.table.shape[1]!]), "out must be [N, D]")
+      break
+    case "embeddingBackward":
+      need(k, call.dtable.shape.length === 2 && call.ids.dtype === "i32" && call.ids.shape.length === 1, "dtable [V, D], ids i32 [N]")
+      need(k, sameShape(call.dy.shape, [call.ids.shape[0]!, call.dtable.shape[1]!]), "dy must be [N, D]")
+      break
+    case "logprobGather":
+    case "logprobGatherBackward": {
+      const N = call.logits.shape[0]!
+      need(k, call.logits.shape.length === 2, "logits must be [N, V]")
+      need(k, call.targets.dtype === "i32" && sameShape(call.targets.shape, [N]), "targets must be i32 [N]")
+      need(k, sameShape(call.lse.shape, [N]) && call.lse.dtype === "f32", "lse must be f32 [N]")
+      if (call.kernel === "logprobGather") need(k, sameShape(call.out.shape, [N]), "out must be [N]")
+      else {
+        need(k, sameShape(call.dy.shape, [N]), "dy must be [N]")
+        need(k, sameShape(call.dlogits.shape, call.logits.shape), "dlogits must have logits' shape")
+      }
+      break
+    }
+    case "adamw":
+      need(
+        k,
+        sameShape(call.grad.shape, call.param.shape) && sameShape(call.m.shape, call.param.shape) &&
+          sameShape(call.v.shape, call.param.shape),
+        "param, grad, m, v shapes differ"
+      )
+      need(k, call.m.dtype === "f32" && call.v.dtype === "f32", "m and v must be f32")
+      break
+    case "random":
+      need(k, call.out.dtype === "f32" && isContiguous(call.out), "out must be contiguous f32")
+      need(k, Number.isSafeInteger(call.counter) && call.counter >= 0, "counter must be a non-negative safe integer")
+      break
+    case "fill":
+      break
+  }
+}
