@@ -1,0 +1,372 @@
+/**
+ * The dispatch engine under the WebGPU backend: buffer handles over a pool, batched command
+ * encoding (one compute pass per batch), a per-batch uniform arena addressed by dynamic
+ * offsets, pipeline and bind-group caches, read-back through staging buffers, and the
+ * surfacing of device loss and out-of-memory as typed errors.
+ *
+ * @since 0.1.0
+ */
+import type { BufferHandle, MemoryStats } from "../Backend.ts"
+import type { DType } from "../Kernel.ts"
+import { makeBufferPool, sizeClass } from "./BufferPool.ts"
+import { deviceLost, invalidCall, outOfMemory } from "./gpuErrors.ts"
+import { type BindingDecl, UNIFORM_WORDS, wgslHeader } from "./wgslHeader.ts"
+
+/**
+ * One buffer a kernel binds; the same (buffer, dtype) bound twice shares one binding,
+ * read-write if either use writes (WebGPU forbids aliasing a writable binding).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Binding {
+  readonly buffer: BufferHandle
+  readonly dtype: DType
+  readonly write: boolean
+  readonly vec4?: boolean
+}
+
+/**
+ * A kernel launch. `source(names)` returns the WGSL after the prelude, using `names[i]`
+ * for logical binding i; it is called once per pipeline key.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DispatchSpec {
+  readonly kernel: string
+  /** Everything the generated source depends on besides the binding layout. */
+  readonly key: string
+  readonly source: (names: ReadonlyArray<string>) => string
+  readonly bindings: ReadonlyArray<Binding>
+  /** At most UNIFORM_WORDS 32-bit words (reinterpret floats with `f32bits`). */
+  readonly uniforms: ArrayLike<number>
+  /** Workgroups; a count above 65535 is spread over a 2-D grid (kernels use `linearIndex`). */
+  readonly groups: number | readonly [number, number, number]
+}
+
+/**
+ * The engine.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Runtime {
+  readonly device: GPUDevice
+  readonly nativeF16: boolean
+  readonly maxStorageBufferBindingSize: number
+  readonly allocate: (byteLength: number) => BufferHandle
+  readonly free: (buffer: BufferHandle) => void
+  readonly writeRaw: (buffer: BufferHandle, data: ArrayBufferView, byteOffset: number) => void
+  readonly run: (spec: DispatchSpec) => void
+  readonly flush: () => void
+  readonly read: (buffer: BufferHandle, byteOffset: number, byteLength: number) => Promise<ArrayBuffer>
+  readonly memory: () => MemoryStats
+  readonly dispose: () => void
+  /** Counters for tests and benchmarks. */
+  readonly stats: () => { pipelines: number; bindGroups: number; submits: number; dispatches: number }
+}
+
+const f32View = new Float32Array(1)
+const u32View = new Uint32Array(f32View.buffer)
+
+/**
+ * The bits of a float as a u32 word (for uniforms).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const f32bits = (x: number): number => {
+  f32View[0] = x
+  return u32View[0]!
+}
+
+interface Physical {
+  readonly buffer: BufferHandle
+  readonly dtype: DType
+  write: boolean
+  readonly vec4: boolean
+}
+
+interface Pipeline {
+  readonly pipeline: GPUComputePipeline
+  readonly layout: GPUBindGroupLayout
+  readonly layoutKey: string
+}
+
+/** Dispatches per submitted batch: enough to amortize submit, small enough to start work early. */
+const BATCH = 128
+const UNIFORM_BYTES = UNIFORM_WORDS * 4
+
+/**
+ * Makes the engine on a device. `label` names the buffers (debugging).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; label: string }): Runtime => {
+  const { nativeF16, label } = options
+  const limits = device.limits
+  const pool = makeBufferPool(device, label)
+  const handles = new Map<number, GPUBuffer>()
+  let nextId = 1
+  let liveBytes = 0
+  let lost: string | undefined
+  let disposed = false
+  const asyncErrors: Array<Error> = []
+
+  device.lost.then((info) => {
+    if (!disposed) lost = `${info.reason}: ${info.message}`
+  })
+  device.onuncapturederror = (event) => {
+    asyncErrors.push(invalidCall("webgpu", event.error.message))
+  }
+
+  const check = () => {
+    if (disposed) throw invalidCall("webgpu", "backend disposed")
+    if (lost !== undefined) throw deviceLost(lost)
+  }
+
+  const gpuOf = (h: BufferHandle): GPUBuffer => {
+    const b = handles.get(h.id)
+    if (b === undefined) throw invalidCall("webgpu", `buffer ${h.id} is not live (freed or foreign)`)
+    return b
+  }
+
+  // --- uniform arena: one CPU staging array per batch, uploaded once at submit ---
+  const arenaCpu = new Uint32Array(UNIFORM_WORDS * BATCH)
+  const arena = device.createBuffer({ size: arenaCpu.byteLength, usage: 0x40 | 0x08, label: `${label}/uniforms` })
+
+  // --- batch state ---
+  let encoder: GPUCommandEncoder | undefined
+  let pass: GPUComputePassEncoder | undefined
+  let used = 0
+  let submits = 0
+  let dispatches = 0
+
+  const submit = () => {
+    if (encoder === undefined) return
+    pass?.end()
+    if (used > 0) device.queue.writeBuffer(arena, 0, arenaCpu, 0, used * UNIFORM_WORDS)
+    device.queue.submit([encoder.finish()])
+    encoder = undefined
+    pass = undefined
+    used = 0
+    submits++
+  }
+
+  // --- caches ---
+  const layouts = new Map<string, GPUBindGroupLayout>()
+  const pipelines = new Map<string, Pipeline>()
+  let bindGroups = new Map<string, GPUBindGroup>()
+  const gpuIds = new WeakMap<GPUBuffer, number>()
+  let nextGpuId = 1
+  const gpuId = (b: GPUBuffer): number => {
+    let id = gpuIds.get(b)
+    if (id === undefined) {
+      id = nextGpuId++
+      gpuIds.set(b, id)
+    }
+    return id
+  }
+
+  const layoutFor = (phys: ReadonlyArray<Physical>): { key: string; layout: GPUBindGroupLayout } => {
+    const key = phys.map((p) => (p.write ? "w" : "r")).join("")
+    let layout = layouts.get(key)
+    if (layout === undefined) {
+      const entries: Array<GPUBindGroupLayoutEntry> = [
+        { binding: 0, visibility: 4, buffer: { type: "uniform", hasDynamicOffset: true, minBindingSize: UNIFORM_BYTES } }
+      ]
+      phys.forEach((p, i) =>
+        entries.push({ binding: i + 1, visibility: 4, buffer: { type: p.write ? "storage" : "read-only-storage" } })
+      )
+      layout = device.createBindGroupLayout({ entries, label: `${label}/layout/${key}` })
+      layouts.set(key, layout)
+    }
+    return { key, layout }
+  }
+
+  const pipelineFor = (spec: DispatchSpec, phys: ReadonlyArray<Physical>, names: ReadonlyArray<string>): Pipeline => {
+    const sig = phys.map((p) => `${p.dtype}${p.write ? "w" : "r"}${p.vec4 ? "4" : ""}`).join(",")
+    const key = `${spec.kernel}|${spec.key}|${sig}|${names.join(",")}`
+    let p = pipelines.get(key)
+    if (p === undefined) {
+      const decls: Array<BindingDecl> = phys.map((ph, i) => ({
+        name: `b${i}`,
+        dtype: ph.dtype,
+        write: ph.write,
+        vec4: ph.vec4
+      }))
+      const code = `${wgslHeader(decls, nativeF16)}\n${spec.source(names)}`
+      const module = device.createShaderModule({ code, label: `${label}/${spec.kernel}` })
+      const { key: layoutKey, layout } = layoutFor(phys)
+      const pipeline = device.createComputePipeline({
+        layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+        compute: { module, entryPoint: "main" },
+        label: `${label}/${spec.kernel}`
+      })
+      p = { pipeline, layout, layoutKey }
+      pipelines.set(key, p)
+    }
+    return p
+  }
+
+  const bindGroupFor = (p: Pipeline, phys: ReadonlyArray<Physical>): GPUBindGroup => {
+    const bufs = phys.map((ph) => gpuOf(ph.buffer))
+    const key = `${p.layoutKey}|${bufs.map(gpuId).join(",")}`
+    let bg = bindGroups.get(key)
+    if (bg === undefined) {
+      // Bounded: pooled buffers repeat, so a cleared cache refills with what is in use.
+      if (bindGroups.size > 8192) bindGroups = new Map()
+      const entries: Array<GPUBindGroupEntry> = [{ binding: 0, resource: { buffer: arena, size: UNIFORM_BYTES } }]
+      bufs.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b } }))
+      bg = device.createBindGroup({ layout: p.layout, entries })
+      bindGroups.set(key, bg)
+    }
+    return bg
+  }
+
+  const run = (spec: DispatchSpec): void => {
+    check()
+    const phys: Array<Physical> = []
+    const names: Array<string> = []
+    for (const b of spec.bindings) {
+      const vec4 = b.vec4 === true
+      let slot = phys.findIndex((p) => p.buffer.id === b.buffer.id && p.dtype === b.dtype && p.vec4 === vec4)
+      if (slot >= 0) {
+        phys[slot]!.write ||= b.write
+      } else {
+        const clash = phys.find((p) => p.buffer.id === b.buffer.id)
+        if (clash !== undefined && (clash.write || b.write)) {
+          throw invalidCall(spec.kernel, "a buffer is written through one dtype and bound through another")
+        }
+        slot = phys.length
+        phys.push({ buffer: b.buffer, dtype: b.dtype, write: b.write, vec4 })
+      }
+      names.push(`b${slot}`)
+    }
+    const limit = limits.maxStorageBuffersPerShaderStage
+    if (phys.length > limit) throw invalidCall(spec.kernel, `needs ${phys.length} storage buffers, limit ${limit}`)
+    const p = pipelineFor(spec, phys, names)
+    const bg = bindGroupFor(p, phys)
+
+    if (spec.uniforms.length > UNIFORM_WORDS) throw invalidCall(spec.kernel, "too many uniform words")
+    if (encoder === undefined) encoder = device.createCommandEncoder()
+    if (pass === undefined) pass = encoder.beginComputePass()
+    const base = used * UNIFORM_WORDS
+    arenaCpu.fill(0, base, base + UNIFORM_WORDS)
+    arenaCpu.set(spec.uniforms, base)
+    pass.setPipeline(p.pipeline)
+    pass.setBindGroup(0, bg, [used * UNIFORM_BYTES])
+    const g = spec.groups
+    if (typeof g === "number") {
+      if (g > 0) {
+        const x = Math.min(g, 65535)
+        pass.dispatchWorkgroups(x, Math.ceil(g / x), 1)
+      }
+    } else if (g[0] > 0 && g[1] > 0 && g[2] > 0) {
+      pass.dispatchWorkgroups(g[0], g[1], g[2])
+    }
+    used++
+    dispatches++
+    if (used >= BATCH) submit()
+  }
+
+  const allocate = (byteLength: number): BufferHandle => {
+    check()
+    const size = sizeClass(byteLength)
+    if (size > limits.maxBufferSize) {
+      throw outOfMemory(byteLength, `buffer of ${byteLength} bytes exceeds maxBufferSize ${limits.maxBufferSize}`)
+    }
+    device.pushErrorScope("out-of-memory")
+    const buffer = pool.acquire(byteLength)
+    device.popErrorScope().then((err) => {
+      if (err !== null) asyncErrors.push(outOfMemory(byteLength, err.message))
+    }, () => {})
+    const id = nextId++
+    handles.set(id, buffer)
+    liveBytes += buffer.size
+    return { id, byteLength: buffer.size }
+  }
+
+  const free = (h: BufferHandle): void => {
+    const b = handles.get(h.id)
+    if (b === undefined) return
+    handles.delete(h.id)
+    liveBytes -= b.size
+    // Safe to reuse at once: the queue runs work in order, so later users of this memory
+    // (dispatches, writes, which flush first) come after the ones already enqueued.
+    if (!disposed) pool.release(b)
+  }
+
+  const writeRaw = (h: BufferHandle, data: ArrayBufferView, byteOffset: number): void => {
+    check()
+    const b = gpuOf(h)
+    // Enqueued dispatches must run before this write lands.
+    if (encoder !== undefined) submit()
+    device.queue.writeBuffer(b, byteOffset, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+  }
+
+  const throwAsync = () => {
+    const e = asyncErrors.shift()
+    if (e !== undefined) {
+      asyncErrors.length = 0
+      throw e
+    }
+  }
+
+  const read = async (h: BufferHandle, byteOffset: number, byteLength: number): Promise<ArrayBuffer> => {
+    check()
+    const b = gpuOf(h)
+    const start = Math.floor(byteOffset / 4) * 4
+    const end = Math.ceil((byteOffset + byteLength) / 4) * 4
+    if (end > b.size) throw invalidCall("read", `range ${byteOffset}+${byteLength} exceeds buffer of ${b.size} bytes`)
+    const size = Math.max(4, end - start)
+    const staging = device.createBuffer({ size, usage: 0x01 | 0x08, label: `${label}/staging` })
+    if (encoder === undefined) encoder = device.createCommandEncoder()
+    pass?.end()
+    pass = undefined
+    if (end > start) encoder.copyBufferToBuffer(b, start, staging, 0, end - start)
+    submit()
+    try {
+      await staging.mapAsync(1)
+    } catch (e) {
+      check()
+      throwAsync()
+      throw deviceLost(`mapAsync failed: ${String(e)}`)
+    }
+    const bytes = staging.getMappedRange().slice(byteOffset - start, byteOffset - start + byteLength)
+    staging.unmap()
+    staging.destroy()
+    check()
+    throwAsync()
+    return bytes
+  }
+
+  return {
+    device,
+    nativeF16,
+    maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+    allocate,
+    free,
+    writeRaw,
+    run,
+    flush: () => {
+      check()
+      submit()
+    },
+    read,
+    memory: () => ({ liveBytes, pooledBytes: pool.pooledBytes(), liveBuffers: handles.size }),
+    dispose: () => {
+      if (disposed) return
+      submit()
+      disposed = true
+      pool.clear()
+      for (const b of handles.values()) b.destroy()
+      handles.clear()
+      arena.destroy()
+      device.destroy()
+    },
+    stats: () => ({ pipelines: pipelines.size, bindGroups: bindGroups.size, submits, dispatches })
+  }
+}

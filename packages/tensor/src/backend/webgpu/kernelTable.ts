@@ -1,0 +1,67 @@
+/**
+ * Kernel name → WebGPU implementation, one entry per kernel of `Kernel.ts` (the `Record`
+ * type makes a missing kernel a type error).
+ *
+ * @since 0.1.0
+ */
+import type { KernelCall, KernelName } from "../Kernel.ts"
+import { invalidCall } from "./gpuErrors.ts"
+import { matmul } from "./matmul.ts"
+import { binary, copy, fill, unary, where } from "./pointwise.ts"
+import type { Runtime } from "./Runtime.ts"
+
+/**
+ * Matmul strategy: `register` (large per-thread register tiles read straight from storage;
+ * best on CPU rasterizers such as llvmpipe) or `tiled` (shared-memory tiles; real GPUs).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MatmulVariant = "register" | "tiled"
+
+/**
+ * What every kernel implementation gets.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface KernelContext {
+  readonly rt: Runtime
+  readonly matmul: MatmulVariant
+}
+
+type Impl<K extends KernelName> = (ctx: KernelContext, call: Extract<KernelCall, { kernel: K }>) => void
+
+const todo = (name: string) => () => {
+  throw invalidCall(name, "not implemented on WebGPU yet")
+}
+
+/**
+ * The implementations.
+ *
+ * @since 0.1.0
+ * @category kernels
+ */
+export const kernelTable: { readonly [K in KernelName]: Impl<K> } = {
+  fill: (ctx, c) => fill(ctx.rt, c),
+  copy: (ctx, c) => copy(ctx.rt, c),
+  unary: (ctx, c) => unary(ctx.rt, c),
+  binary: (ctx, c) => binary(ctx.rt, c),
+  where: (ctx, c) => where(ctx.rt, c),
+  reduce: todo("reduce"),
+  argmax: todo("argmax"),
+  matmul: matmul,
+  softmax: todo("softmax"),
+  softmaxBackward: todo("softmaxBackward"),
+  rmsnorm: todo("rmsnorm"),
+  rmsnormBackward: todo("rmsnormBackward"),
+  rope: todo("rope"),
+  attention: todo("attention"),
+  attentionBackward: todo("attentionBackward"),
+  embedding: todo("embedding"),
+  embeddingBackward: todo("embeddingBackward"),
+  logprobGather: todo("logprobGather"),
+  logprobGatherBackward: todo("logprobGatherBackward"),
+  adamw: todo("adamw"),
+  random: todo("random")
+}

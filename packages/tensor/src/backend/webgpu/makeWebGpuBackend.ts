@@ -1,0 +1,140 @@
+/**
+ * The WebGPU backend: a `Backend` over any `GPU` (Dawn on Node, `navigator.gpu` on Deno).
+ *
+ * @since 0.1.0
+ */
+import { BackendUnavailable } from "../../errors.ts"
+import type { Backend, BufferHandle } from "../Backend.ts"
+import type { KernelCall } from "../Kernel.ts"
+import { type AdapterOptions, describeAdapter, isSoftware, resolveGpu } from "./adapter.ts"
+import { kernelTable, type KernelContext, type MatmulVariant } from "./kernelTable.ts"
+import { invalidCall } from "./gpuErrors.ts"
+import { makeRuntime, type Runtime } from "./Runtime.ts"
+
+/**
+ * Options of `makeWebGpuBackend`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebGpuBackendOptions extends AdapterOptions {
+  /** Names device objects in validation messages. */
+  readonly label?: string
+  /** Ignore `shader-f16` even when present (tests the packed-u32 f16 path). */
+  readonly emulateF16?: boolean
+  /** Force a matmul variant instead of the per-adapter choice (tests, benchmarks). */
+  readonly matmul?: MatmulVariant
+}
+
+/**
+ * The WebGPU backend with extra, backend-specific handles (runtime counters).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebGpuBackend extends Backend {
+  /** Pipelines, bind groups, submits and dispatches so far. */
+  readonly stats: () => { pipelines: number; bindGroups: number; submits: number; dispatches: number }
+  readonly device: GPUDevice
+}
+
+const LIMITS = [
+  "maxBufferSize",
+  "maxStorageBufferBindingSize",
+  "maxStorageBuffersPerShaderStage",
+  "maxComputeWorkgroupStorageSize",
+  "maxComputeInvocationsPerWorkgroup",
+  "maxComputeWorkgroupSizeX",
+  "maxComputeWorkgroupSizeY",
+  "maxComputeWorkgroupSizeZ",
+  "maxComputeWorkgroupsPerDimension"
+] as const
+
+/**
+ * Opens the adapter's device with its real limits and the `shader-f16` / `subgroups`
+ * features when offered. Throws `BackendUnavailable` when there is no adapter.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeWebGpuBackend = async (options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> => {
+  const gpu = await resolveGpu(options.gpu)
+  if (gpu === undefined) {
+    throw new BackendUnavailable({ backend: "webgpu", message: "no WebGPU implementation on this runtime" })
+  }
+  const adapter = await gpu.requestAdapter(
+    options.powerPreference === undefined ? {} : { powerPreference: options.powerPreference }
+  )
+  if (adapter === null) throw new BackendUnavailable({ backend: "webgpu", message: "no WebGPU adapter" })
+  const wanted: Array<GPUFeatureName> = []
+  const nativeF16 = adapter.features.has("shader-f16") && options.emulateF16 !== true
+  if (nativeF16) wanted.push("shader-f16")
+  if (adapter.features.has("subgroups")) wanted.push("subgroups" as GPUFeatureName)
+  const requiredLimits: Record<string, number> = {}
+  for (const k of LIMITS) {
+    const v = (adapter.limits as unknown as Record<string, number | undefined>)[k]
+    if (typeof v === "number") requiredLimits[k] = v
+  }
+  const label = options.label ?? "sapphire"
+  const device = await adapter.requestDevice({ requiredFeatures: wanted, requiredLimits, label })
+  const rt = makeRuntime(device, { nativeF16, label })
+  const software = isSoftware(adapter)
+  const ctx: KernelContext = {
+    rt,
+    matmul: options.matmul ?? (software ? "register" : "tiled")
+  }
+  return assemble(rt, ctx, {
+    name: "webgpu",
+    adapter: describeAdapter(adapter),
+    nativeF16,
+    limits: {
+      maxBufferSize: device.limits.maxBufferSize,
+      maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
+      maxStorageBuffersPerShaderStage: device.limits.maxStorageBuffersPerShaderStage
+    }
+  })
+}
+
+const assemble = (rt: Runtime, ctx: KernelContext, info: Backend["info"]): WebGpuBackend => {
+  const write = (buffer: BufferHandle, data: ArrayBufferView, byteOffset = 0): void => {
+    const len = data.byteLength
+    if (len === 0) return
+    if (byteOffset % 4 === 0 && len % 4 === 0) {
+      rt.writeRaw(buffer, data, byteOffset)
+      return
+    }
+    if (byteOffset % 2 !== 0 || len % 2 !== 0) {
+      throw invalidCall("write", "writes must be 2-byte aligned (f16 granularity)")
+    }
+    // WebGPU copies whole 4-byte words: upload into a scratch buffer, then move the f16
+    // elements with the copy kernel so the neighbouring half-words stay intact.
+    const padded = new Uint8Array(Math.ceil(len / 4) * 4)
+    padded.set(new Uint8Array(data.buffer, data.byteOffset, len))
+    const tmp = rt.allocate(padded.byteLength)
+    rt.writeRaw(tmp, padded, 0)
+    const n = len / 2
+    dispatch({
+      kernel: "copy",
+      x: { buffer: tmp, dtype: "f16", shape: [n], strides: [1], offset: 0 },
+      out: { buffer, dtype: "f16", shape: [n], strides: [1], offset: byteOffset / 2 }
+    })
+    rt.free(tmp)
+  }
+  const dispatch = (call: KernelCall): void => {
+    const run = kernelTable[call.kernel] as (ctx: KernelContext, call: KernelCall) => void
+    run(ctx, call)
+  }
+  return {
+    info,
+    allocate: rt.allocate,
+    free: rt.free,
+    write,
+    dispatch,
+    flush: rt.flush,
+    read: (buffer, byteOffset = 0, byteLength) => rt.read(buffer, byteOffset, byteLength ?? buffer.byteLength - byteOffset),
+    memory: rt.memory,
+    dispose: rt.dispose,
+    stats: rt.stats,
+    device: rt.device
+  }
+}

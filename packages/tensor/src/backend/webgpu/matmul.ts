@@ -1,0 +1,359 @@
+/**
+ * Batched matmul with strided operands, in three shader variants:
+ * - `register`: each thread owns a TM×TN register tile and reads A and B straight from
+ *   storage as vec4 (A along k, B along n). On CPU rasterizers (llvmpipe) this beats
+ *   shared-memory tiling, whose barriers serialize the SIMD lanes.
+ * - `tiled`: 64×64 shared-memory tiles, 4×4 per thread, for real GPUs.
+ * - `generic`: scalar loads through arbitrary strides and any dtype (small problems).
+ * Large problems whose operands are not vec4-friendly (f16, transposed, odd sizes) are first
+ * copied into zero-padded contiguous f32 scratch, O(MK + KN) against O(MNK) of work.
+ *
+ * @since 0.1.0
+ */
+import type { KernelCall, View } from "../Kernel.ts"
+import { invalidCall } from "./gpuErrors.ts"
+import type { KernelContext } from "./kernelTable.ts"
+import type { Binding } from "./Runtime.ts"
+import { coalesce, numel, offsetsCode, packViews } from "./stridedIndex.ts"
+
+type Call = Extract<KernelCall, { kernel: "matmul" }>
+
+/** Below this many multiply-adds, the generic kernel is cheaper than staging copies. */
+const GENERIC_MAX_WORK = 1 << 18
+
+// Uniform layout: 0 M, 1 N, 2 K, 3 batch, 4 aOff, 5 aRow, 6 aK, 7 bOff, 8 bK, 9 bCol,
+// 10 outOff, 11 accumulate, 12 groups along x (for the tiled grid); batch dims from 16.
+const BATCH_AT = 16
+
+const batchCode = (rank: number): string =>
+  rank === 0
+    ? "var bo0: i32 = 0; var bo1: i32 = 0;"
+    : offsetsCode(rank, BATCH_AT, [BATCH_AT + rank, BATCH_AT + 2 * rank + 1], "batch", "bo")
+
+const pad4 = (n: number): number => Math.ceil(n / 4) * 4
+
+interface Plan {
+  readonly a: View
+  readonly b: View
+  readonly M: number
+  readonly N: number
+  readonly K: number
+}
+
+const splitBatch = (out: View, a: View, b: View) => {
+  const r = out.shape.length
+  const bs = out.shape.slice(0, r - 2)
+  const c = coalesce(bs, [a.strides.slice(0, r - 2), b.strides.slice(0, r - 2)])
+  const rank = numel(bs) === 1 ? 0 : c.shape.length
+  return { count: numel(bs), rank, shape: c.shape, strides: c.strides }
+}
+
+/** Register-tile sizes: rows × columns of the output per thread. */
+const TM = 4
+const TN = 8
+const WGX = 8
+const WGY = 8
+/** The A·Bᵀ variant keeps a 4×4 tile of vec4 partial sums. */
+const TM_NT = 4
+const TN_NT = 4
+
+const storeTile = (o: string, rows: number, cols: number, value: (i: number, j: number) => string): string =>
+  Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) =>
+      `if (m0 + ${i} < M && n0 + ${j} < N) { let idx = oBase + (m0 + ${i}) * N + n0 + ${j}; var v = ${value(i, j)}; if (acc) { v += ld_${o}(idx); } st_${o}(idx, v); }`
+    ).join("\n")
+  ).join("\n")
+
+const registerPrologue = (batchRank: number, tm: number, tn: number): string => `
+  let M = ui(0u); let N = ui(1u); let K = ui(2u);
+  let batch = i32(gid.z);
+  let n0 = i32(gid.x) * ${tn};
+  let m0 = i32(gid.y) * ${tm};
+  if (n0 >= N || m0 >= M) { return; }
+  ${batchCode(batchRank)}
+  let aBase = ui(4u) + bo0; let aRow = ui(5u);
+  let bBase = ui(7u) + bo1; let bK = ui(8u); let bCol = ui(9u);
+  let oBase = ui(10u) + batch * M * N;
+  let acc = u(11u) != 0u;`
+
+const registerSource = (names: ReadonlyArray<string>, batchRank: number): string => {
+  const [a, b, o] = names
+  const accDecl = Array.from({ length: TM }, (_, i) => `var c${i}0 = vec4<f32>(0.0); var c${i}1 = vec4<f32>(0.0);`).join("\n")
+  const aLoads = Array.from(
+    { length: TM },
+    (_, i) => `let a${i} = ld4_${a}((aBase + min(m0 + ${i}, M - 1) * aRow + k) >> 2);`
+  ).join("\n")
+  const fma = (comp: string) =>
+    Array.from({ length: TM }, (_, i) =>
+      `c${i}0 = fma(vec4<f32>(a${i}.${comp}), b0, c${i}0); c${i}1 = fma(vec4<f32>(a${i}.${comp}), b1, c${i}1);`
+    ).join("\n")
+  const body = ["x", "y", "z", "w"]
+    .map((comp, j) =>
+      `{ let bRow = (bBase + (k + ${j}) * bK + n0) >> 2;
+  let b0 = ld4_${b}(bRow); let b1 = ld4_${b}(bRow + 1);
+  ${fma(comp)} }`
+    )
+    .join("\n")
+  const comps = ["x", "y", "z", "w"]
+  return `
+@compute @workgroup_size(${WGX}, ${WGY}) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${registerPrologue(batchRank, TM, TN)}
+  ${accDecl}
+  for (var k = 0; k < K; k += 4) {
+    ${aLoads}
+    ${body}
+  }
+  ${storeTile(o!, TM, TN, (i, j) => `c${i}${j >> 2}.${comps[j & 3]}`)}
+}`
+}
+
+const ntSource = (names: ReadonlyArray<string>, batchRank: number): string => {
+  const [a, b, o] = names
+  const rows = Array.from({ length: TM_NT }, (_, i) => i)
+  const cols = Array.from({ length: TN_NT }, (_, j) => j)
+  return `
+@compute @workgroup_size(${WGX}, ${WGY}) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${registerPrologue(batchRank, TM_NT, TN_NT)}
+  ${rows.map((i) => cols.map((j) => `var c${i}${j} = vec4<f32>(0.0);`).join(" ")).join("\n")}
+  ${rows.map((i) => `let ar${i} = (aBase + min(m0 + ${i}, M - 1) * aRow) >> 2;`).join("\n")}
+  ${cols.map((j) => `let br${j} = (bBase + min(n0 + ${j}, N - 1) * bCol) >> 2;`).join("\n")}
+  for (var k4 = 0; k4 < (K >> 2); k4++) {
+    ${rows.map((i) => `let a${i} = ld4_${a}(ar${i} + k4);`).join("\n")}
+    ${cols.map((j) => `let b${j} = ld4_${b}(br${j} + k4);`).join("\n")}
+    ${rows.map((i) => cols.map((j) => `c${i}${j} = fma(a${i}, b${j}, c${i}${j});`).join(" ")).join("\n")}
+  }
+  ${storeTile(o!, TM_NT, TN_NT, (i, j) => `dot(c${i}${j}, vec4<f32>(1.0))`)}
+}`
+}
+
+const TILE = 64
+const TK = 16
+const tiledSource = (names: ReadonlyArray<string>, batchRank: number): string => {
+  const [a, b, o] = names
+  return `
+var<workgroup> As: array<array<f32, ${TILE}>, ${TK}>;
+var<workgroup> Bs: array<array<f32, ${TILE}>, ${TK}>;
+@compute @workgroup_size(16, 16) fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let M = ui(0u); let N = ui(1u); let K = ui(2u);
+  let batch = i32(wg.z);
+  ${batchCode(batchRank)}
+  let aBase = ui(4u) + bo0; let aRow = ui(5u); let aK = ui(6u);
+  let bBase = ui(7u) + bo1; let bK = ui(8u); let bCol = ui(9u);
+  let oBase = ui(10u) + batch * M * N;
+  let acc = u(11u) != 0u;
+  let tm = i32(wg.y) * ${TILE}; let tn = i32(wg.x) * ${TILE};
+  let tx = i32(lid.x); let ty = i32(lid.y);
+  let flat = ty * 16 + tx;
+  var c: array<array<f32, 4>, 4>;
+  for (var k0 = 0; k0 < K; k0 += ${TK}) {
+    for (var l = 0; l < 4; l++) {
+      let e = flat + l * 256;
+      let kk = e / ${TILE}; let mm = e % ${TILE};
+      let gm = tm + mm; let gk = k0 + kk;
+      var av = 0.0;
+      if (gm < M && gk < K) { av = ld_${a}(aBase + gm * aRow + gk * aK); }
+      As[kk][mm] = av;
+      let gn = tn + mm;
+      var bv = 0.0;
+      if (gn < N && gk < K) { bv = ld_${b}(bBase + gk * bK + gn * bCol); }
+      Bs[kk][mm] = bv;
+    }
+    workgroupBarrier();
+    for (var kk = 0; kk < ${TK}; kk++) {
+      var ar: array<f32, 4>; var br: array<f32, 4>;
+      for (var i = 0; i < 4; i++) { ar[i] = As[kk][ty + i * 16]; br[i] = Bs[kk][tx + i * 16]; }
+      for (var i = 0; i < 4; i++) { for (var j = 0; j < 4; j++) { c[i][j] = fma(ar[i], br[j], c[i][j]); } }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0; i < 4; i++) {
+    for (var j = 0; j < 4; j++) {
+      let gm = tm + ty + i * 16; let gn = tn + tx + j * 16;
+      if (gm < M && gn < N) {
+        let idx = oBase + gm * N + gn;
+        var v = c[i][j];
+        if (acc) { v += ld_${o}(idx); }
+        st_${o}(idx, v);
+      }
+    }
+  }
+}`
+}
+
+const genericSource = (names: ReadonlyArray<string>, batchRank: number): string => {
+  const [a, b, o] = names
+  return `
+@compute @workgroup_size(8, 8) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let M = ui(0u); let N = ui(1u); let K = ui(2u);
+  let n = i32(gid.x); let m = i32(gid.y); let batch = i32(gid.z);
+  if (n >= N || m >= M) { return; }
+  ${batchCode(batchRank)}
+  let aBase = ui(4u) + bo0 + m * ui(5u); let aK = ui(6u);
+  let bBase = ui(7u) + bo1 + n * ui(9u); let bK = ui(8u);
+  var s = 0.0;
+  for (var k = 0; k < K; k++) { s = fma(ld_${a}(aBase + k * aK), ld_${b}(bBase + k * bK), s); }
+  let idx = ui(10u) + batch * M * N + m * N + n;
+  if (u(11u) != 0u) { s += ld_${o}(idx); }
+  st_${o}(idx, s);
+}`
+}
+
+const isVec4Friendly = (v: View, rowStride: number, inner: number, innerStride: number): boolean =>
+  v.dtype === "f32" && innerStride === 1 && rowStride % 4 === 0 && v.offset % 4 === 0 && inner % 4 === 0
+
+/**
+ * Runs a matmul call.
+ *
+ * @since 0.1.0
+ * @category kernels
+ */
+export const matmul = (ctx: KernelContext, c: Call): void => {
+  const { rt } = ctx
+  const r = c.out.shape.length
+  if (r < 2 || c.a.shape.length !== r || c.b.shape.length !== r) {
+    throw invalidCall("matmul", "a, b and out must have the same rank >= 2")
+  }
+  const M = c.out.shape[r - 2]!
+  const N = c.out.shape[r - 1]!
+  const K = c.a.shape[r - 1]!
+  if (c.a.shape[r - 2] !== M || c.b.shape[r - 2] !== K || c.b.shape[r - 1] !== N) {
+    throw invalidCall("matmul", `shape mismatch ${c.a.shape} x ${c.b.shape} -> ${c.out.shape}`)
+  }
+  const batch = splitBatch(c.out, c.a, c.b)
+  if (numel(c.out.shape) === 0) return
+  if (K === 0) {
+    if (c.accumulate !== true) rt.run(fillZero(c.out))
+    return
+  }
+  const work = batch.count * M * N * K
+  const scratch: Array<ReturnType<typeof rt.allocate>> = []
+  let plan: Plan = { a: c.a, b: c.b, M, N, K }
+  let variant: "register" | "nt" | "tiled" | "generic" = work <= GENERIC_MAX_WORK ? "generic" : ctx.matmul
+  let batchInfo = batch
+  if (variant === "register") {
+    const vec = (v: View, s: number) => (v.dtype === "f32" || v.dtype === "f16") && s % 4 === 0
+    const batchOk = c.a.strides.slice(0, r - 2).every((s) => s % 4 === 0) &&
+      c.b.strides.slice(0, r - 2).every((s) => s % 4 === 0)
+    const aOk = batchOk && vec(c.a, c.a.offset) && c.a.strides[r - 1] === 1 && c.a.strides[r - 2]! % 4 === 0 &&
+      K % 4 === 0
+    const bBase = vec(c.b, c.b.offset)
+    const nn = bBase && c.b.strides[r - 1] === 1 && c.b.strides[r - 2]! % 4 === 0 && N % 4 === 0
+    const nt = bBase && c.b.strides[r - 2] === 1 && c.b.strides[r - 1]! % 4 === 0 && K % 4 === 0
+    if (aOk && nt && !nn) variant = "nt"
+    else if (!aOk || !nn) {
+      // Stage both operands as contiguous, zero-padded f32 with the batch materialized.
+      const Kp = pad4(K)
+      const Np = pad4(N)
+      const bshape = c.out.shape.slice(0, r - 2)
+      const stage = (v: View, rows: number, cols: number, rowsP: number, colsP: number): View => {
+        const buf = rt.allocate(batch.count * rowsP * colsP * 4)
+        scratch.push(buf)
+        const full: View = {
+          buffer: buf,
+          dtype: "f32",
+          shape: [...bshape, rowsP, colsP],
+          strides: [...bshape.map((_, i) => bshape.slice(i + 1).reduce((x, y) => x * y, 1) * rowsP * colsP), colsP, 1],
+          offset: 0
+        }
+        if (rowsP !== rows || colsP !== cols) rt.run(fillZero(full))
+        rt.run(copySpec(v, { ...full, shape: [...bshape, rows, cols] }))
+        return full
+      }
+      plan = { a: stage(c.a, M, K, M, Kp), b: stage(c.b, K, N, Kp, Np), M, N, K: Kp }
+      batchInfo = splitBatch(c.out, plan.a, plan.b)
+    }
+  }
+  const a = plan.a
+  const b = plan.b
+  const words: Array<number> = [
+    M,
+    N,
+    plan.K,
+    batchInfo.count,
+    a.offset,
+    a.strides[r - 2]!,
+    a.strides[r - 1]!,
+    b.offset,
+    b.strides[r - 2]!,
+    b.strides[r - 1]!,
+    c.out.offset,
+    c.accumulate === true ? 1 : 0
+  ]
+  for (let i = words.length; i < BATCH_AT; i++) words.push(0)
+  if (batchInfo.rank > 0) {
+    packViews(words, BATCH_AT, batchInfo.shape, [0, 0], batchInfo.strides)
+  }
+  const bindings: Array<Binding> = [
+    { buffer: a.buffer, dtype: a.dtype, write: false, vec4: variant === "register" || variant === "nt" },
+    { buffer: b.buffer, dtype: b.dtype, write: false, vec4: variant === "register" || variant === "nt" },
+    { buffer: c.out.buffer, dtype: c.out.dtype, write: true }
+  ]
+  const rank = batchInfo.rank
+  const groups: [number, number, number] =
+    variant === "register"
+      ? [Math.ceil(N / TN / WGX), Math.ceil(M / TM / WGY), batchInfo.count]
+      : variant === "nt"
+      ? [Math.ceil(N / TN_NT / WGX), Math.ceil(M / TM_NT / WGY), batchInfo.count]
+      : variant === "tiled"
+      ? [Math.ceil(N / TILE), Math.ceil(M / TILE), batchInfo.count]
+      : [Math.ceil(N / 8), Math.ceil(M / 8), batchInfo.count]
+  rt.run({
+    kernel: `matmul-${variant}`,
+    key: `b${rank}`,
+    bindings,
+    uniforms: words,
+    groups,
+    source: (names) =>
+      variant === "register"
+        ? registerSource(names, rank)
+        : variant === "nt"
+        ? ntSource(names, rank)
+        : variant === "tiled"
+        ? tiledSource(names, rank)
+        : genericSource(names, rank)
+  })
+  for (const s of scratch) rt.free(s)
+}
+
+/** A fill-with-zero dispatch spec over a contiguous view (staging padding, K = 0). */
+const fillZero = (v: View) => {
+  const n = numel(v.shape)
+  return {
+    kernel: "matmul-zero",
+    key: "",
+    bindings: [{ buffer: v.buffer, dtype: v.dtype, write: true }],
+    uniforms: [n, v.offset],
+    groups: Math.ceil(n / 64),
+    source: ([o]: ReadonlyArray<string>) => `
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = i32(gid.x + gid.y * nwg.x * 64u);
+  if (i < ui(0u)) { st_${o}(ui(1u) + i, 0.0); }
+}`
+  }
+}
+
+/** A strided copy into a contiguous f32 staging view, batch dims included (rank ≤ 6). */
+const copySpec = (x: View, out: View) => {
+  const cz = coalesce(out.shape, [x.strides, out.strides])
+  const words: Array<number> = [numel(out.shape)]
+  for (let i = 1; i < 16; i++) words.push(0)
+  const bases = packViews(words, 16, cz.shape, [x.offset, out.offset], cz.strides)
+  const rank = cz.shape.length
+  return {
+    kernel: "matmul-stage",
+    key: `r${rank}`,
+    bindings: [
+      { buffer: x.buffer, dtype: x.dtype, write: false },
+      { buffer: out.buffer, dtype: out.dtype, write: true }
+    ],
+    uniforms: words,
+    groups: Math.ceil(numel(out.shape) / 64),
+    source: ([s, o]: ReadonlyArray<string>) => `
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = i32(gid.x + gid.y * nwg.x * 64u);
+  if (i >= ui(0u)) { return; }
+  ${offsetsCode(rank, 16, bases, "i", "o")}
+  st_${o}(o1, ld_${s}(o0));
+}`
+  }
+}
