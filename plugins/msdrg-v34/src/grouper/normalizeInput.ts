@@ -1,0 +1,126 @@
+/**
+ * Step 1 of the algorithm: check and normalize a case (codes, age, sex, status).
+ * Never throws: anything unusable becomes an error message.
+ */
+import type { GrouperInput, Sex, TraceStep } from "@sapphire-rl/spec"
+import type { Tables } from "../tables/types.ts"
+import { dotted, isDiagnosisShape, isProcedureShape, normalizeCode } from "./codes.ts"
+
+/** A secondary diagnosis with its POA indicator (undefined = not reported). */
+export interface SdxWithPoa {
+  readonly code: string
+  readonly poa: string | undefined
+}
+
+/** A checked case, or why it cannot be grouped. */
+export type NormalizedInput =
+  | {
+    readonly ok: true
+    readonly pdx: string
+    readonly sdx: ReadonlyArray<SdxWithPoa>
+    readonly procedures: ReadonlyArray<string>
+    readonly age: number
+    readonly sex: Sex
+    readonly status: string
+    readonly unknownCodes: ReadonlyArray<string>
+    readonly trace: ReadonlyArray<TraceStep>
+  }
+  | { readonly ok: false; readonly error: string; readonly unknownCodes: ReadonlyArray<string> }
+
+const SEXES: ReadonlySet<string> = new Set(["M", "F", "U"])
+
+const asArray = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
+
+/** Normalizes a discharge status: numbers and one-digit strings are zero-padded. */
+export const normalizeStatus = (value: unknown): string | undefined => {
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value < 100) {
+    return String(value).padStart(2, "0")
+  }
+  if (typeof value === "string" && /^\s*\d{1,2}\s*$/.test(value)) return value.trim().padStart(2, "0")
+  return undefined
+}
+
+/** Checks a case against the tables; see GROUPER_SPEC.md step 1. */
+export const normalizeInput = (tables: Tables, input: GrouperInput): NormalizedInput => {
+  const trace: Array<TraceStep> = []
+  const unknown: Array<string> = []
+  const raw = (input ?? {}) as Partial<Record<keyof GrouperInput, unknown>>
+  if (typeof raw.pdx !== "string" || raw.pdx.trim() === "") {
+    return { ok: false, error: "principal diagnosis missing", unknownCodes: unknown }
+  }
+  const pdx = normalizeCode(raw.pdx)
+  if (!isDiagnosisShape(pdx)) {
+    return { ok: false, error: `principal diagnosis ${JSON.stringify(raw.pdx)} is not an ICD-10-CM code`, unknownCodes: [pdx] }
+  }
+  const pdxAttrs = tables.diagnoses.get(pdx)
+  if (pdxAttrs === undefined || pdxAttrs.mdc === null || pdxAttrs.family === null) {
+    return {
+      ok: false,
+      error: pdxAttrs === undefined
+        ? `principal diagnosis ${dotted(pdx)} is not in the loaded tables (${tables.source})`
+        : `principal diagnosis ${dotted(pdx)} has no MDC as principal diagnosis in the loaded tables (${tables.source})`,
+      unknownCodes: [pdx]
+    }
+  }
+  const age = raw.age
+  if (typeof age !== "number" || !Number.isInteger(age) || age < 0 || age > 124) {
+    return { ok: false, error: `age ${JSON.stringify(age)} is not a whole number of years 0-124`, unknownCodes: unknown }
+  }
+  const status = normalizeStatus(raw.dischargeStatus)
+  if (status === undefined || !tables.validStatuses.has(status)) {
+    return { ok: false, error: `discharge status ${JSON.stringify(raw.dischargeStatus)} is not a UB-04 status`, unknownCodes: unknown }
+  }
+  let sex: Sex = "U"
+  if (typeof raw.sex === "string" && SEXES.has(raw.sex)) sex = raw.sex as Sex
+  else trace.push({ step: "validate", decision: `sex ${JSON.stringify(raw.sex)} read as unknown` })
+
+  const sdx: Array<SdxWithPoa> = []
+  const seen = new Set<string>([pdx])
+  for (const item of asArray(raw.sdx)) {
+    const code = typeof item === "string"
+      ? item
+      : typeof item === "object" && item !== null && typeof (item as { code?: unknown }).code === "string"
+      ? (item as { code: string }).code
+      : undefined
+    if (code === undefined) {
+      trace.push({ step: "validate", decision: `secondary diagnosis ${JSON.stringify(item)} ignored: no code` })
+      continue
+    }
+    const norm = normalizeCode(code)
+    if (!isDiagnosisShape(norm)) {
+      trace.push({ step: "validate", decision: `secondary diagnosis ${JSON.stringify(code)} ignored: not an ICD-10-CM code` })
+      unknown.push(norm)
+      continue
+    }
+    if (norm === pdx) {
+      trace.push({ step: "validate", decision: `${dotted(norm)} repeats the PDX as SDX: ignored`, code: dotted(norm) })
+      continue
+    }
+    if (seen.has(norm)) continue
+    seen.add(norm)
+    if (!tables.diagnoses.has(norm)) unknown.push(norm)
+    const poaRaw = typeof item === "object" && item !== null ? (item as { poa?: unknown }).poa : undefined
+    sdx.push({ code: norm, poa: typeof poaRaw === "string" ? poaRaw.trim().toUpperCase() : undefined })
+  }
+
+  const procedures: Array<string> = []
+  for (const item of asArray(raw.procedures)) {
+    if (typeof item !== "string") {
+      trace.push({ step: "validate", decision: `procedure ${JSON.stringify(item)} ignored: not a string` })
+      continue
+    }
+    const norm = normalizeCode(item)
+    if (!isProcedureShape(norm)) {
+      trace.push({ step: "validate", decision: `procedure ${JSON.stringify(item)} ignored: not an ICD-10-PCS code` })
+      unknown.push(norm)
+      continue
+    }
+    if (procedures.includes(norm)) continue
+    if (!tables.procedures.has(norm)) {
+      unknown.push(norm)
+      trace.push({ step: "validate", decision: `procedure ${norm} is not in the loaded tables: treated as non-O.R.`, code: norm })
+    }
+    procedures.push(norm)
+  }
+  return { ok: true, pdx, sdx, procedures, age, sex, status, unknownCodes: unknown, trace }
+}
