@@ -1,3 +1,176 @@
 #!/usr/bin/env node
-console.error("sapphire-data: not built yet")
-process.exit(1)
+/**
+ * sapphire-data: generate the synthetic MS-DRG benchmark, print statistics, split data and
+ * build SFT examples. Runs under Node 22 type stripping (erasable TypeScript only).
+ */
+import { createWriteStream, mkdirSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { parseArgs } from "node:util"
+import { msdrgV34 } from "@sapphire-rl/plugin-msdrg-v34"
+import { Effect } from "effect"
+import { corpusRows } from "../src/Corpus.ts"
+import type { Difficulty } from "../src/CaseSampler.ts"
+import { generateCase, type GenerateOptions, grouperInput } from "../src/Generator.ts"
+import type { NoteLength } from "../src/NoteRenderer.ts"
+import { RATIONALE_STYLES, type RationaleStyle } from "../src/Rationale.ts"
+import { type DrgRecord, recordToJson } from "../src/Record.ts"
+import { caseSftExample, corpusSftExample } from "../src/Sft.ts"
+import { drgSmall, sftGrpoSplit, trainTestSplit } from "../src/Splits.ts"
+import { statsReport } from "../src/Stats.ts"
+import { type DataFormat, readRecordsFile } from "../src/node/readFilesNode.ts"
+
+const USAGE = `usage:
+  sapphire-data synth --n N --seed S [--out FILE] [--mix natural|uniform] [--length short|medium|long|mixed]
+                      [--difficulty easy=3,medium=4,hard=3]
+  sapphire-data stats FILE [--format jsonl|drg-llama|sapphire] [--limit 40]
+  sapphire-data split FILE --out-dir DIR [--test 0.1] [--sft-ratio 0.9] [--small 0.2] [--seed 0] [--min-class 2]
+  sapphire-data sft FILE --out FILE [--style cot-first|answer-first|differential|all] [--corpus]`
+
+class UsageError extends Error {}
+
+const fail = (message: string): never => {
+  throw new UsageError(message)
+}
+
+const intArg = (name: string, value: string | undefined, fallback?: number): number => {
+  if (value === undefined) return fallback ?? fail(`--${name} is required`)
+  if (!/^-?\d+$/.test(value)) fail(`--${name} must be an integer, got ${JSON.stringify(value)}`)
+  return Number(value)
+}
+
+const numArg = (name: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < 0 || n > 1) fail(`--${name} must be a number in [0, 1], got ${JSON.stringify(value)}`)
+  return n
+}
+
+const plugin = () => msdrgV34()
+
+
+const load = async (file: string, format?: DataFormat): Promise<ReadonlyArray<DrgRecord>> => {
+  const exit = await Effect.runPromiseExit(readRecordsFile(file, plugin().labelSpace, format))
+  if (exit._tag === "Failure") {
+    const error = (exit.cause as unknown as { reasons?: ReadonlyArray<{ error?: Error }> }).reasons?.[0]?.error
+    throw new UsageError(error?.message ?? String(exit.cause))
+  }
+  const { records, report } = exit.value
+  if (report.unknownDrgs.length > 0) {
+    const sample = report.unknownDrgs.slice(0, 5).map((u) => `row ${u.row}: ${u.value}`).join("; ")
+    process.stderr.write(`${file}: ${report.unknownDrgs.length} of ${report.rows} rows have a DRG outside the label space and were set aside (${sample})\n`)
+  }
+  return records
+}
+
+const parseDifficulty = (spec: string | undefined): Partial<Record<Difficulty, number>> | undefined => {
+  if (spec === undefined) return undefined
+  const out: Partial<Record<Difficulty, number>> = {}
+  for (const part of spec.split(",")) {
+    const [k, v] = part.split("=")
+    if (k !== "easy" && k !== "medium" && k !== "hard") fail(`--difficulty: unknown difficulty ${JSON.stringify(k)}`)
+    const w = Number(v)
+    if (!Number.isFinite(w) || w < 0) fail(`--difficulty: weight of ${k} must be a non-negative number`)
+    out[k as Difficulty] = w
+  }
+  return out
+}
+
+const synth = async (values: Record<string, string | boolean | undefined>) => {
+  const n = intArg("n", values["n"] as string | undefined)
+  const seed = intArg("seed", values["seed"] as string | undefined)
+  if (n < 0) fail("--n must be >= 0")
+  const mix = (values["mix"] as string | undefined) ?? "natural"
+  if (mix !== "natural" && mix !== "uniform") fail(`--mix must be natural or uniform, got ${JSON.stringify(mix)}`)
+  const length = (values["length"] as string | undefined) ?? "mixed"
+  if (!["short", "medium", "long", "mixed"].includes(length)) fail(`--length must be short, medium, long or mixed`)
+  const difficulty = parseDifficulty(values["difficulty"] as string | undefined)
+  const options: GenerateOptions = {
+    n, seed, mix: mix as "natural" | "uniform", noteLength: length as NoteLength | "mixed",
+    ...(difficulty === undefined ? {} : { difficulty })
+  }
+  const grouper = plugin().grouper
+  const out = values["out"] as string | undefined
+  const stream = out === undefined ? process.stdout : createWriteStream(out)
+  const started = Date.now()
+  for (let i = 0; i < n; i++) {
+    const line = recordToJson(generateCase(grouper, options, i).record) + "\n"
+    if (!stream.write(line)) await new Promise<void>((resolve) => stream.once("drain", () => resolve()))
+    if (n >= 1000 && (i + 1) % 1000 === 0) process.stderr.write(`synth: ${i + 1}/${n} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`)
+  }
+  if (out !== undefined) await new Promise<void>((resolve, reject) => (stream as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? reject(e) : resolve())))
+}
+
+const writeJsonl = (file: string, records: ReadonlyArray<DrgRecord>) =>
+  writeFileSync(file, records.map((r) => recordToJson(r) + "\n").join(""))
+
+const main = async (argv: ReadonlyArray<string>) => {
+  const [command, ...rest] = argv
+  const { values, positionals } = parseArgs({
+    args: [...rest],
+    allowPositionals: true,
+    options: {
+      n: { type: "string" }, seed: { type: "string" }, out: { type: "string" }, mix: { type: "string" },
+      length: { type: "string" }, difficulty: { type: "string" }, format: { type: "string" }, limit: { type: "string" },
+      "out-dir": { type: "string" }, test: { type: "string" }, "sft-ratio": { type: "string" }, small: { type: "string" },
+      "min-class": { type: "string" }, style: { type: "string" }, corpus: { type: "boolean" }, help: { type: "boolean" }
+    }
+  })
+  const format = values.format as DataFormat | undefined
+  if (format !== undefined && !["jsonl", "drg-llama", "sapphire"].includes(format)) fail(`--format must be jsonl, drg-llama or sapphire`)
+  switch (command) {
+    case "synth":
+      return synth(values)
+    case "stats": {
+      const file = positionals[0] ?? fail("stats needs a FILE")
+      process.stdout.write(statsReport(await load(file, format), intArg("limit", values.limit, 40)) + "\n")
+      return
+    }
+    case "split": {
+      const file = positionals[0] ?? fail("split needs a FILE")
+      const dir = values["out-dir"] ?? fail("--out-dir is required")
+      const seed = intArg("seed", values.seed, 0)
+      const records = await load(file, format)
+      const { train, test } = trainTestSplit(records, numArg("test", values.test, 0.1), seed, intArg("min-class", values["min-class"], 2))
+      const { sft, grpo } = sftGrpoSplit(train, numArg("sft-ratio", values["sft-ratio"], 0.9), seed)
+      const small = drgSmall(train, numArg("small", values.small, 0.2), seed)
+      mkdirSync(dir, { recursive: true })
+      const parts = { train, test, sft, grpo, small }
+      for (const [name, part] of Object.entries(parts)) writeJsonl(join(dir, `${name}.jsonl`), part)
+      process.stdout.write(Object.entries(parts).map(([name, part]) => `${name}: ${part.length}`).join("\n") + "\n")
+      return
+    }
+    case "sft": {
+      const file = positionals[0] ?? fail("sft needs a FILE")
+      const out = values.out ?? fail("--out is required")
+      const style = values.style ?? "all"
+      const styles: ReadonlyArray<RationaleStyle> = style === "all"
+        ? RATIONALE_STYLES
+        : (RATIONALE_STYLES as ReadonlyArray<string>).includes(style) ? [style as RationaleStyle] : fail(`--style must be one of ${RATIONALE_STYLES.join(", ")} or all`)
+      const { grouper, labelSpace } = plugin()
+      const lines: Array<string> = []
+      let skipped = 0
+      for (const record of await load(file, format)) {
+        if (record.pdx === "") {
+          skipped++
+          continue
+        }
+        const result = grouper.group(grouperInput(record))
+        for (const s of styles) lines.push(JSON.stringify(caseSftExample(record, result, s, labelSpace)))
+      }
+      if (values.corpus === true) corpusRows(labelSpace).forEach((row, i) => lines.push(JSON.stringify(corpusSftExample(row, i))))
+      writeFileSync(out, lines.map((l) => l + "\n").join(""))
+      if (skipped > 0) process.stderr.write(`sft: ${skipped} records without codes (real data) need teacher rationales and were skipped\n`)
+      process.stdout.write(`sft: ${lines.length} examples\n`)
+      return
+    }
+    default:
+      process.stdout.write(USAGE + "\n")
+      if (command !== undefined && command !== "help" && command !== "--help") fail(`unknown command ${JSON.stringify(command)}`)
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`sapphire-data: ${e instanceof Error ? e.message : String(e)}\n`)
+  if (!(e instanceof UsageError)) process.stderr.write(`${(e as Error)?.stack ?? ""}\n`)
+  process.exit(e instanceof UsageError ? 2 : 1)
+})

@@ -1,0 +1,130 @@
+/**
+ * Samples the codes and demographics of one synthetic case (before grouping and rendering).
+ */
+import type { Sex } from "@sapphire-rl/spec"
+import { companionsPresent, conflicts, conflictsWithAny } from "./Conflicts.ts"
+import { DISTRACTORS, type Distractor } from "./Distractors.ts"
+import type { Prng } from "./Prng.ts"
+import {
+  NON_OR_PROCEDURES,
+  type Scenario,
+  SCENARIOS,
+  UNRELATED_OR_HOSTS,
+  UNRELATED_OR_PROCEDURES
+} from "./Scenarios.ts"
+import { type CcLevel, DIAGNOSES, type DiagnosisVocab } from "./Vocabulary.ts"
+
+/** How hard a case is to code. */
+export type Difficulty = "easy" | "medium" | "hard"
+
+/** All difficulties, easiest first. */
+export const DIFFICULTIES: ReadonlyArray<Difficulty> = ["easy", "medium", "hard"]
+
+/** Which scenarios are drawn how often. */
+export type DrgMix = "natural" | "uniform"
+
+/** A sampled case before grouping. */
+export interface SampledCase {
+  readonly scenario: string
+  readonly difficulty: Difficulty
+  readonly pdx: string
+  readonly sdx: ReadonlyArray<string>
+  readonly procedures: ReadonlyArray<string>
+  readonly age: number
+  readonly sex: Sex
+  readonly dischargeStatus: string
+  readonly distractors: ReadonlyArray<Distractor>
+}
+
+const SECONDARY: ReadonlyArray<DiagnosisVocab> = [...DIAGNOSES.values()].filter((d) => d.asSdx)
+const byLevel = (level: CcLevel) => SECONDARY.filter((d) => d.level === level)
+const SDX_MCC = byLevel("MCC")
+const SDX_CC = byLevel("CC")
+const SDX_NONE = byLevel("none")
+
+// Secondary MCCs that count only when the patient leaves alive.
+const ALIVE_ONLY_MCC: ReadonlyArray<string> = ["R57.0", "I46.9", "R57.1", "I49.01"]
+
+const pickSecondary = (
+  rng: Prng,
+  pool: ReadonlyArray<DiagnosisVocab>,
+  taken: ReadonlyArray<string>
+): string | undefined => {
+  const ok = pool.filter((d) => !taken.includes(d.code) && !conflictsWithAny(d.code, taken) && companionsPresent(d.code, taken))
+  return ok.length === 0 ? undefined : rng.pick(ok).code
+}
+
+const routineStatus = (rng: Prng): string =>
+  rng.weighted(
+    [["01", 45], ["06", 25], ["03", 15], ["62", 6]] as const,
+    ([, w]) => w
+  )[0]
+
+/** Chooses a scenario under a mix. */
+export const pickScenario = (rng: Prng, mix: DrgMix): Scenario =>
+  mix === "natural" ? rng.weighted(SCENARIOS, (s) => s.naturalWeight) : rng.pick(SCENARIOS)
+
+/** Samples one case of the given difficulty. */
+export const sampleCase = (rng: Prng, difficulty: Difficulty, mix: DrgMix): SampledCase => {
+  const scenario = pickScenario(rng, mix)
+  const pdx = rng.pick(scenario.pdx)
+  const procedures: Array<string> = scenario.procedureSets.length > 0 ? [...rng.pick(scenario.procedureSets)] : []
+  const sex: Sex = scenario.sex ?? (rng.chance(0.5) ? "F" : "M")
+  const ortho = pdx.startsWith("S72") || pdx.startsWith("M1") || pdx.startsWith("M80")
+  const age = ortho ? rng.int(55, 94) : rng.int(19, 94)
+  let dischargeStatus = routineStatus(rng)
+  const sdx: Array<string> = []
+  const distractors: Array<Distractor> = []
+  const taken = () => [pdx, ...sdx, ...procedures]
+
+  if (difficulty !== "easy") {
+    // Sepsis is mostly coded with organ dysfunction in real data (871 outnumbers 872).
+    if ((pdx.startsWith("A41") || pdx.startsWith("A40")) && rng.chance(0.45)) sdx.push(rng.chance(0.5) ? "R65.20" : "R65.21")
+    const severity = rng.weighted([["MCC", 45], ["CC", 30], ["none", 25]] as const, ([, w]) => w)[0]
+    if (severity !== "none") {
+      const code = pickSecondary(rng, severity === "MCC" ? SDX_MCC : SDX_CC, taken())
+      if (code !== undefined) sdx.push(code)
+    }
+    const comorbidities = difficulty === "medium" ? rng.int(0, 2) : rng.int(1, 4)
+    for (let i = 0; i < comorbidities; i++) {
+      const code = pickSecondary(rng, SDX_NONE, taken())
+      if (code !== undefined) sdx.push(code)
+    }
+    if (rng.chance(0.35)) {
+      const options = NON_OR_PROCEDURES.filter((p) => p.pdxPrefixes.some((prefix) => pdx.startsWith(prefix)))
+      if (options.length > 0) procedures.push(rng.pick(options).code)
+    }
+    if (sdx.includes("N18.6") && rng.chance(0.6)) procedures.push("5A1D60Z")
+  }
+
+  if (difficulty === "hard") {
+    // A second severity code: often a CC in a family that splits on MCC only, which changes nothing.
+    if (rng.chance(0.5)) {
+      const code = pickSecondary(rng, rng.chance(0.6) ? SDX_CC : SDX_MCC, taken())
+      if (code !== undefined) sdx.push(code)
+    }
+    // Alive-only MCC in a patient who died: it must not count.
+    if (rng.chance(0.15)) {
+      const code = rng.pick(ALIVE_ONLY_MCC)
+      if (!conflictsWithAny(code, taken())) {
+        sdx.push(code)
+        dischargeStatus = "20"
+      }
+    }
+    if (pdx.startsWith("I21") && rng.chance(0.3)) dischargeStatus = "20"
+    const substance = pdx.startsWith("F10") || pdx.startsWith("F11")
+    if (dischargeStatus !== "20" && rng.chance(substance ? 0.5 : 0.04)) dischargeStatus = "07"
+    if (scenario.kind === "medical" && UNRELATED_OR_HOSTS.includes(pdx) && rng.chance(0.3)) {
+      const options = UNRELATED_OR_PROCEDURES.filter((p) => p.sex === undefined || p.sex === sex)
+      procedures.push(rng.pick(options).code)
+    }
+    const wanted = rng.int(1, 3)
+    for (const distractor of rng.shuffle(DISTRACTORS)) {
+      if (distractors.length >= wanted) break
+      if (conflictsWithAny(distractor.code, taken())) continue
+      if (distractors.some((other) => conflicts(other.code, distractor.code))) continue
+      distractors.push(distractor)
+    }
+  }
+  return { scenario: scenario.id, difficulty, pdx, sdx, procedures, age, sex, dischargeStatus, distractors }
+}

@@ -1,0 +1,52 @@
+/**
+ * Distractor text: conditions a note mentions that the case does NOT have (negated, ruled out,
+ * or history only). Each names the code it would imply, so the generator keeps it away from
+ * any case holding that condition (see Conflicts) and tests can check the rule.
+ */
+
+/** How a distractor mentions its condition. */
+export type DistractorKind = "negated" | "ruled-out" | "history"
+
+/** A distractor sentence and the code it must not coexist with. */
+export interface Distractor {
+  /** The code the text would imply if the condition were present. */
+  readonly code: string
+  readonly kind: DistractorKind
+  readonly text: string
+}
+
+const d = (code: string, kind: DistractorKind, text: string): Distractor => ({ code, kind, text })
+
+/** All distractors. */
+export const DISTRACTORS: ReadonlyArray<Distractor> = [
+  d("I26.99", "ruled-out", "r/o PE: CTA chest negative"),
+  d("I26.99", "negated", "CTA without PE"),
+  d("I21.4", "ruled-out", "r/o ACS: trop neg x3, EKG unchanged"),
+  d("I21.4", "negated", "no e/o ischemia on EKG, troponins flat"),
+  d("J18.9", "negated", "CXR without consolidation, no pneumonia"),
+  d("J18.9", "ruled-out", "initially treated for possible PNA, abx stopped once CXR read as clear"),
+  d("N39.0", "negated", "UA bland, UCx no growth"),
+  d("I82.401", "negated", "LENIs negative for DVT"),
+  d("I61.9", "negated", "CTH negative for bleed"),
+  d("I63.9", "ruled-out", "concern for stroke, MRI brain without acute infarct"),
+  d("K65.2", "negated", "diagnostic para without e/o SBP"),
+  d("G03.9", "ruled-out", "LP obtained to r/o meningitis, CSF unremarkable"),
+  d("A41.9", "ruled-out", "sepsis initially considered, but afebrile with negative cultures"),
+  d("N17.9", "negated", "Cr at baseline throughout, no AKI"),
+  d("I50.9", "negated", "BNP normal and euvolemic, not c/w CHF"),
+  d("E11.10", "negated", "no anion gap, not in DKA"),
+  d("K92.2", "negated", "guaiac negative, no signs of GI bleeding"),
+  d("G93.41", "negated", "mental status at baseline throughout"),
+  d("J96.01", "negated", "SpO2 >94% on RA throughout"),
+  d("M62.82", "negated", "CK normal"),
+  d("F10.239", "negated", "no signs of EtOH withdrawal on CIWA"),
+  d("I26.99", "history", "h/o provoked PE ___ years ago, completed anticoagulation"),
+  d("I63.9", "history", "remote h/o stroke without residual deficits"),
+  d("I21.4", "history", "h/o MI s/p DES ___"),
+  d("A04.7", "history", "remote h/o C. diff, treated"),
+  d("I82.401", "history", "h/o DVT ___, off AC"),
+  d("J18.9", "history", "h/o pneumonia last winter"),
+  d("C50.919", "history", "h/o breast cancer s/p lumpectomy, in remission"),
+  d("K85.9", "history", "h/o gallstone pancreatitis s/p ERCP ___"),
+  d("N39.0", "history", "h/o recurrent UTIs"),
+]

@@ -1,0 +1,109 @@
+/**
+ * The synthetic MS-DRG benchmark generator: samples a case, groups it with the v34 grouper
+ * for its gold DRG, and renders a note that carries the evidence for every code.
+ */
+import type { Grouper, GrouperResult } from "@sapphire-rl/spec"
+import { type Difficulty, DIFFICULTIES, type DrgMix, type SampledCase, sampleCase } from "./CaseSampler.ts"
+import { type Mention, type NoteLength, renderNote } from "./NoteRenderer.ts"
+import { deriveSeed, makePrng, type Prng } from "./Prng.ts"
+import type { DrgRecord } from "./Record.ts"
+import { undot } from "./Vocabulary.ts"
+
+/** Generator options. */
+export interface GenerateOptions {
+  /** Number of cases. */
+  readonly n: number
+  readonly seed: number
+  /** "natural" (MIMIC-like frequencies, default) or "uniform" over the covered scenarios. */
+  readonly mix?: DrgMix
+  /** Relative weights of the difficulties (default easy 3, medium 4, hard 3). */
+  readonly difficulty?: Partial<Record<Difficulty, number>>
+  /** Note length; "mixed" (default) draws one per case. */
+  readonly noteLength?: NoteLength | "mixed"
+  /** Prefix of record ids (default "syn"). */
+  readonly idPrefix?: string
+}
+
+/** A generated case with what its note mentions (for checks). */
+export interface GeneratedCase {
+  readonly record: DrgRecord
+  readonly mentions: ReadonlyArray<Mention>
+  readonly scenario: string
+  readonly result: GrouperResult
+}
+
+/** The grouper input of a record or sampled case. */
+export const grouperInput = (c: Pick<SampledCase, "pdx" | "sdx" | "procedures" | "age" | "sex" | "dischargeStatus">) => ({
+  pdx: c.pdx,
+  sdx: c.sdx,
+  procedures: c.procedures,
+  age: c.age,
+  sex: c.sex,
+  dischargeStatus: c.dischargeStatus
+})
+
+const pad = (drg: number): string => String(drg).padStart(3, "0")
+
+/**
+ * Why a note would give its label away: it names the DRG number, the word DRG, the title,
+ * or one of the case's codes. `undefined` when it does not.
+ */
+export const leakIn = (text: string, drg: number, title: string, codes: ReadonlyArray<string>): string | undefined => {
+  const upper = text.toUpperCase()
+  if (/\bDRG\b/.test(upper)) return "mentions DRG"
+  if (new RegExp(`(?<![\\w.])${pad(drg)}(?![\\w])`).test(text)) return `names DRG ${pad(drg)}`
+  if (drg >= 10 && new RegExp(`(?<![\\w.])${drg}(?![\\w]|\\.\\d)`).test(text)) return `names DRG ${drg}`
+  if (title.length > 0 && upper.includes(title.toUpperCase())) return "names the DRG title"
+  for (const code of codes) {
+    for (const form of new Set([code.toUpperCase(), undot(code)])) {
+      if (new RegExp(`(?<![\\w.])${form.replace(/\./g, "\\.")}(?![\\w])`).test(upper)) return `names code ${code}`
+    }
+  }
+  return undefined
+}
+
+const DEFAULT_DIFFICULTY: Record<Difficulty, number> = { easy: 3, medium: 4, hard: 3 }
+
+/** Generates case `index` of a run; independent of the other indices. */
+export const generateCase = (grouper: Grouper, options: GenerateOptions, index: number): GeneratedCase => {
+  const rng: Prng = makePrng(deriveSeed(options.seed, index))
+  const weights = { ...DEFAULT_DIFFICULTY, ...options.difficulty }
+  const difficulty = rng.weighted(DIFFICULTIES, (d) => weights[d] ?? 0)
+  const mix = options.mix ?? "natural"
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const caseRng = rng.fork()
+    const sampled = sampleCase(caseRng, difficulty, mix)
+    const result = grouper.group(grouperInput(sampled))
+    if (result.drg === 999 || result.drg === 998 || result.error !== undefined || !result.coverage.complete) continue
+    const length: NoteLength = options.noteLength === undefined || options.noteLength === "mixed"
+      ? caseRng.weighted(["short", "medium", "long"] as const, (l) => (l === "medium" ? 2 : 1))
+      : options.noteLength
+    const codes = [sampled.pdx, ...sampled.sdx, ...sampled.procedures]
+    for (let render = 0; render < 5; render++) {
+      const note = renderNote(caseRng, sampled, result.drg, length)
+      if (leakIn(note.text, result.drg, result.title, codes) !== undefined) continue
+      const record: DrgRecord = {
+        id: `${options.idPrefix ?? "syn"}-${options.seed}-${String(index).padStart(6, "0")}`,
+        text: note.text,
+        pdx: sampled.pdx,
+        sdx: sampled.sdx,
+        procedures: sampled.procedures,
+        age: sampled.age,
+        sex: sampled.sex === "U" ? "U" : sampled.sex,
+        dischargeStatus: sampled.dischargeStatus,
+        drg: result.drg,
+        title: result.title,
+        family: result.family,
+        tier: result.tier,
+        difficulty
+      }
+      return { record, mentions: note.mentions, scenario: sampled.scenario, result }
+    }
+  }
+  throw new Error(`generateCase: no groupable, leak-free case after 50 attempts (seed ${options.seed}, index ${index})`)
+}
+
+/** Generates `options.n` cases lazily, in index order. */
+export function* generateCases(grouper: Grouper, options: GenerateOptions): Generator<GeneratedCase> {
+  for (let i = 0; i < options.n; i++) yield generateCase(grouper, options, i)
+}

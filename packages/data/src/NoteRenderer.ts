@@ -1,0 +1,174 @@
+/**
+ * Renders a sampled case as a MIMIC-style brief hospital course: problem-oriented sections,
+ * abbreviations, de-identification blanks, distractor mentions and a disposition line.
+ */
+import type { SampledCase } from "./CaseSampler.ts"
+import type { DistractorKind } from "./Distractors.ts"
+import type { Prng } from "./Prng.ts"
+import { DIAGNOSES, PROCEDURES } from "./Vocabulary.ts"
+
+/** Length of the rendered note. */
+export type NoteLength = "short" | "medium" | "long"
+
+/** One thing the note mentions, and in which role. */
+export interface Mention {
+  readonly code: string
+  readonly role: "pdx" | "sdx" | "procedure" | DistractorKind
+}
+
+/** A rendered note with what it mentions. */
+export interface RenderedNote {
+  readonly text: string
+  readonly mentions: ReadonlyArray<Mention>
+}
+
+/**
+ * Fills `{a-b}` placeholders with integers in [a, b] (`{6.8-7.1}`: one decimal), avoiding
+ * `avoid` where the range allows.
+ */
+export const fillNumbers = (rng: Prng, template: string, avoid: number): string =>
+  template.replace(/\{(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\}/g, (_, lo: string, hi: string) => {
+    const decimals = lo.includes(".") || hi.includes(".") ? 1 : 0
+    const scale = 10 ** decimals
+    const a = Math.round(Number(lo) * scale), b = Math.round(Number(hi) * scale)
+    let v = rng.int(a, b)
+    for (let i = 0; i < 8 && v === avoid * scale && a !== b; i++) v = rng.int(a, b)
+    return decimals === 0 ? String(v) : (v / scale).toFixed(decimals)
+  })
+
+const FILLER: ReadonlyArray<string> = [
+  "PT/OT evaluated", "Tele without events", "Diet advanced as tolerated", "Home meds reconciled",
+  "Pain controlled with APAP and oxycodone prn", "Bowel regimen continued", "SQH for DVT ppx",
+  "Electrolytes repleted prn", "SW met with pt and family", "Glucose managed with ISS",
+  "Ambulating independently by d/c", "Seen by nutrition"
+]
+
+const DISPOSITION: Readonly<Record<string, ReadonlyArray<string>>> = {
+  "01": ["Discharged home.", "d/c'd home in stable condition.", "Discharged home, f/u with PCP in 1 week."],
+  "06": ["d/c'd home w/ VNA.", "Discharged home with services.", "Discharged home with VNA for med teaching."],
+  "03": ["Discharged to SNF.", "d/c to ___ SNF for rehab.", "Discharged to ___ nursing facility."],
+  "62": ["Discharged to acute rehab.", "d/c to ___ rehab."],
+  "07": ["Pt left AMA on HD{2-4} despite counseling about risks.", "Pt signed out AMA on HD{2-4}."],
+  "20": ["Pt expired on HD{3-9}; family at bedside.", "Goals of care discussed with family; transitioned to CMO and expired on HD{3-9}."]
+}
+
+const PRESENT: ReadonlyArray<string> = ["p/w", "presented with", "was admitted with", "presents with", "was admitted for"]
+
+const header = (style: number, term: string, n: number): string =>
+  style === 0 ? `# ${term}:` : style === 1 ? `#${term}:` : style === 2 ? `${term}:` : `${n}. ${term} -`
+
+// Capitalizes a leading lower-case word but leaves mixed-case tokens ("eGFR", "pRBC") alone.
+const cap = (s: string): string => (/^[a-z](?![A-Z])/.test(s) ? s[0]!.toUpperCase() + s.slice(1) : s)
+
+const sentence = (s: string): string => {
+  const t = cap(s.trim())
+  return /[.!?]$/.test(t) ? t : `${t}.`
+}
+
+/** Renders the note; `drg` only keeps drawn numbers away from the DRG number. */
+export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteLength): RenderedNote => {
+  const mentions: Array<Mention> = []
+  const fill = (s: string) => fillNumbers(rng, s, drg)
+  const dx = (code: string) => DIAGNOSES.get(code)
+  const termOf = (code: string): string => {
+    const v = dx(code) ?? PROCEDURES.get(code)
+    if (v === undefined || v.terms.length === 0) throw new Error(`renderNote: no terms for ${code}`)
+    return fill(rng.pick(v.terms))
+  }
+  const detailsOf = (code: string, max: number): Array<string> => {
+    const v = dx(code) ?? PROCEDURES.get(code)
+    if (v === undefined || max <= 0) return []
+    return rng.shuffle(v.details).slice(0, max).map(fill)
+  }
+  const detailCount = length === "short" ? 1 : length === "medium" ? 2 : 3
+  const style = rng.int(0, 3)
+  const paragraph = rng.chance(0.3)
+  const sexWord = c.sex === "F" ? rng.pick(["F", "woman", "female"]) : rng.pick(["M", "man", "male"])
+  const ageText = c.age === drg || rng.chance(0.75) ? "___" : String(c.age)
+
+  const chronic = c.sdx.filter((code) => dx(code)?.level === "none")
+  const acute = c.sdx.filter((code) => dx(code)?.level !== "none")
+  const history = c.distractors.filter((d) => d.kind === "history")
+  const inline = c.distractors.filter((d) => d.kind !== "history")
+
+  // Intro: demographics, history-only conditions and a few chronic problems, the reason for admission.
+  const histItems: Array<string> = []
+  const chronicInIntro = chronic.filter(() => rng.chance(0.5))
+  for (const code of chronicInIntro) {
+    histItems.push(termOf(code))
+    mentions.push({ code, role: "sdx" })
+  }
+  for (const h of history) {
+    histItems.push(fill(h.text))
+    mentions.push({ code: h.code, role: "history" })
+  }
+  const pdxTerm = termOf(c.pdx)
+  mentions.push({ code: c.pdx, role: "pdx" })
+  const hist = histItems.length > 0 ? ` w/ h/o ${histItems.join(", ")}` : ""
+  const intro = rng.chance(0.5)
+    ? `${ageText} y/o ${sexWord}${hist} who ${rng.pick(PRESENT)} ${pdxTerm}.`
+    : `${c.sex === "F" ? "Ms." : "Mr."} ___ is a ${ageText} year old ${c.sex === "F" ? "woman" : "man"}${hist ? ` with ${histItems.join(", ")}` : ""}, admitted with ${pdxTerm}.`
+
+  const sections: Array<string> = []
+  let n = 1
+  // Principal problem with its procedures.
+  const pdxBody: Array<string> = detailsOf(c.pdx, detailCount)
+  for (const code of c.procedures) {
+    const term = termOf(code)
+    mentions.push({ code, role: "procedure" })
+    const extra = detailsOf(code, length === "short" ? 0 : 1)
+    const isOr = PROCEDURES.get(code)?.orStatus === "O.R."
+    const how = isOr ? rng.int(0, 2) : 2
+    pdxBody.push(
+      how === 0 ? `s/p ${term}${extra.length ? ` (${extra.join("; ")})` : ""}`
+        : how === 1 ? `underwent ${term}${extra.length ? `, ${extra.join("; ")}` : ""}`
+        : `${term}${extra.length ? `: ${extra.join("; ")}` : ""}`
+    )
+  }
+  for (const dis of inline.filter(() => rng.chance(0.5))) {
+    pdxBody.push(fill(dis.text))
+    mentions.push({ code: dis.code, role: dis.kind })
+  }
+  sections.push(`${header(style, rng.chance(0.5) ? cap(pdxTerm) : pdxTerm, n++)} ${pdxBody.map(sentence).join(" ")}`)
+
+  // Acute secondary problems (the CC/MCC candidates), each with its evidence.
+  for (const code of acute) {
+    const term = termOf(code)
+    mentions.push({ code, role: "sdx" })
+    const body = detailsOf(code, Math.max(1, detailCount - 1))
+    sections.push(rng.chance(0.25) && !paragraph
+      ? `Course c/b ${term} (${body.join("; ")}).`
+      : `${header(style, term, n++)} ${body.map(sentence).join(" ")}`)
+  }
+  // Negated / ruled-out mentions not placed under the principal problem get their own line.
+  for (const dis of inline) {
+    if (mentions.some((m) => m.code === dis.code && m.role === dis.kind)) continue
+    sections.push(sentence(cap(fill(dis.text))))
+    mentions.push({ code: dis.code, role: dis.kind })
+  }
+  // Chronic problems not named in the intro.
+  const chronicRest = chronic.filter((code) => !chronicInIntro.includes(code))
+  if (chronicRest.length > 0) {
+    if (!paragraph && rng.chance(0.5)) sections.push(rng.pick(["CHRONIC ISSUES:", "Chronic issues:", "TRANSITIONAL ISSUES / CHRONIC:"]))
+    for (const code of chronicRest) {
+      const term = termOf(code)
+      mentions.push({ code, role: "sdx" })
+      const body = detailsOf(code, length === "long" ? 1 : rng.int(0, 1))
+      sections.push(`${header(style, term, n++)} ${body.length ? body.map(sentence).join(" ") : "stable, home meds continued."}`)
+    }
+  }
+  if (length !== "short") {
+    const usable = c.dischargeStatus === "20" ? FILLER.filter((f) => !/PT\/OT|Ambulating/.test(f)) : FILLER
+    const fillers = rng.shuffle(usable).slice(0, length === "long" ? rng.int(3, 5) : rng.int(1, 2))
+    sections.push(fillers.map(sentence).join(" "))
+  }
+  const dispo = DISPOSITION[c.dischargeStatus] ?? DISPOSITION["01"]!
+  sections.push(fill(rng.pick(dispo)))
+
+  const lead = rng.pick(["Brief Hospital Course:", "BRIEF HOSPITAL COURSE:", ""])
+  const body = [intro, ...sections]
+  const text = paragraph
+    ? `${lead ? `${lead} ` : ""}${body.join(" ")}`
+    : `${lead ? `${lead}\n` : ""}${body.join("\n")}`
+  return { text, mentions }
+}

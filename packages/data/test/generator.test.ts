@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest"
+import { msdrgV34 } from "@sapphire-rl/plugin-msdrg-v34"
+import { conflicts } from "../src/Conflicts.ts"
+import { generateCase, generateCases, type GeneratedCase, grouperInput, leakIn } from "../src/Generator.ts"
+import { recordToJson } from "../src/Record.ts"
+import { hasEvidence } from "../src/Vocabulary.ts"
+
+const { grouper, labelSpace } = msdrgV34()
+const N = 1000
+const cases: ReadonlyArray<GeneratedCase> = [...generateCases(grouper, { n: N, seed: 11 })]
+const codesOf = (c: GeneratedCase) => [c.record.pdx, ...c.record.sdx, ...c.record.procedures]
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+describe("synthetic generator (real v34 grouper)", () => {
+  it("labels every record with what its own codes group to, and the title is the label-space title", () => {
+    for (const { record } of cases) {
+      const again = grouper.group(grouperInput(record))
+      expect(again.drg, record.id).toBe(record.drg)
+      expect(record.title).toBe(labelSpace.get(record.drg)?.title)
+      expect(record.family).toBe(again.family)
+      expect(record.tier).toBe(again.tier)
+      expect([998, 999]).not.toContain(record.drg)
+    }
+  })
+
+  it("spans at least 40 DRGs and 20 families in 1,000 cases, with every difficulty", () => {
+    expect(new Set(cases.map((c) => c.record.drg)).size).toBeGreaterThanOrEqual(40)
+    expect(new Set(cases.map((c) => c.record.family)).size).toBeGreaterThanOrEqual(20)
+    for (const d of ["easy", "medium", "hard"]) expect(cases.some((c) => c.record.difficulty === d)).toBe(true)
+  })
+
+  it("puts evidence for every code of the case into the note", () => {
+    for (const c of cases) {
+      for (const code of codesOf(c)) expect(hasEvidence(c.record.text, code), `${c.record.id} ${code}\n${c.record.text}`).toBe(true)
+    }
+  })
+
+  it("never names the DRG number, the word DRG, the title or any code of the case", () => {
+    for (const { record } of cases) {
+      const text = record.text
+      const upper = text.toUpperCase()
+      expect(upper.includes(record.title.toUpperCase())).toBe(false)
+      expect(/\bDRG\b/.test(upper)).toBe(false)
+      expect(new RegExp(`(^|[^0-9.])0*${record.drg}(?![0-9])(?!\\.[0-9])`).test(text.replace(/\d+\.\d+/g, "#")), `${record.id}: ${record.drg}\n${text}`).toBe(false)
+      for (const code of [record.pdx, ...record.sdx, ...record.procedures]) {
+        expect(new RegExp(`\\b${escape(code)}\\b`, "i").test(text), code).toBe(false)
+        expect(new RegExp(`\\b${escape(code.replace(".", ""))}\\b`, "i").test(text), code).toBe(false)
+      }
+    }
+  })
+
+  it("keeps negated, ruled-out and history-only mentions away from the case's conditions", () => {
+    let distractors = 0
+    for (const c of cases) {
+      for (const m of c.mentions) {
+        if (m.role === "pdx" || m.role === "sdx" || m.role === "procedure") continue
+        distractors++
+        expect(codesOf(c)).not.toContain(m.code)
+        for (const code of codesOf(c)) expect(conflicts(m.code, code), `${c.record.id}: ${m.role} ${m.code} vs ${code}`).toBe(false)
+      }
+      if (c.record.difficulty !== "hard") expect(c.mentions.every((m) => ["pdx", "sdx", "procedure"].includes(m.role))).toBe(true)
+    }
+    expect(distractors).toBeGreaterThan(100)
+  })
+
+  it("makes easy cases single-condition and hard cases richer", () => {
+    for (const c of cases.filter((x) => x.record.difficulty === "easy")) expect(c.record.sdx).toEqual([])
+    const mean = (d: string) => {
+      const xs = cases.filter((c) => c.record.difficulty === d)
+      return xs.reduce((s, c) => s + c.record.sdx.length, 0) / xs.length
+    }
+    expect(mean("hard")).toBeGreaterThan(mean("medium"))
+  })
+
+  it("produces hard traps: alive-only MCCs in patients who died, AMA, surgical and unrelated O.R. cases", () => {
+    const aliveOnly = cases.filter((c) => c.record.dischargeStatus === "20" && c.record.sdx.some((s) => ["R57.0", "I46.9", "R57.1", "I49.01"].includes(s)))
+    expect(aliveOnly.length).toBeGreaterThan(0)
+    for (const c of aliveOnly) expect(/expired/i.test(c.record.text)).toBe(true)
+    expect(cases.some((c) => c.record.dischargeStatus === "07" && /AMA/.test(c.record.text))).toBe(true)
+    expect(cases.some((c) => c.result.type === "surgical")).toBe(true)
+    expect(cases.some((c) => c.record.drg >= 981 && c.record.drg <= 989)).toBe(true)
+  })
+
+  it("is deterministic: same seed, same bytes; another seed, other cases; index i independent of n", () => {
+    const again = [...generateCases(grouper, { n: 200, seed: 11 })].map((c) => recordToJson(c.record)).join("\n")
+    expect(again).toBe(cases.slice(0, 200).map((c) => recordToJson(c.record)).join("\n"))
+    const other = [...generateCases(grouper, { n: 200, seed: 12 })].map((c) => recordToJson(c.record)).join("\n")
+    expect(other).not.toBe(again)
+    expect(recordToJson(generateCase(grouper, { n: 5, seed: 11 }, 150).record)).toBe(recordToJson(cases[150]!.record))
+  })
+
+  it("honours the uniform mix, a fixed difficulty and a note length", () => {
+    const uniform = [...generateCases(grouper, { n: 300, seed: 3, mix: "uniform", difficulty: { easy: 0, medium: 0, hard: 1 }, noteLength: "short" })]
+    expect(uniform.every((c) => c.record.difficulty === "hard")).toBe(true)
+    const natural = cases.slice(0, 300)
+    const top = (xs: ReadonlyArray<GeneratedCase>) => Math.max(...[...xs.reduce((m, c) => m.set(c.record.family, (m.get(c.record.family) ?? 0) + 1), new Map<string, number>()).values()])
+    // Natural frequencies concentrate on sepsis / heart failure; uniform spreads out.
+    expect(top(uniform)).toBeLessThan(top(natural))
+    const long = [...generateCases(grouper, { n: 100, seed: 3, noteLength: "long" })]
+    const avg = (xs: ReadonlyArray<GeneratedCase>) => xs.reduce((s, c) => s + c.record.text.length, 0) / xs.length
+    expect(avg(long)).toBeGreaterThan(avg([...generateCases(grouper, { n: 100, seed: 3, noteLength: "short" })]))
+  })
+
+  it("leakIn flags a planted DRG number, title and code", () => {
+    expect(leakIn("pt with sepsis", 871, "SEPTICEMIA", ["A41.9"])).toBeUndefined()
+    expect(leakIn("grouped to 871", 871, "X", [])).toBeDefined()
+    expect(leakIn("grouped to 064", 64, "X", [])).toBeDefined()
+    expect(leakIn("the septicemia case", 871, "SEPTICEMIA", [])).toBeDefined()
+    expect(leakIn("coded A419 today", 871, "X", ["A41.9"])).toBeDefined()
+    expect(leakIn("Na 128.71", 871, "X", [])).toBeUndefined()
+  })
+})
