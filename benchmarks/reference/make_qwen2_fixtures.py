@@ -225,6 +225,47 @@ def fixture(out_dir, name, cfg, dtype, torch_dtype, shards, seed, sequences, pro
         f.write("\n")
 
 
+def lora_fixture(out_dir, base_name, cfg, seed, sequences):
+    """A PEFT LoRA adapter (rank 2, alpha 4 -> scale 2) on q_proj, v_proj and down_proj of
+    the given checkpoint, with random non-zero B, and the adapted model's logits."""
+    gen = torch.Generator().manual_seed(seed)
+    _, exact = make_weights(cfg, torch.Generator().manual_seed(1234), torch.float32)
+    H = cfg["hidden_size"]
+    I = cfg["intermediate_size"]
+    kv = cfg["num_key_value_heads"] * (H // cfg["num_attention_heads"])
+    rank, alpha = 2, 4.0
+    shapes = {"self_attn.q_proj": (H, H), "self_attn.v_proj": (kv, H), "mlp.down_proj": (H, I)}
+    tensors = []
+    merged = dict(exact)
+    for l in range(cfg["num_hidden_layers"]):
+        for module, (out, inp) in shapes.items():
+            a = (torch.rand(rank, inp, generator=gen, dtype=torch.float64) * 2 - 1) / math.sqrt(inp)
+            b = torch.randn(out, rank, generator=gen, dtype=torch.float64) * 0.5
+            a32, b32 = a.to(torch.float32), b.to(torch.float32)
+            key = f"base_model.model.model.layers.{l}.{module}"
+            tensors += [(key + ".lora_A.weight", a32), (key + ".lora_B.weight", b32)]
+            name = f"model.layers.{l}.{module}.weight"
+            merged[name] = exact[name] + (alpha / rank) * (b32.to(torch.float64) @ a32.to(torch.float64))
+    d = os.path.join(out_dir, base_name + "-lora")
+    os.makedirs(d, exist_ok=True)
+    write_safetensors(os.path.join(d, "adapter_model.safetensors"), tensors, {"format": "pt"})
+    with open(os.path.join(d, "adapter_config.json"), "w") as f:
+        json.dump({
+            "peft_type": "LORA", "task_type": "CAUSAL_LM", "base_model_name_or_path": base_name,
+            "r": rank, "lora_alpha": alpha, "lora_dropout": 0.0, "bias": "none", "fan_in_fan_out": False,
+            "target_modules": ["q_proj", "v_proj", "down_proj"], "use_rslora": False,
+            "layers_to_transform": None, "inference_mode": True, "modules_to_save": None,
+        }, f, indent=2)
+        f.write("\n")
+    expected = {"sequences": [], "greedy": []}
+    for ids in sequences:
+        logits = forward(cfg, merged, ids)
+        expected["sequences"].append({"ids": ids, "logits": [[float(f"{v:.9g}") for v in row] for row in logits.tolist()]})
+    with open(os.path.join(d, "expected.json"), "w") as f:
+        json.dump(expected, f)
+        f.write("\n")
+
+
 def dtype_probe(out_dir):
     """Edge values in each 16-bit format, with their exact meaning, for the dtype readers."""
     f16_bits = [0x0000, 0x8000, 0x3C00, 0xBC00, 0x0001, 0x03FF, 0x0400, 0x7BFF, 0x7C00, 0xFC00, 0x3555, 0x4248]
@@ -285,6 +326,7 @@ def main():
             [[5, 17, 3, 88, 42, 42, 9, 60, 1, 77, 31, 2], [7, 7, 7]], [[5, 17, 3], [90, 12, 44, 8, 0]], 8)
     fixture(out_dir, "qwen2-bf16-untied", untied, torch.bfloat16, "bfloat16", 2, 4321,
             [[3, 120, 64, 9, 9, 15, 101, 2, 33, 70, 18, 127, 0, 56], [11]], [[3, 120, 64], [100, 1, 2, 3, 4, 5]], 8)
+    lora_fixture(out_dir, "qwen2-f32-tied", tied, 99, [[5, 17, 3, 88, 42, 42, 9, 60]])
     dtype_probe(out_dir)
 
 
