@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import type { SeverityTier } from "@sapphire-rl/spec"
+import type { DecompositionRule, SeverityTier } from "@sapphire-rl/spec"
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { decomposeTitle, familyKeyOf, fixSpellings, labelSpaceV34, normalizeTitle, parseTitle } from "../src/catalog/index.ts"
 
@@ -216,5 +217,53 @@ describe("round trip", () => {
         /PROEDURESC|PROCEDURSE|CATHETERATION|CATETERIZATION|GASTROENTERISTIS|FIXATIOM|CHEMOTHERPY|GRFT|\bPROC\b|CHOLECYST\b|REMOVAL INTERNAL/.test(own)
       if (!differs) expect(rebuilt, `DRG ${e.drg}`).toBe(own)
     }
+  })
+})
+
+describe("decomposition properties", () => {
+  const entries = labelSpaceV34.entries
+  const noisy = (title: string, flips: ReadonlyArray<boolean>): string =>
+    title
+      .split(" ")
+      .map((w, k) => {
+        const f = flips[k % flips.length]!
+        if (w === "WITH" && f) return "w"
+        if (w === "WITHOUT" && f) return "W/O"
+        if (w === "AND" && f) return "&"
+        return f ? w.toLowerCase() : w
+      })
+      .join(flips[0] ? "  " : " ")
+
+  it("case, W/W/O/& and spacing noise never change a title's family or tier (correct rule)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: entries.length - 1 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 30 }), (i, flips) => {
+        const e = entries[i]!
+        const d = decomposeTitle(noisy(e.title, flips))
+        expect([d.family, d.tier, d.alternative]).toEqual([e.family, e.tier, e.alternative])
+      }),
+      { numRuns: 400 }
+    )
+  })
+
+  it("the naive split round-trips: principal + status rebuilds the upper-cased title", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: entries.length - 1 }), (i) => {
+        const title = entries[i]!.title
+        const d = decomposeTitle(title.toLowerCase(), "sapphire-naive")
+        expect(d.status === "" ? d.family : `${d.family} ${d.status}`).toBe(title)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("decomposes arbitrary strings without throwing", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.constantFrom<DecompositionRule>("correct", "sapphire-naive"), (s, rule) => {
+        const d = decomposeTitle(s, rule)
+        expect(typeof d.family).toBe("string")
+        if (rule === "correct") expect(d.tier).not.toBeNull()
+      }),
+      { numRuns: 300 }
+    )
   })
 })

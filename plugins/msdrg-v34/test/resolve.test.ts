@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { SPELLING_FIXES, labelSpaceV34, normalizeTitle, resolveTitle } from "../src/catalog/index.ts"
+import { ABBREVIATIONS } from "../src/catalog/abbreviations.ts"
 import { resolveTables } from "../src/catalog/resolveTitle.ts"
 import { keyWords, replaceWords } from "../src/catalog/titleKey.ts"
 
@@ -183,5 +184,40 @@ describe("resolve: properties", () => {
       }),
       { numRuns: 300 }
     )
+  })
+})
+
+describe("resolve: abbreviation property", () => {
+  // Inverse of the dictionary: full word → the abbreviations that expand to exactly it.
+  const shortForms = new Map<string, Array<string>>()
+  for (const [abbr, full] of ABBREVIATIONS) {
+    if (full.includes(" ") || abbr === "WO" || abbr === "DANDC") continue
+    shortForms.set(full, [...(shortForms.get(full) ?? []), abbr])
+  }
+
+  it("abbreviating any words of a title with dictionary forms still resolves to that title's DRG", () => {
+    const entries = labelSpaceV34.entries
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: entries.length - 1 }), fc.array(fc.nat(), { minLength: 30, maxLength: 30 }), (i, picks) => {
+        const e = entries[i]!
+        const text = e.title.split(" ").map((w, k) => {
+          const forms = shortForms.get(w)
+          const p = picks[k % 30]!
+          return forms !== undefined && p % 2 === 0 ? forms[p % forms.length]! : w
+        }).join(" ")
+        expect(labelSpaceV34.resolve(text), text).toMatchObject({ ok: true, drg: e.drg })
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it("stays fast on long hostile input", () => {
+    const long = `${"X".repeat(5000)} ${"PROC ".repeat(2000)}WITH MCC`
+    const t0 = performance.now()
+    const r = labelSpaceV34.resolve(long)
+    const ms = performance.now() - t0
+    expect(r.ok).toBe(false)
+    // Generous bound for a shared 2-core CI machine; typical is a few milliseconds.
+    expect(ms).toBeLessThan(2000)
   })
 })

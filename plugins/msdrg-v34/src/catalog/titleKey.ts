@@ -24,6 +24,8 @@ const expand = (word: string): ReadonlyArray<string> => {
   return e === undefined ? [word] : e.split(" ")
 }
 
+const MAX_GLUED = 48
+
 /**
  * Splits a glued token ("FACEMOUTH", "MALIGCIRRALC") into at most four known words,
  * preferring the fewest pieces; `undefined` when no split exists.
@@ -32,6 +34,8 @@ const expand = (word: string): ReadonlyArray<string> => {
  */
 export const splitGlued = (token: string, known: ReadonlySet<string>): ReadonlyArray<string> | undefined => {
   const n = token.length
+  // Glued title words are short; the cap keeps hostile input linear.
+  if (n > MAX_GLUED) return undefined
   // best[i]: fewest pieces covering token[0, i), with the split that achieves it.
   const best: Array<ReadonlyArray<string> | undefined> = new Array(n + 1).fill(undefined)
   best[0] = []
