@@ -97,6 +97,7 @@ export const DIAGNOSIS_ROWS: ReadonlyArray<DiagnosisTuple> = [
   ["G629", "01", "073-074", "none", null],
   ["G7001", "01", "056-057", "MCC", "NEUROPATHY"],
   ["G8191", null, null, "CC", "HEMIPLEGIA"],
+  ["G8194", null, null, "CC", "HEMIPLEGIA"],
   ["G92", "01", "070-072", "MCC", "ENCEPH"],
   ["G9340", "01", "070-072", "CC", "ENCEPH"],
   ["G9341", "01", "070-072", "MCC", "ENCEPH"],

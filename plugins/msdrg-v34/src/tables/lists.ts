@@ -25,8 +25,6 @@ export const NAMED_LISTS: Readonly<Record<string, ReadonlyArray<CodePattern>>> =
     "C00*", "C01", "C02*", "C03*", "C04*", "C05*", "C06*", "C07", "C08*", "C09*", "C10*", "C11*", "C12", "C13*",
     "C14*", "C30*", "C31*", "C32*"
   ],
-  /** DRGs 521-522: principal diagnosis of hip fracture. */
-  "hip-fracture": ["S720*", "S721*", "S722*"],
   /** DRGs 338-340: complicated appendicitis (FY2017 codes: generalized / localized peritonitis). */
   "complicated-appendicitis": ["K352", "K353"],
   /** DRGs 023-024: acute complex CNS principal diagnoses (subset: stroke, hemorrhage, CNS infection). */

@@ -114,14 +114,9 @@ export const SURGICAL_CLASSES: ReadonlyArray<SurgicalClass> = [
     id: "08:major-joint",
     mdc: "08",
     title: "major joint replacement of lower extremity",
-    routes: [
-      {
-        when: { kind: "all", of: [pdx("hip-fracture"), proc("hip-replacement")] },
-        family: "521-522",
-        because: "hip replacement with principal diagnosis of hip fracture"
-      },
-      { family: "469-470" }
-    ]
+    // 521-522 (hip replacement with PDX of hip fracture) are not v34 DRGs: the v34 list
+    // (757 DRGs) lacks them, so hip fractures with a hip replacement stay in 469-470.
+    routes: [{ family: "469-470" }]
   },
   { id: "08:amputation", mdc: "08", title: "amputation for musculoskeletal disorders", routes: [{ family: "474-476" }] },
   { id: "08:hip-femur", mdc: "08", title: "hip and femur procedures except major joint", routes: [{ family: "480-482" }] },

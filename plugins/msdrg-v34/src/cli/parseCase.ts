@@ -1,0 +1,75 @@
+/**
+ * Reads one JSON Lines case for `msdrg group`, accepting the spellings hospital extracts
+ * use (sex M/F/U, male/female, 1/2/0; status "07" or 7; SDX as strings or {code, poa}).
+ */
+import type { GrouperInput, SecondaryDiagnosis, Sex } from "@sapphire-rl/spec"
+import { normalizeStatus } from "../grouper/normalizeInput.ts"
+
+/** A parsed line: the case and its id, or why the line is unusable. */
+export type ParsedCase =
+  | { readonly ok: true; readonly id: unknown; readonly input: GrouperInput }
+  | { readonly ok: false; readonly error: string }
+
+const SEX_WORDS: Readonly<Record<string, Sex>> = {
+  M: "M", MALE: "M", "1": "M",
+  F: "F", FEMALE: "F", "2": "F",
+  U: "U", UNKNOWN: "U", "0": "U"
+}
+
+/** Reads a sex in any accepted spelling; undefined if none matches. */
+export const parseSex = (value: unknown): Sex | undefined =>
+  typeof value === "number" || typeof value === "string" ? SEX_WORDS[String(value).trim().toUpperCase()] : undefined
+
+const POA = new Set(["Y", "N", "U", "W", "1"])
+
+const parseSdx = (value: unknown, i: number): SecondaryDiagnosis | string => {
+  if (typeof value === "string") return value
+  if (typeof value === "object" && value !== null && typeof (value as { code?: unknown }).code === "string") {
+    const { code, poa } = value as { code: string; poa?: unknown }
+    if (poa === undefined || poa === null || poa === "") return { code }
+    const p = String(poa).trim().toUpperCase()
+    if (!POA.has(p)) return `sdx[${i}]: poa must be one of Y, N, U, W, 1`
+    return { code, poa: p as "Y" | "N" | "U" | "W" | "1" }
+  }
+  return `sdx[${i}] must be a code string or {"code", "poa"}`
+}
+
+/** Parses one line of `msdrg group` input. */
+export const parseCaseLine = (line: string): ParsedCase => {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch (e) {
+    return { ok: false, error: `invalid JSON: ${e instanceof Error ? e.message : String(e)}` }
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { ok: false, error: "a case must be a JSON object" }
+  }
+  const o = value as Record<string, unknown>
+  if (typeof o["pdx"] !== "string") return { ok: false, error: "pdx must be a string" }
+  const sdxRaw = o["sdx"] ?? []
+  if (!Array.isArray(sdxRaw)) return { ok: false, error: "sdx must be an array" }
+  const sdx: Array<SecondaryDiagnosis> = []
+  for (const [i, item] of sdxRaw.entries()) {
+    const parsed = parseSdx(item, i)
+    if (typeof parsed === "string" && typeof item !== "string") return { ok: false, error: parsed }
+    sdx.push(parsed)
+  }
+  const procRaw = o["procedures"] ?? []
+  if (!Array.isArray(procRaw) || !procRaw.every((p) => typeof p === "string")) {
+    return { ok: false, error: "procedures must be an array of code strings" }
+  }
+  const age = typeof o["age"] === "string" && /^\s*\d+\s*$/.test(o["age"]) ? Number(o["age"]) : o["age"]
+  if (typeof age !== "number") return { ok: false, error: "age must be a number" }
+  const sex = parseSex(o["sex"] ?? "U")
+  if (sex === undefined) return { ok: false, error: `sex ${JSON.stringify(o["sex"])} is not M/F/U, male/female or 1/2/0` }
+  const status = normalizeStatus(o["dischargeStatus"])
+  if (status === undefined) {
+    return { ok: false, error: `dischargeStatus ${JSON.stringify(o["dischargeStatus"])} must be a two-digit code like "07" or a number` }
+  }
+  return {
+    ok: true,
+    id: o["id"] ?? null,
+    input: { pdx: o["pdx"], sdx, procedures: procRaw as Array<string>, age, sex, dischargeStatus: status }
+  }
+}
