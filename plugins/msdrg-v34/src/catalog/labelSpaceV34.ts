@@ -19,7 +19,8 @@ const decompose = (title: string | number, rule: DecompositionRule = "correct"):
 
 /**
  * MS-DRG v34 (FY2017): 757 DRGs in the DRG-LLaMA / DRG-Sapphire title form, 340 families.
- * Tables are built on first use.
+ * Tables are built on first use. `decompose(n)` throws a `RangeError` for a number that is
+ * not a v34 DRG.
  *
  * @since 0.1.0
  */

@@ -71,8 +71,9 @@ const FAMILY_ALIASES: ReadonlyMap<string, string> = new Map([
 ])
 
 /**
- * Abbreviations that only the grouping key expands (the label space keeps them in a few
- * titles: 410, 718, 956, 987-988, 497-499).
+ * The grouping key of a family text: "PROC"/"PROCEDURE(S)", "CHOLECYST" and "REMOVAL
+ * INTERNAL" are unified (the label space keeps these short forms in 410, 497-499, 718,
+ * 956 and 987-988), then the 837-839 alias is applied.
  *
  * @since 0.1.0
  */

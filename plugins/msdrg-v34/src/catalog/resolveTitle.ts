@@ -9,7 +9,7 @@ import type { DrgEntry, DrgFamily, Resolution, SeverityTier } from "@sapphire-rl
 import { ABBREVIATIONS } from "./abbreviations.ts"
 import { catalogIndex } from "./catalogIndex.ts"
 import { normalizeTitle } from "./normalizeTitle.ts"
-import { SEVERITY_CLAUSES, parseTitle } from "./parseTitle.ts"
+import { SEVERITY_CLAUSES, TIER_CLAUSE, parseTitle } from "./parseTitle.ts"
 import { fixSpellings } from "./spellings.ts"
 import { keyWords, lcsLength, replaceWords } from "./titleKey.ts"
 import { PHRASE_RENAMES, SEVERITY_CROSSWALK } from "./versionCrosswalk.ts"
@@ -183,18 +183,9 @@ const candidatesOf = (families: ReadonlyArray<DrgFamily>, tier: SeverityTier) =>
     .slice(0, 5)
     .map((e) => ({ drg: e.drg, title: e.title }))
 
-const TIER_WORDS: Readonly<Record<SeverityTier, string>> = {
-  "MCC": "WITH MCC",
-  "CC": "WITH CC",
-  "CC-or-MCC": "WITH CC/MCC",
-  "without-MCC": "WITHOUT MCC",
-  "without-CC-MCC": "WITHOUT CC/MCC",
-  "none": "no severity clause"
-}
-
 const tierMismatch = (family: DrgFamily, tier: SeverityTier): Resolution => ({
   ok: false,
-  reason: `names the v34 family "${family.family}" (${family.pattern}) but with ${TIER_WORDS[tier]}, which that family does not have`,
+  reason: `names the v34 family "${family.family}" (${family.pattern}) but ${tier === "none" ? "with no severity clause" : `with ${TIER_CLAUSE[tier]}`}, which that family does not have`,
   candidates: candidatesOf([family], "none")
 })
 
