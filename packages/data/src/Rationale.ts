@@ -55,9 +55,11 @@ export const rationaleSteps = (record: DrgRecord, result: GrouperResult): Readon
   }
   const traceDrivers = result.trace.filter((t) => t.step === "severity" && t.code !== undefined).map((t) => t.code as string)
   const drivers = record.sdx.filter((s) => traceDrivers.some((c) => sameCode(c, s)))
-  const others = record.sdx.filter((s) => !drivers.includes(s))
+  const named = result.severity === "none"
+    ? []
+    : drivers.length > 0 ? drivers : record.sdx.filter((s) => DIAGNOSES.get(s)?.level === result.severity)
+  const others = record.sdx.filter((s) => !named.includes(s))
   if (result.severity !== "none") {
-    const named = drivers.length > 0 ? drivers : record.sdx.filter((s) => DIAGNOSES.get(s)?.level === result.severity)
     steps.push(`Among the secondary diagnoses, ${named.length > 0 ? named.map(nameOf).join(" and ") : "the documented complications"} ${named.length > 1 ? "qualify" : "qualifies"} as ${result.severity === "MCC" ? "a major complication or comorbidity (MCC)" : "a complication or comorbidity (CC)"}.`)
   } else if (record.sdx.length > 0) {
     steps.push(`None of the secondary diagnoses (${record.sdx.map(nameOf).join(", ")}) counts as a CC or MCC for this case.`)
@@ -68,6 +70,10 @@ export const rationaleSteps = (record: DrgRecord, result: GrouperResult): Readon
   if (record.dischargeStatus === "07") steps.push("The patient left against medical advice.")
   if (others.length > 0 && result.severity !== "none") {
     steps.push(`The other secondary diagnoses (${others.map(nameOf).join(", ")}) do not change the result.`)
+  }
+  if (result.tier === "none") {
+    steps.push(`This group has no severity split, so the DRG is ${result.title}.`)
+    return steps
   }
   steps.push(`The group splits by severity so that this case is ${tierWords[result.tier]}, which gives ${result.title}.`)
   return steps

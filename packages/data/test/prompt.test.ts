@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest"
+import { readFileSync } from "node:fs"
+import { msdrgV34 } from "@sapphire-rl/plugin-msdrg-v34"
+import { CORPUS_THINK, corpusCompletion, corpusRows } from "../src/Corpus.ts"
+import { parseCsv } from "../src/Csv.ts"
+import { generateCases } from "../src/Generator.ts"
+import { completion, promptMessages, SYSTEM_PROMPT, sftUserPrompt, userPrompt } from "../src/Prompt.ts"
+import { differentialCandidates, rationale, RATIONALE_STYLES, sftCompletion } from "../src/Rationale.ts"
+import { caseSftExample, corpusSftExample } from "../src/Sft.ts"
+
+const { grouper, labelSpace } = msdrgV34()
+// The format reward's regex from shared/paper/NOTES.md (dot matches newline).
+const FORMAT = /^\s*<think>.*?<\/think>\s*<answer>(?:(?!<answer>|<\/answer>).)*?<\/answer>\s*$/s
+
+describe("prompts", () => {
+  it("builds DRG-Sapphire's user prompt around the note", () => {
+    expect(userPrompt("NOTE")).toBe(
+      "What is the most likely Medicare Severity Diagnosis Related Group (MS-DRG) based on the following discharge summary of a hospitalization? Provide the complete text description of the DRG code without including the numerical code. \n***NOTE***."
+    )
+    expect(sftUserPrompt("NOTE").endsWith(userPrompt("NOTE"))).toBe(true)
+    expect(sftUserPrompt("NOTE")).toMatch(/MCC/)
+    expect(promptMessages("n").map((m) => m.role)).toEqual(["system", "user"])
+  })
+
+  it("uses Open-R1's system prompt with the think/answer format", () => {
+    expect(SYSTEM_PROMPT).toContain("<think>\n...\n</think>\n<answer>\n...\n</answer>")
+  })
+
+  it("writes completions the format reward accepts, with the title inside the answer tags", () => {
+    const c = completion("because", "HEART FAILURE AND SHOCK WITH MCC")
+    expect(c).toBe("<think>\nbecause\n</think>\n<answer>\nHEART FAILURE AND SHOCK WITH MCC\n</answer>")
+    expect(FORMAT.test(c)).toBe(true)
+    expect(FORMAT.test(`${c}<answer>x</answer>`)).toBe(false)
+  })
+})
+
+describe("MS-DRG corpus rows", () => {
+  const reference = (() => {
+    const parsed = parseCsv(readFileSync(new URL("../../../../shared/reference/ms_drg_corpora.csv", import.meta.url), "utf8"))
+    if (!parsed.ok) throw new Error("reference corpus did not parse")
+    return parsed.rows.slice(1).map((r) => ({ prompt: r.fields[0] ?? "", completion: r.fields[1] ?? "" }))
+  })()
+  const ours = corpusRows(labelSpace)
+
+  it("has DRG-Sapphire's rows: same prompts in the same order, same title lists", () => {
+    expect(ours.map((r) => r.prompt)).toEqual(reference.map((r) => r.prompt))
+    for (const [i, row] of ours.entries()) {
+      const theirs = reference[i]!.completion.split(", ")
+      const mine = row.completion.split(", ")
+      expect(mine.length, row.prompt).toBe(theirs.length)
+      expect(mine, row.prompt).toEqual(theirs)
+    }
+  })
+
+  it("becomes an SFT completion with the fixed think text", () => {
+    const c = corpusCompletion(ours[1]!)
+    expect(c.startsWith(`<think>\n${CORPUS_THINK}\n</think>`)).toBe(true)
+    expect(FORMAT.test(c)).toBe(true)
+    expect(corpusSftExample(ours[0]!, 0).messages[1]?.content).toBe(ours[0]!.prompt)
+  })
+})
+
+describe("rationales from the grouper trace", () => {
+  const cases = [...generateCases(grouper, { n: 150, seed: 5 })]
+
+  it("gives every style in the required format, answering the gold title", () => {
+    for (const c of cases) {
+      for (const style of RATIONALE_STYLES) {
+        const out = sftCompletion(style, c.record, c.result, labelSpace)
+        expect(FORMAT.test(out)).toBe(true)
+        expect(out.match(/<answer>\n(.*)\n<\/answer>/s)?.[1]).toBe(c.record.title)
+      }
+    }
+  })
+
+  it("answer-first names the title in its first sentence; CoT-first only at the end", () => {
+    for (const c of cases) {
+      const first = rationale("answer-first", c.record, c.result, labelSpace)
+      expect(first.startsWith(`The most likely MS-DRG is ${c.record.title}.`)).toBe(true)
+      const cot = rationale("cot-first", c.record, c.result, labelSpace)
+      expect(cot.endsWith(` ${c.record.title}.`)).toBe(true)
+      // The opening sentences (principal diagnosis, MDC) never state the answer.
+      expect(cot.split(". ").slice(0, 2).join(". ")).not.toContain(c.record.title)
+      expect(cot).toContain(c.result.family)
+      if (c.result.mdc !== null) expect(cot).toContain(`MDC ${c.result.mdc}`)
+    }
+  })
+
+  it("names the severity drivers from the trace", () => {
+    const withMcc = cases.filter((c) => c.result.severity === "MCC")
+    expect(withMcc.length).toBeGreaterThan(0)
+    for (const c of withMcc) expect(rationale("cot-first", c.record, c.result)).toMatch(/major complication or comorbidity \(MCC\)/)
+  })
+
+  it("differential weighs three distinct candidates including the gold", () => {
+    for (const c of cases) {
+      const cands = differentialCandidates(labelSpace, c.record.drg)
+      expect(cands.length).toBe(3)
+      expect(new Set(cands.map((x) => x.drg)).size).toBe(3)
+      expect(cands[0]?.drg).toBe(c.record.drg)
+      const text = rationale("differential", c.record, c.result, labelSpace)
+      for (const x of cands) expect(text).toContain(x.title)
+      expect(text.endsWith(`the best match is ${c.record.title}.`)).toBe(true)
+    }
+  })
+
+  it("builds chat SFT examples (system, SFT user prompt with the note, assistant)", () => {
+    const ex = caseSftExample(cases[0]!.record, cases[0]!.result, "cot-first", labelSpace)
+    expect(ex.messages.map((m) => m.role)).toEqual(["system", "user", "assistant"])
+    expect(ex.messages[1]?.content).toContain(`***${cases[0]!.record.text}***.`)
+  })
+})
