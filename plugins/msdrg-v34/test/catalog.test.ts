@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
-import { CMS_V34_TITLES, LABEL_QUIRKS, catalogRows, labelSpaceV34 } from "../src/catalog/index.ts"
+import { CMS_V34_TITLES, LABEL_QUIRKS, catalogRows, labelSpaceV34, normalizeTitle } from "../src/catalog/index.ts"
 
 // The DRG-LLaMA reference sits beside the repository (../shared/reference from the root).
 const referencePath = fileURLToPath(new URL("../../../../shared/reference/DRG_34.csv", import.meta.url))
@@ -130,5 +130,28 @@ describe("MS-DRG v34 catalog", () => {
     expect(labelSpaceV34.byTitle("HEART TRANSPLANT OR IMPLANT OF HEART ASSIST SYSTEM W MCC")).toBeUndefined()
     expect(labelSpaceV34.byTitle(labelSpaceV34.get(640)!.title.replace("  ", " "))).toBeUndefined()
     for (const x of labelSpaceV34.entries) expect(labelSpaceV34.byTitle(x.title)).toBe(x)
+  })
+})
+
+describe("normalizeTitle", () => {
+  it("upper-cases, drops commas, expands W, W/O and a free-standing &, collapses spaces", () => {
+    expect(normalizeTitle("  Tracheostomy for face, mouth & neck diagnoses w/o cc/mcc ")).toBe(
+      "TRACHEOSTOMY FOR FACE MOUTH AND NECK DIAGNOSES WITHOUT CC/MCC"
+    )
+    expect(normalizeTitle("Alcohol,drug abuse w rehabilitation")).toBe("ALCOHOL DRUG ABUSE WITH REHABILITATION")
+    expect(normalizeTitle("VAGINAL DELIVERY W STERILIZATION &/OR D&C")).toBe("VAGINAL DELIVERY WITH STERILIZATION AND/OR D&C")
+  })
+
+  it("leaves W inside words, hyphenated or slashed tokens, and D&C alone", () => {
+    for (const s of ["WOUND W-2 A/W W/MCC D&C", "CC/MCC", "AMI/HF/SHOCK", "O.R. W.", "NON-DRUG-ELUTING"]) {
+      expect(normalizeTitle(s)).toBe(s)
+    }
+  })
+
+  it("is idempotent on every label-space title", () => {
+    for (const e of labelSpaceV34.entries) {
+      const once = normalizeTitle(e.title)
+      expect(normalizeTitle(once)).toBe(once)
+    }
   })
 })
