@@ -306,5 +306,5 @@ export const DIAGNOSIS_ROWS: ReadonlyArray<DiagnosisTuple> = [
   // Codes that DRG logic reads beyond the seed table.
   ["Z9282", null, null, "none", null],
   ["C9100", "17", "834-836", "CC", "LEUKEMIA"],
-  ["B59", null, null, "MCC", "HIVOI"]
+  ["B59", null, null, "MCC", null]
 ]

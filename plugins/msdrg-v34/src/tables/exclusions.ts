@@ -55,7 +55,6 @@ export const EXCLUSION_COLLECTIONS: Readonly<Record<string, ReadonlyArray<CodePa
   MYELOMA: ["C90*"],
   APLASTIC: ["D61*"],
   HIV: ["B20"],
-  HIVOI: ["B59", "B20"],
   TRANSPLANT: ["Z94*", "T86*"],
   VENT: ["Z991*"],
   HEMIPLEGIA: ["G81*"],
