@@ -91,7 +91,10 @@ export const sampleCase = (rng: Prng, difficulty: Difficulty, mix: DrgMix): Samp
       if (code !== undefined) sdx.push(code)
     }
     if (rng.chance(0.35)) {
-      const options = NON_OR_PROCEDURES.filter((p) => p.pdxPrefixes.some((prefix) => pdx.startsWith(prefix)))
+      const specific = NON_OR_PROCEDURES.filter((p) => p.pdxPrefixes.some((prefix) => prefix !== "" && pdx.startsWith(prefix)))
+      const anyStay = NON_OR_PROCEDURES.filter((p) => p.pdxPrefixes.includes(""))
+      // Procedures that fit the diagnosis first; a catch-all (Foley) only now and then.
+      const options = specific.length > 0 ? specific : rng.chance(0.3) ? anyStay : []
       if (options.length > 0) procedures.push(rng.pick(options).code)
     }
     if (sdx.includes("N18.6") && rng.chance(0.6)) procedures.push("5A1D60Z")

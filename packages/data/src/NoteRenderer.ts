@@ -52,6 +52,11 @@ const DISPOSITION: Readonly<Record<string, ReadonlyArray<string>>> = {
   "20": ["Pt expired on HD{3-9}; family at bedside.", "Goals of care discussed with family; transitioned to CMO and expired on HD{3-9}."]
 }
 
+// Non-CC secondary diagnoses that are findings of this stay rather than lasting conditions.
+const ACUTE_NON_CC: ReadonlySet<string> = new Set([
+  "E87.6", "E86.0", "E83.42", "D69.6", "R41.82", "R09.02", "E11.65", "D70.1", "I95.9", "R50.9"
+])
+
 const PRESENT: ReadonlyArray<string> = ["p/w", "presented with", "was admitted with", "presents with", "was admitted for"]
 
 const header = (style: number, term: string, n: number): string =>
@@ -86,8 +91,10 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
   const sexWord = c.sex === "F" ? rng.pick(["F", "woman", "female"]) : rng.pick(["M", "man", "male"])
   const ageText = c.age === drg || rng.chance(0.75) ? "___" : String(c.age)
 
-  const chronic = c.sdx.filter((code) => dx(code)?.level === "none")
-  const acute = c.sdx.filter((code) => dx(code)?.level !== "none")
+  // Only lasting conditions may be listed as history; acute non-CC findings get their own section,
+  // so "h/o" never describes something that is (or is not) part of this stay by accident.
+  const chronic = c.sdx.filter((code) => dx(code)?.level === "none" && !ACUTE_NON_CC.has(code))
+  const acute = c.sdx.filter((code) => !chronic.includes(code))
   const history = c.distractors.filter((d) => d.kind === "history")
   const inline = c.distractors.filter((d) => d.kind !== "history")
 

@@ -18,7 +18,7 @@ A41.81 | enterococcal sepsis; Enterococcus faecalis bacteremia with sepsis | BCx
 A41.89 | sepsis due to other specified organism; anaerobic sepsis | BCx with B. fragilis; metronidazole added
 A40.3 | pneumococcal sepsis; Strep pneumo bacteremia with sepsis | BCx + Strep pneumo; CTX then PO amoxicillin
 R57.1 | hypovolemic shock | MAP {50-60} on arrival, responded to {3-5}L IVF; lactate cleared
-R50.9 | fever of unclear etiology; FUO workup | T max {101-103}.{1-9}, infectious w/u negative, defervesced without abx
+R50.9 | FUO workup; febrile illness of unclear source; pyrexia of unknown origin | T max {101-103}.{1-9}, infectious w/u negative, defervesced without abx
 B34.9 | viral syndrome; viral illness | myalgias, low-grade fevers, resp viral panel pending; supportive care
 A49.02 | MRSA infection; MRSA colonization with infection | wound cx MRSA; doxycycline
 T81.4XXA | post-operative wound infection; surgical site infection | incision erythematous with purulent drainage; wound opened at bedside, packed; vanc
@@ -78,8 +78,8 @@ I44.2 | complete heart block; CHB; third degree AV block | HR {28-40}, AV dissoc
 R00.1 | bradycardia | HR {35-45}, nodal agents held, resolved
 I46.9 | cardiac arrest | PEA arrest, ROSC after {5-15} min of CPR
 R55 | syncope | witnessed syncope; tele, TTE, orthostatics unrevealing
-R07.9 | chest pain | trop neg x2, EKG without ischemic changes; stress test negative
-R07.89 | atypical chest pain; chest wall pain | reproducible on palpation, trop neg x3
+R07.9 | CP; chest discomfort; substernal chest pressure | trop neg x2, EKG without ischemic changes; stress test negative
+R07.89 | atypical CP; chest wall pain; pleuritic chest discomfort | reproducible on palpation, trop neg x3
 I20.0 | unstable angina; UA | rest angina, trop neg x3; heparin gtt
 I25.10 | CAD; coronary artery disease | known CAD, continued ASA/statin
 I10 | HTN; hypertension | home lisinopril continued
