@@ -101,6 +101,17 @@ describe("synthetic generator (real v34 grouper)", () => {
     expect(avg(long)).toBeGreaterThan(avg([...generateCases(grouper, { n: 100, seed: 3, noteLength: "short" })]))
   })
 
+  it("never runs out of attempts: 1,500 uniform-mix cases of every difficulty reach over 150 DRGs", () => {
+    const drgs = new Set<number>()
+    for (const difficulty of ["easy", "medium", "hard"] as const) {
+      for (const c of generateCases(grouper, { n: 500, seed: 23, mix: "uniform", difficulty: { easy: 0, medium: 0, hard: 0, [difficulty]: 1 } })) {
+        expect(c.record.difficulty).toBe(difficulty)
+        drgs.add(c.record.drg)
+      }
+    }
+    expect(drgs.size).toBeGreaterThan(150)
+  })
+
   it("leakIn flags a planted DRG number, title and code", () => {
     expect(leakIn("pt with sepsis", 871, "SEPTICEMIA", ["A41.9"])).toBeUndefined()
     expect(leakIn("grouped to 871", 871, "X", [])).toBeDefined()
