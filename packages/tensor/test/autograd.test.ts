@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest"
+import * as T from "../src/index.ts"
+
+const arr = async (t: T.Tensor) => Array.from(await t.toArray())
+
+describe("autograd semantics", () => {
+  it("accumulates into .grad across backward calls and zeroGrad clears it", async () => {
+    const x = T.fromArray([1, 2, 3], [3], { requiresGrad: true })
+    for (let i = 0; i < 2; i++) {
+      const loss = T.tidy(() => T.sum(T.square(x)))
+      loss.backward()
+      loss.dispose()
+    }
+    expect(await arr(x.grad!)).toEqual([4, 8, 12]) // 2 × 2x
+    x.zeroGrad()
+    expect(x.grad).toBeNull()
+    x.dispose()
+  })
+
+  it("noGrad records nothing; detach cuts the graph", () => {
+    const x = T.fromArray([1, 2], [2], { requiresGrad: true })
+    const y = T.noGrad(() => T.mul(x, 2))
+    expect(y.requiresGrad).toBe(false)
+    expect(y.node).toBeNull()
+    const z = T.mul(x.detach(), 3)
+    expect(z.requiresGrad).toBe(false)
+    const w = T.mul(x, 3)
+    expect(w.requiresGrad).toBe(true)
+    expect(w.node?.op).toBe("mul")
+    for (const t of [x, y, z, w]) t.dispose()
+  })
+
+  it("a second backward through a freed graph throws unless retainGraph", async () => {
+    const x = T.fromArray([0.5, -1], [2], { requiresGrad: true })
+    const loss = T.tidy(() => T.sum(T.exp(x)))
+    loss.backward(undefined, { retainGraph: true })
+    loss.backward()
+    expect(await arr(x.grad!)).toEqual([2 * Math.fround(Math.exp(0.5)), 2 * Math.fround(Math.exp(-1))].map(Math.fround))
+    expect(() => loss.backward()).toThrow(/freed/)
+    loss.dispose()
+    x.dispose()
+  })
+
+  it("gradients meeting at a shared input add up (x used three times)", async () => {
+    const x = T.fromArray([2, 3], [2], { requiresGrad: true })
+    const loss = T.tidy(() => T.sum(T.add(T.mul(x, x), x)))
+    loss.backward()
+    expect(await arr(x.grad!)).toEqual([5, 7]) // 2x + 1
+    loss.dispose()
+    x.dispose()
+  })
+
+  it("backward with an explicit gradient for a non-scalar output", async () => {
+    const x = T.fromArray([1, 2, 3], [3], { requiresGrad: true })
+    const y = T.mul(x, 4)
+    const g = T.fromArray([1, 0, -1], [3])
+    y.backward(g)
+    expect(await arr(x.grad!)).toEqual([4, 0, -4])
+    expect(() => T.sum(T.mul(T.fromArray([1]), 2)).backward()).toThrow(/does not require grad/)
+    for (const t of [x, y, g]) t.dispose()
+  })
+
+  it("f16 leaves get f16 gradients", async () => {
+    const w = T.fromArray([1, 2], [2], { dtype: "f16", requiresGrad: true })
+    const x = T.fromArray([3, 4], [2])
+    const loss = T.tidy(() => T.sum(T.mul(w, x)))
+    loss.backward()
+    expect(w.grad!.dtype).toBe("f16")
+    expect(await arr(w.grad!)).toEqual([3, 4])
+    for (const t of [w, x, loss]) t.dispose()
+  })
+})
+
+describe("memory", () => {
+  it("a training loop keeps liveBytes flat (tidy + backward + in-place update)", async () => {
+    const backend = T.getDefaultBackend()
+    const rng = new T.Rng(1)
+    const w1 = T.mul(T.randn([8, 16], { rng }), 0.3).keep().setRequiresGrad()
+    const w2 = T.mul(T.randn([16, 5], { rng }), 0.3).keep().setRequiresGrad()
+    const g = T.fromArray([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [16]).keep().setRequiresGrad()
+    const x = T.randn([4, 8], { rng }).keep()
+    const targets = T.fromArray(new Int32Array([0, 3, 4, 1])).keep()
+    const step = () => {
+      const loss = T.tidy(() => {
+        const h = T.rmsnorm(T.silu(T.matmul(x, w1)), g)
+        return T.crossEntropy(T.matmul(h, w2), targets)
+      })
+      loss.backward()
+      loss.dispose()
+      for (const p of [w1, w2, g]) p.zeroGrad()
+    }
+    step()
+    const base = backend.memory()
+    for (let i = 0; i < 30; i++) step()
+    expect(backend.memory()).toEqual(base)
+    for (const t of [w1, w2, g, x, targets]) t.dispose()
+  })
+
+  it("an abandoned graph is freed when its output is disposed, without backward", () => {
+    const backend = T.getDefaultBackend()
+    const x = T.fromArray([1, 2, 3], [3], { requiresGrad: true })
+    const before = backend.memory().liveBytes
+    const y = T.tidy(() => T.sum(T.exp(T.mul(x, 2))))
+    expect(backend.memory().liveBytes).toBeGreaterThan(before)
+    y.dispose()
+    expect(backend.memory().liveBytes).toBe(before)
+    x.dispose()
+  })
+
+  it("tidy keeps returned tensors (nested, in objects) and disposes the rest", () => {
+    const backend = T.getDefaultBackend()
+    const before = backend.memory().liveBuffers
+    const { a, list } = T.tidy(() => {
+      const tmp = T.ones([3])
+      const inner = T.tidy(() => T.mul(tmp, 2))
+      return { a: T.add(inner, 1), list: [inner] }
+    })
+    expect(backend.memory().liveBuffers).toBe(before + 2)
+    expect(a.isDisposed).toBe(false)
+    expect(list[0]!.isDisposed).toBe(false)
+    a.dispose()
+    list[0]!.dispose()
+    expect(backend.memory().liveBuffers).toBe(before)
+  })
+
+  it("views share storage: the buffer lives until the last view goes", () => {
+    const backend = T.getDefaultBackend()
+    const before = backend.memory().liveBuffers
+    const x = T.arange(12, undefined, 1, { dtype: "f32" })
+    const r = T.reshape(x, [3, 4])
+    const v = T.transpose(r)
+    x.dispose()
+    r.dispose()
+    expect(backend.memory().liveBuffers).toBe(before + 1)
+    v.dispose()
+    expect(backend.memory().liveBuffers).toBe(before)
+    expect(() => x.view).toThrow(/after dispose/)
+  })
+})
