@@ -12,7 +12,7 @@ import {
   UNRELATED_OR_HOSTS,
   UNRELATED_OR_PROCEDURES
 } from "./Scenarios.ts"
-import { type CcLevel, DIAGNOSES, type DiagnosisVocab } from "./Vocabulary.ts"
+import { type CcLevel, DIAGNOSES, type DiagnosisVocab, PROCEDURES } from "./Vocabulary.ts"
 
 /** How hard a case is to code. */
 export type Difficulty = "easy" | "medium" | "hard"
@@ -122,9 +122,15 @@ export const sampleCase = (rng: Prng, difficulty: Difficulty, mix: DrgMix): Samp
       procedures.push(rng.pick(options).code)
     }
     const wanted = rng.int(1, 3)
-    for (const distractor of rng.shuffle(DISTRACTORS)) {
+    const fitting = DISTRACTORS.filter((x) => x.pdxPrefixes === undefined || x.pdxPrefixes.some((p) => pdx.startsWith(p)))
+    // Distractors written for this principal diagnosis come first (a deferred operation is the
+    // surgical-versus-medical trap), then generic ones.
+    const specific = rng.shuffle(fitting.filter((x) => x.pdxPrefixes !== undefined))
+    for (const distractor of [...specific, ...rng.shuffle(fitting.filter((x) => x.pdxPrefixes === undefined))]) {
       if (distractors.length >= wanted) break
       if (conflictsWithAny(distractor.code, taken())) continue
+      // "Not operated" must not sit beside any procedure that drives the DRG.
+      if (distractor.kind === "deferred" && procedures.some((p) => PROCEDURES.get(p)?.orStatus !== "non-O.R.")) continue
       if (distractors.some((other) => conflicts(other.code, distractor.code))) continue
       distractors.push(distractor)
     }

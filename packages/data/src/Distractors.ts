@@ -5,7 +5,7 @@
  */
 
 /** How a distractor mentions its condition. */
-export type DistractorKind = "negated" | "ruled-out" | "history"
+export type DistractorKind = "negated" | "ruled-out" | "history" | "deferred"
 
 /** A distractor sentence and the code it must not coexist with. */
 export interface Distractor {
@@ -13,9 +13,12 @@ export interface Distractor {
   readonly code: string
   readonly kind: DistractorKind
   readonly text: string
+  /** Principal-diagnosis prefixes the text fits; absent = any case. */
+  readonly pdxPrefixes?: ReadonlyArray<string>
 }
 
-const d = (code: string, kind: DistractorKind, text: string): Distractor => ({ code, kind, text })
+const d = (code: string, kind: DistractorKind, text: string, pdxPrefixes?: ReadonlyArray<string>): Distractor =>
+  pdxPrefixes === undefined ? { code, kind, text } : { code, kind, text, pdxPrefixes }
 
 /** All distractors. */
 export const DISTRACTORS: ReadonlyArray<Distractor> = [
@@ -49,4 +52,15 @@ export const DISTRACTORS: ReadonlyArray<Distractor> = [
   d("C50.919", "history", "h/o breast cancer s/p lumpectomy, in remission"),
   d("K85.9", "history", "h/o gallstone pancreatitis s/p ERCP ___"),
   d("N39.0", "history", "h/o recurrent UTIs"),
+  // Procedures considered but not done: the stay stays medical (the surgical-versus-medical trap).
+  d("4A023N7", "deferred", "pt declined cath, medical management", ["I21", "I20"]),
+  d("0FT44ZZ", "deferred", "surgery consulted, interval lap chole planned as outpatient", ["K80", "K81", "K85.1"]),
+  d("0DTJ4ZZ", "deferred", "surgery consulted, managed nonoperatively with abx", ["K35"]),
+  d("0QS634Z", "deferred", "ortho consulted, nonoperative management given goals of care", ["S72"]),
+  d("0DTN0ZZ", "deferred", "surgery consulted, no indication for colectomy this admission", ["K57", "C18", "K63"]),
+  d("0JH606Z", "deferred", "EP consulted, no indication for pacemaker", ["R00", "I49", "R55", "I44"]),
+  d("3E03317", "deferred", "outside the window for tPA", ["I63"]),
+  d("5A1955Z", "deferred", "managed on BiPAP, never intubated", ["J96", "J44", "J81", "J69", "J18"]),
+  d("0SRC0J9", "deferred", "ortho discussed TKA, to be scheduled as outpatient", ["M17"]),
+  d("0SG00AJ", "deferred", "spine surgery consulted, no surgical intervention", ["M48", "M54"])
 ]

@@ -3,7 +3,7 @@ import { msdrgV34 } from "@sapphire-rl/plugin-msdrg-v34"
 import { conflicts } from "../src/Conflicts.ts"
 import { generateCase, generateCases, type GeneratedCase, grouperInput, leakIn } from "../src/Generator.ts"
 import { recordToJson } from "../src/Record.ts"
-import { hasEvidence } from "../src/Vocabulary.ts"
+import { hasEvidence, PROCEDURES } from "../src/Vocabulary.ts"
 
 const { grouper, labelSpace } = msdrgV34()
 const N = 1000
@@ -61,6 +61,15 @@ describe("synthetic generator (real v34 grouper)", () => {
       if (c.record.difficulty !== "hard") expect(c.mentions.every((m) => ["pdx", "sdx", "procedure"].includes(m.role))).toBe(true)
     }
     expect(distractors).toBeGreaterThan(100)
+  })
+
+  it("writes deferred operations only into stays without a DRG-driving procedure", () => {
+    const deferred = cases.filter((c) => c.mentions.some((m) => m.role === "deferred"))
+    expect(deferred.length).toBeGreaterThan(5)
+    for (const c of deferred) {
+      expect(c.result.type, c.record.id).toBe("medical")
+      expect(c.record.procedures.every((p) => PROCEDURES.get(p)?.orStatus === "non-O.R."), c.record.id).toBe(true)
+    }
   })
 
   it("makes easy cases single-condition and hard cases richer", () => {
