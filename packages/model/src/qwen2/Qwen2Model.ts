@@ -1,0 +1,325 @@
+/**
+ * Qwen2 exactly as HF `Qwen2ForCausalLM`, on `@sapphire-rl/tensor`: token embedding;
+ * per layer RMSNorm → q/k/v projections (with bias) → rotate-half RoPE → grouped-query
+ * causal attention → o_proj (no bias) → residual, RMSNorm → SwiGLU MLP → residual; final
+ * RMSNorm; tied or untied lm_head. Optional LoRA adapters on chosen linear layers add
+ * scale · (x Aᵀ) Bᵀ to their outputs.
+ *
+ * The forward records autograd when gradients are enabled (training); the KV-cache
+ * decoding path lives in `Qwen2Session.ts`.
+ *
+ * @since 0.1.0
+ */
+import type { Backend, Tensor } from "@sapphire-rl/tensor"
+import {
+  add,
+  attention,
+  embedding,
+  fromArray,
+  getDefaultBackend,
+  logprobGather,
+  matmul,
+  mul,
+  noGrad,
+  reshape,
+  rmsnorm,
+  rope,
+  silu,
+  tidy,
+  transpose
+} from "@sapphire-rl/tensor"
+import type { Qwen2Config } from "../config/Qwen2Config.ts"
+import type { Qwen2HostWeights } from "../checkpoint/Qwen2Weights.ts"
+import { qwen2ParameterSpecs } from "../checkpoint/Qwen2Weights.ts"
+import type { LoraConfig, LoraTarget } from "../lora/LoraConfig.ts"
+import { loraScale } from "../lora/LoraConfig.ts"
+import type { LoraModule } from "../lora/LoraWeights.ts"
+import { loraModulePath, peftKey } from "../lora/LoraWeights.ts"
+import type { Qwen2Session } from "./Qwen2Session.ts"
+import { openQwen2Session } from "./Qwen2Session.ts"
+
+/**
+ * A LoRA adapter living on the device: A [rank, in] and B [out, rank] per adapted module.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DeviceLora {
+  readonly config: LoraConfig
+  readonly scale: number
+  /** By HF module path (`model.layers.0.self_attn.q_proj`). */
+  readonly modules: ReadonlyMap<string, { readonly a: Tensor; readonly b: Tensor }>
+}
+
+/**
+ * How to place a model.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Qwen2ModelOptions {
+  /** Default: the tensor package's default backend. */
+  readonly backend?: Backend
+  /** Adapters to attach (trainable when `trainable` includes "lora"). */
+  readonly lora?: { readonly config: LoraConfig; readonly modules: ReadonlyArray<LoraModule> }
+  /** Which tensors are marked requiresGrad: the base weights, the LoRA weights, both or none. Default none. */
+  readonly trainable?: "base" | "lora" | "all" | "none"
+}
+
+const toDevice = (backend: Backend, t: { readonly shape: ReadonlyArray<number>; readonly data: Float32Array }, grad: boolean): Tensor =>
+  fromArray(t.data, [...t.shape], { backend, dtype: "f32", requiresGrad: grad }).keep()
+
+/**
+ * A Qwen2 model with its weights on a backend.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Qwen2Model {
+  readonly config: Qwen2Config
+  readonly backend: Backend
+  /** Base weights by HF name (a tied model has no `lm_head.weight`). */
+  readonly weights: ReadonlyMap<string, Tensor>
+  readonly lora: DeviceLora | null
+
+  constructor(config: Qwen2Config, weights: Qwen2HostWeights, options: Qwen2ModelOptions = {}) {
+    this.config = config
+    this.backend = options.backend ?? getDefaultBackend()
+    const trainable = options.trainable ?? "none"
+    const baseGrad = trainable === "base" || trainable === "all"
+    const loraGrad = trainable === "lora" || trainable === "all"
+    const map = new Map<string, Tensor>()
+    for (const spec of qwen2ParameterSpecs(config)) {
+      const host = weights.get(spec.name)
+      if (host === undefined) throw new RangeError(`Qwen2Model: missing weight ${spec.name}`)
+      map.set(spec.name, toDevice(this.backend, host, baseGrad))
+    }
+    this.weights = map
+    if (options.lora === undefined) this.lora = null
+    else {
+      const modules = new Map<string, { a: Tensor; b: Tensor }>()
+      for (const m of options.lora.modules) {
+        modules.set(m.module, { a: toDevice(this.backend, m.a, loraGrad), b: toDevice(this.backend, m.b, loraGrad) })
+      }
+      this.lora = { config: options.lora.config, scale: loraScale(options.lora.config), modules }
+    }
+  }
+
+  /** A base weight by HF name. */
+  weight(name: string): Tensor {
+    const t = this.weights.get(name)
+    if (t === undefined) throw new RangeError(`Qwen2Model: no weight ${name}`)
+    return t
+  }
+
+  /** The output projection: lm_head, or the embedding when tied. */
+  get lmHead(): Tensor {
+    return this.config.tieWordEmbeddings ? this.weight("model.embed_tokens.weight") : this.weight("lm_head.weight")
+  }
+
+  /** Trainable tensors by name (HF names for base weights, PEFT keys for LoRA). */
+  parameters(): Array<[string, Tensor]> {
+    const out: Array<[string, Tensor]> = []
+    for (const [name, t] of this.weights) if (t.requiresGrad) out.push([name, t])
+    if (this.lora !== null) {
+      for (const [module, m] of this.lora.modules) {
+        if (m.a.requiresGrad) out.push([peftKey(module, "A"), m.a])
+        if (m.b.requiresGrad) out.push([peftKey(module, "B"), m.b])
+      }
+    }
+    return out
+  }
+
+  /**
+   * x [N, in] → x Wᵀ (+ bias) (+ LoRA) for a linear layer of block `layer`.
+   */
+  linear(x: Tensor, layer: number, target: LoraTarget, bias: boolean): Tensor {
+    const module = loraModulePath(layer, target)
+    const w = this.weight(`${module}.weight`)
+    let y = matmul(x, transpose(w))
+    if (bias) y = add(y, this.weight(`${module}.bias`))
+    const adapter = this.lora?.modules.get(module)
+    if (adapter !== undefined) {
+      const down = matmul(x, transpose(adapter.a))
+      const up = matmul(down, transpose(adapter.b))
+      y = add(y, mul(up, this.lora!.scale))
+    }
+    return y
+  }
+
+  /**
+   * The SwiGLU MLP of a layer on rows h [N, hidden].
+   */
+  mlp(h: Tensor, layer: number): Tensor {
+    const gate = this.linear(h, layer, "gate_proj", false)
+    const up = this.linear(h, layer, "up_proj", false)
+    return this.linear(mul(silu(gate), up), layer, "down_proj", false)
+  }
+
+  /**
+   * q, k, v of a layer for hidden rows h [B*T, hidden], rotated at `positions` (i32 [B, T]):
+   * q [B, Hq, T, D], k and v [B, Hkv, T, D].
+   */
+  qkv(h: Tensor, layer: number, batch: number, length: number, positions: Tensor): { q: Tensor; k: Tensor; v: Tensor } {
+    const c = this.config
+    const heads = (x: Tensor, n: number) => transpose(reshape(x, [batch, length, n, c.headDim]), 1, 2)
+    const q = rope(heads(this.linear(h, layer, "q_proj", true), c.numAttentionHeads), positions, c.ropeTheta)
+    const k = rope(heads(this.linear(h, layer, "k_proj", true), c.numKeyValueHeads), positions, c.ropeTheta)
+    const v = heads(this.linear(h, layer, "v_proj", true), c.numKeyValueHeads)
+    return { q, k, v }
+  }
+
+  /**
+   * Attention output [B, Hq, T, D] back to rows [B*T, hidden], through o_proj.
+   */
+  attentionOut(attn: Tensor, layer: number, batch: number, length: number): Tensor {
+    const rows = reshape(transpose(attn, 1, 2), [batch * length, this.config.hiddenSize])
+    return this.linear(rows, layer, "o_proj", false)
+  }
+
+  /**
+   * Hidden states after the final norm, [B*T, hidden], for ids i32 [B, T] at `positions`
+   * (default 0 … T-1 in every row). Causal; right padding does not affect earlier tokens.
+   */
+  hidden(ids: Tensor, positions?: Tensor): Tensor {
+    const c = this.config
+    const [batch, length] = ids.shape as [number, number]
+    const pos = positions ?? defaultPositions(this.backend, batch, length)
+    let x = reshape(embedding(this.weight("model.embed_tokens.weight"), ids), [batch * length, c.hiddenSize])
+    for (let l = 0; l < c.numHiddenLayers; l++) {
+      const p = `model.layers.${l}.`
+      const h = rmsnorm(x, this.weight(`${p}input_layernorm.weight`), c.rmsNormEps)
+      const { q, k, v } = this.qkv(h, l, batch, length, pos)
+      const attn = attention(q, k, v, { causal: true })
+      x = add(x, this.attentionOut(attn, l, batch, length))
+      x = add(x, this.mlp(rmsnorm(x, this.weight(`${p}post_attention_layernorm.weight`), c.rmsNormEps), l))
+    }
+    const out = rmsnorm(x, this.weight("model.norm.weight"), c.rmsNormEps)
+    if (positions === undefined) pos.dispose()
+    return out
+  }
+
+  /**
+   * Logits [B, T, vocab] for ids i32 [B, T]. Records autograd when enabled; wrap calls
+   * in `tidy` to release the intermediates.
+   */
+  forward(ids: Tensor, positions?: Tensor): Tensor {
+    const [batch, length] = ids.shape as [number, number]
+    const logits = matmul(this.hidden(ids, positions), transpose(this.lmHead))
+    return reshape(logits, [batch, length, this.config.vocabSize])
+  }
+
+  /**
+   * log p(targets[b, t] | ids[b, ..t]) for every position, f32 [B, T]; a negative target
+   * gives 0 (padding, prompt tokens). With gradient when enabled (the policy term of GRPO).
+   */
+  tokenLogprobs(ids: Tensor, targets: Tensor): Tensor {
+    return tidy(() => logprobGather(this.forward(ids), targets))
+  }
+
+  get vocabSize(): number {
+    return this.config.vocabSize
+  }
+
+  get eosTokenIds(): ReadonlyArray<number> {
+    return this.config.eosTokenIds
+  }
+
+  /** A KV-cache decoding session (no gradient); see `Qwen2Session.ts`. */
+  openSession(rows: number, capacity: number): Qwen2Session {
+    return openQwen2Session(this, rows, capacity)
+  }
+
+  /**
+   * No-grad scoring: for each sequence, log p(seq[t] | seq[..t]) for t in [start, length).
+   * Sequences are right-padded into batches of at most `maxTokens` logits elements.
+   */
+  async sequenceLogprobs(
+    sequences: ReadonlyArray<ReadonlyArray<number>>,
+    starts: ReadonlyArray<number>,
+    maxLogits = 1 << 24
+  ): Promise<Array<Float32Array>> {
+    const out: Array<Float32Array> = new Array(sequences.length)
+    let i = 0
+    while (i < sequences.length) {
+      let j = i
+      let longest = 0
+      // Grow the batch while its logits [B, T, V] stay under the limit.
+      while (j < sequences.length) {
+        const next = Math.max(longest, sequences[j]!.length)
+        if (j > i && (j - i + 1) * next * this.config.vocabSize > maxLogits) break
+        longest = next
+        j++
+      }
+      const batch = j - i
+      const ids = new Int32Array(batch * longest)
+      const targets = new Int32Array(batch * longest).fill(-1)
+      for (let b = 0; b < batch; b++) {
+        const seq = sequences[i + b]!
+        const start = starts[i + b]!
+        if (start < 1 || start > seq.length) throw new RangeError(`sequenceLogprobs: start ${start} for length ${seq.length}`)
+        seq.forEach((id, t) => (ids[b * longest + t] = id))
+        // The logits at t - 1 score the token at t.
+        for (let t = start; t < seq.length; t++) targets[b * longest + t - 1] = seq[t]!
+      }
+      const lp = noGrad(() =>
+        tidy(() =>
+          this.tokenLogprobs(
+            fromArray(ids, [batch, longest], { backend: this.backend, dtype: "i32" }),
+            fromArray(targets, [batch, longest], { backend: this.backend, dtype: "i32" })
+          )
+        )
+      )
+      const host = (await lp.toArray()) as Float32Array
+      lp.dispose()
+      for (let b = 0; b < batch; b++) {
+        const seq = sequences[i + b]!
+        const start = starts[i + b]!
+        out[i + b] = host.slice(b * longest + start - 1, b * longest + seq.length - 1)
+      }
+      i = j
+    }
+    return out
+  }
+
+  /** Copies every base weight back to the host (to save a checkpoint). */
+  async hostWeights(): Promise<Qwen2HostWeights> {
+    const out = new Map<string, { shape: ReadonlyArray<number>; data: Float32Array }>()
+    for (const [name, t] of this.weights) out.set(name, { shape: t.shape, data: (await t.toArray()) as Float32Array })
+    return out
+  }
+
+  /** Copies the LoRA adapters back to the host (to save a PEFT adapter). */
+  async hostLora(): Promise<Array<LoraModule>> {
+    const out: Array<LoraModule> = []
+    for (const [module, m] of this.lora?.modules ?? []) {
+      out.push({
+        module,
+        a: { shape: m.a.shape, data: (await m.a.toArray()) as Float32Array },
+        b: { shape: m.b.shape, data: (await m.b.toArray()) as Float32Array }
+      })
+    }
+    return out
+  }
+
+  /** Releases every device tensor of the model. */
+  dispose(): void {
+    for (const t of this.weights.values()) t.dispose()
+    for (const m of this.lora?.modules.values() ?? []) {
+      m.a.dispose()
+      m.b.dispose()
+    }
+  }
+}
+
+/**
+ * Positions 0 … T-1 in every row, i32 [B, T].
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defaultPositions = (backend: Backend, batch: number, length: number): Tensor => {
+  const data = new Int32Array(batch * length)
+  for (let b = 0; b < batch; b++) for (let t = 0; t < length; t++) data[b * length + t] = t
+  return noGrad(() => fromArray(data, [batch, length], { backend, dtype: "i32" }))
+}

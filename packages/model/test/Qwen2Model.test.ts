@@ -1,0 +1,207 @@
+import { fromArray, makeCpuBackend, tidy } from "@sapphire-rl/tensor"
+import type { Backend } from "@sapphire-rl/tensor"
+import { readFileSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+import {
+  decodeLoraConfig,
+  initLoraModules,
+  loadSnapshot,
+  loraAdapterFiles,
+  memorySnapshotReader,
+  mergeLora,
+  parseLoraModules,
+  Qwen2Model,
+  qwen2SnapshotFiles,
+  readQwen2Weights
+} from "../src/index.ts"
+import { CHECKPOINTS, fixtureJson, fixturePath } from "./support/fixtures.ts"
+import type { ExpectedOutputs } from "./support/fixtures.ts"
+import { argmaxRow, loadFixtureModel, relError } from "./support/models.ts"
+
+// Tolerance of the spec: |logit error| <= 1e-4 x the largest |logit| (f32 vs float64 PyTorch).
+const TOL = 1e-4
+
+const logitsOf = async (model: Qwen2Model, backend: Backend, rows: ReadonlyArray<ReadonlyArray<number>>) => {
+  const T = Math.max(...rows.map((r) => r.length))
+  const ids = new Int32Array(rows.length * T)
+  rows.forEach((r, b) => r.forEach((id, t) => (ids[b * T + t] = id)))
+  const out = tidy(() => model.forward(fromArray(ids, [rows.length, T], { backend, dtype: "i32" })))
+  const host = (await out.toArray()) as Float32Array
+  out.dispose()
+  return { host, T }
+}
+
+const modelSuite = (backendName: string, makeBackend: () => Backend) =>
+  describe(`Qwen2Model on ${backendName}`, () => {
+    const backend = makeBackend()
+
+    it.each(CHECKPOINTS)("matches the PyTorch logits of %s (1e-4 of the largest logit), alone and batched", async (name) => {
+      const { model, expected, config } = await loadFixtureModel(name, backend)
+      for (const s of expected.sequences) {
+        const { host } = await logitsOf(model, backend, [s.ids])
+        expect(relError(host, s.logits)).toBeLessThan(TOL)
+      }
+      // Both sequences in one right-padded batch: causal attention keeps the padding out.
+      const { host, T } = await logitsOf(model, backend, expected.sequences.map((s) => s.ids))
+      expected.sequences.forEach((s, b) => expect(relError(host, s.logits, b * T)).toBeLessThan(TOL))
+      expect(host.length).toBe(expected.sequences.length * T * config.vocabSize)
+      model.dispose()
+      expect(backend.memory().liveBuffers).toBe(0)
+    })
+
+    it.each(CHECKPOINTS)("KV-cache decoding of %s equals full recompute and the PyTorch greedy continuations", async (name) => {
+      const { model, expected, config } = await loadFixtureModel(name, backend)
+      const V = config.vocabSize
+      for (const g of expected.greedy) {
+        const session = model.openSession(2, g.prompt.length + g.maxNewTokens)
+        // Row 0 and row 1 share the prompt; row 1 is fed other tokens to show rows stay apart.
+        let logits = await session.prefill(g.prompt, [0, 1])
+        const seq = [...g.prompt]
+        const other = [...g.prompt]
+        for (let t = 0; t < g.maxNewTokens; t++) {
+          const next = argmaxRow(logits, 0, V)
+          seq.push(next)
+          other.push((next + 1) % V)
+          if (t === g.maxNewTokens - 1) break
+          const stepLogits = await session.step([next, (next + 1) % V])
+          const full = await logitsOf(model, backend, [seq, other])
+          for (const [row, s] of [[0, seq], [1, other]] as const) {
+            const want = Array.from(full.host.subarray((row * full.T + s.length - 1) * V, (row * full.T + s.length) * V))
+            // Cache vs recompute: the same f32 math in another order; 1e-5 of the largest logit.
+            expect(relError(stepLogits.subarray(row * V, (row + 1) * V), [want])).toBeLessThan(1e-5)
+          }
+          logits = stepLogits.subarray(0, V)
+        }
+        expect(seq.slice(g.prompt.length)).toEqual(g.continuation)
+        session.dispose()
+      }
+      model.dispose()
+      expect(backend.memory().liveBuffers).toBe(0)
+    })
+
+    it("decodes ragged rows together as it decodes them one by one", async () => {
+      const { model, config } = await loadFixtureModel("qwen2-bf16-untied", backend)
+      const V = config.vocabSize
+      const prompts = [[3, 120, 64, 9, 9, 15, 101], [11], [100, 1, 2]]
+      const feeds = [[5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
+      const together = model.openSession(3, 12)
+      const first = await Promise.all(prompts.map(async (p, r) => await together.prefill(p, [r])))
+      const steps: Array<Float32Array> = []
+      for (let t = 0; t < 4; t++) steps.push(await together.step(feeds.map((f) => f[t]!)))
+      for (let r = 0; r < 3; r++) {
+        const alone = model.openSession(1, 12)
+        expect(relError(await alone.prefill(prompts[r]!, [0]), [Array.from(first[r]!)])).toBeLessThan(1e-6)
+        for (let t = 0; t < 4; t++) {
+          const got = await alone.step([feeds[r]![t]!])
+          expect(relError(got, [Array.from(steps[t]!.subarray(r * V, (r + 1) * V))])).toBeLessThan(1e-6)
+        }
+        alone.dispose()
+      }
+      together.dispose()
+      model.dispose()
+    })
+
+    it("scores sequences (sequenceLogprobs) as log-softmax of the forward logits", async () => {
+      const { model, expected, config } = await loadFixtureModel("qwen2-f32-tied", backend)
+      const V = config.vocabSize
+      const seqs = expected.sequences.map((s) => s.ids)
+      const scored = await model.sequenceLogprobs(seqs, [1, 2], 2 * 12 * V - 1)
+      seqs.forEach((ids, i) => {
+        const logits = expected.sequences[i]!.logits
+        const start = [1, 2][i]!
+        expect(scored[i]!.length).toBe(ids.length - start)
+        for (let t = start; t < ids.length; t++) {
+          const row = logits[t - 1]!
+          const m = Math.max(...row)
+          const lse = m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0))
+          expect(Math.abs(scored[i]![t - start]! - (row[ids[t]!]! - lse))).toBeLessThan(1e-4)
+        }
+      })
+      model.dispose()
+    })
+
+    it("with the PEFT LoRA adapter matches PyTorch, and equals the merged model", async () => {
+      const lora = decodeLoraConfig(fixtureJson("qwen2-f32-tied-lora/adapter_config.json"))
+      const base = await loadFixtureModel("qwen2-f32-tied", backend)
+      const modules = parseLoraModules(base.config, lora, new Uint8Array(readFileSync(fixturePath("qwen2-f32-tied-lora/adapter_model.safetensors"))))
+      const adapted = new Qwen2Model(base.config, base.weights, { backend, lora: { config: lora, modules } })
+      const merged = new Qwen2Model(base.config, mergeLora(base.weights, lora, modules), { backend })
+      const want = fixtureJson<ExpectedOutputs>("qwen2-f32-tied-lora/expected.json").sequences[0]!
+      const a = await logitsOf(adapted, backend, [want.ids])
+      const m = await logitsOf(merged, backend, [want.ids])
+      expect(relError(a.host, want.logits)).toBeLessThan(TOL)
+      expect(relError(m.host, want.logits)).toBeLessThan(TOL)
+      // Adapter path vs merged weights: same model, different f32 rounding.
+      expect(relError(a.host, [Array.from(m.host)])).toBeLessThan(1e-5)
+      for (const x of [base.model, adapted, merged]) x.dispose()
+    })
+
+    it("trains LoRA: gradients reach A and B and match finite differences", async () => {
+      const { model: base, config, weights } = await loadFixtureModel("qwen2-f32-tied", backend)
+      base.dispose()
+      const lora = { rank: 2, alpha: 4, targets: ["q_proj", "down_proj"] as const, useRslora: false, layers: null, dropout: 0 }
+      let s = 3
+      const random = () => ((s = (s * 48271) % 2147483647) / 2147483647)
+      // Non-zero B so that A gets a gradient too.
+      const modules = initLoraModules(config, lora, random).map((m) => ({ ...m, b: { ...m.b, data: m.b.data.map(() => random() - 0.5) } }))
+      const ids = [5, 17, 3, 88, 42, 42, 9]
+      const objective = async (ms: typeof modules, withGrad: boolean) => {
+        const model = new Qwen2Model(config, weights, { backend, lora: { config: lora, modules: ms }, trainable: withGrad ? "lora" : "none" })
+        const loss = tidy(() => {
+          const lp = model.tokenLogprobs(
+            fromArray(Int32Array.from(ids.slice(0, -1)), [1, 6], { backend, dtype: "i32" }),
+            fromArray(Int32Array.from(ids.slice(1)), [1, 6], { backend, dtype: "i32" })
+          )
+          return lp.sum()
+        })
+        const value = await loss.item()
+        let grads: Array<[string, Float32Array]> = []
+        if (withGrad) {
+          loss.backward()
+          grads = await Promise.all(model.parameters().map(async ([n, t]) => [n, (await t.grad!.toArray()) as Float32Array] as [string, Float32Array]))
+        }
+        loss.dispose()
+        model.dispose()
+        return { value, grads }
+      }
+      const { grads } = await objective(modules, true)
+      expect(grads.map(([n]) => n)).toContain("base_model.model.model.layers.1.mlp.down_proj.lora_A.weight")
+      for (const [name, g] of grads) expect(g.some((x) => x !== 0), name).toBe(true)
+      // Central differences on a few entries of one A and one B (f32 forward: h = 1e-2, 3% or 1e-3 abs).
+      for (const [mi, which, idx] of [[0, "a", 3], [3, "b", 5]] as const) {
+        const h = 1e-2
+        const shifted = (d: number) =>
+          modules.map((m, i) => {
+            if (i !== mi) return m
+            const t = m[which]
+            const data = Float32Array.from(t.data)
+            data[idx] = data[idx]! + d
+            return { ...m, [which]: { shape: t.shape, data } }
+          })
+        const fd = ((await objective(shifted(h), false)).value - (await objective(shifted(-h), false)).value) / (2 * h)
+        const key = `base_model.model.${modules[mi]!.module}.lora_${which.toUpperCase()}.weight`
+        const g = grads.find(([n]) => n === key)![1][idx]!
+        expect(Math.abs(g - fd)).toBeLessThan(Math.max(1e-3, 0.03 * Math.abs(fd)))
+      }
+      expect(backend.memory().liveBuffers).toBe(0)
+    })
+
+    it("saves and reloads weights and adapters without change", async () => {
+      const { model, config } = await loadFixtureModel("qwen2-bf16-untied", backend)
+      const host = await model.hostWeights()
+      const reloaded = await loadSnapshot(memorySnapshotReader(qwen2SnapshotFiles(config, host, "F32")))
+      const back = readQwen2Weights(reloaded.config, reloaded.tensors)
+      for (const [n, t] of host) expect(back.get(n)!.data).toEqual(t.data)
+      const lora = { rank: 4, alpha: 8, targets: ["v_proj", "up_proj"] as const, useRslora: true, layers: [0], dropout: 0 }
+      let s = 5
+      const modules = initLoraModules(config, lora, () => ((s = (s * 48271) % 2147483647) / 2147483647))
+      const adapted = new Qwen2Model(config, host, { backend, lora: { config: lora, modules } })
+      const files = loraAdapterFiles(lora, await adapted.hostLora())
+      const again = parseLoraModules(config, decodeLoraConfig(JSON.parse(files.get("adapter_config.json") as string)), files.get("adapter_model.safetensors") as Uint8Array)
+      expect(again).toEqual(modules)
+      model.dispose()
+      adapted.dispose()
+    })
+  })
+
+modelSuite("cpu", () => makeCpuBackend())

@@ -1,0 +1,38 @@
+import type { Backend } from "@sapphire-rl/tensor"
+import { loadSnapshot, Qwen2Model, readQwen2Weights } from "../../src/index.ts"
+import type { Qwen2ModelOptions } from "../../src/index.ts"
+import { snapshotReaderNode } from "../../src/node/index.ts"
+import type { ExpectedOutputs } from "./fixtures.ts"
+import { fixtureJson, fixturePath } from "./fixtures.ts"
+
+/** A fixture checkpoint on a backend, with its expected outputs. */
+export const loadFixtureModel = async (name: string, backend: Backend, options: Omit<Qwen2ModelOptions, "backend"> = {}) => {
+  const snap = await loadSnapshot(snapshotReaderNode(fixturePath(name)))
+  const weights = readQwen2Weights(snap.config, snap.tensors)
+  return {
+    config: snap.config,
+    weights,
+    model: new Qwen2Model(snap.config, weights, { ...options, backend }),
+    expected: fixtureJson<ExpectedOutputs>(`${name}/expected.json`)
+  }
+}
+
+/** max |got - want| / max |want| over rows of logits (got flat [T * V]). */
+export const relError = (got: ArrayLike<number>, want: ReadonlyArray<ReadonlyArray<number>>, rowOffset = 0): number => {
+  let err = 0
+  let scale = 0
+  want.forEach((row, t) =>
+    row.forEach((v, i) => {
+      err = Math.max(err, Math.abs(got[(rowOffset + t) * row.length + i]! - v))
+      scale = Math.max(scale, Math.abs(v))
+    })
+  )
+  return err / scale
+}
+
+/** Index of the largest value in a row of a flat array. */
+export const argmaxRow = (x: ArrayLike<number>, row: number, size: number): number => {
+  let best = 0
+  for (let i = 1; i < size; i++) if (x[row * size + i]! > x[row * size + best]!) best = i
+  return best
+}
