@@ -15,8 +15,8 @@ export * from "./tables/index.ts"
 export * from "./cms/index.ts"
 export { dotted, isDiagnosisShape, isProcedureShape, makeGrouper, normalizeCode, normalizeStatus } from "./grouper/index.ts"
 
-/** This plugin's version. */
-export const PLUGIN_VERSION = "0.1.0"
+/** This plugin's version (kept equal to package.json by a test). */
+export const PLUGIN_VERSION = "0.0.0"
 
 /**
  * A grouper over `tables` (default: the built-in v34 tables), answering in the words of

@@ -29,6 +29,8 @@ const APPENDIX_B = [
   "        25  974-976",
   "        25  977",
   "R509    18  864         Fever, unspecified",
+  "A510    12  727-728     Primary genital syphilis",
+  "        13  757-759",
   ""
 ].join("\r\n")
 
@@ -83,7 +85,7 @@ const APPENDIX_D_E = [
 describe("Appendix B/C/D/E parsers (synthetic snippets in the CMS formats)", () => {
   it("B: code → (MDC, DRG range) lines, continuation lines included", () => {
     const b = parseAppendixB(APPENDIX_B)
-    expect(b.size).toBe(3)
+    expect(b.size).toBe(4)
     expect(b.get("A021")).toEqual([
       { mdc: "18", drgs: [870, 872] },
       { mdc: "25", drgs: [974, 976] },
@@ -143,6 +145,9 @@ describe("Appendix B/C/D/E parsers (synthetic snippets in the CMS formats)", () 
     expect(g.group({ pdx: "A02.1", sdx: [], procedures: [], age: 50, sex: "F", dischargeStatus: "01" }).drg).toBe(872)
     expect(g.group({ pdx: "I25.10", sdx: [], procedures: ["02HA0QZ", "021109W"], age: 50, sex: "F", dischargeStatus: "01" }).drg)
       .toBe(215)
+    // Listed under MDC 12 and 13: routed by sex.
+    expect(merged.diagnoses.get("A510")?.bySex).toEqual({ M: { mdc: "12", family: "727-728" }, F: { mdc: "13", family: "757-759" } })
+    expect(g.group({ pdx: "A51.0", sdx: [], procedures: [], age: 30, sex: "F", dischargeStatus: "01" }).drg).toBe(759)
     expect(merged.source).toMatch(/CMS appendices B, C, D, E over built-in v34 tables/)
   })
 })

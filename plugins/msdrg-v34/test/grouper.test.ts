@@ -1,6 +1,7 @@
 import type { GrouperInput, GrouperResult, SecondaryDiagnosis } from "@sapphire-rl/spec"
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import { builtinTablesV34, createGrouper, msdrgV34 } from "../src/index.ts"
+import { builtinTablesV34, createGrouper, msdrgV34, PLUGIN_VERSION } from "../src/index.ts"
 import type { Tables } from "../src/index.ts"
 
 const grouper = createGrouper()
@@ -131,6 +132,30 @@ describe("pre-MDC", () => {
 })
 
 describe("MDC choice", () => {
+  it("routes a code listed under MDC 12 and 13 by sex, and needs the sex", () => {
+    const base = builtinTablesV34()
+    const tables: Tables = {
+      ...base,
+      diagnoses: new Map([
+        ...base.diagnoses,
+        ["A510", {
+          mdc: "12",
+          family: "727-728",
+          level: "none" as const,
+          bySex: { M: { mdc: "12", family: "727-728" }, F: { mdc: "13", family: "757-759" } }
+        }]
+      ])
+    }
+    const g = createGrouper(tables)
+    expect(g.group(kase("A51.0", [], [], { sex: "M" })).drg).toBe(728)
+    expect(g.group(kase("A51.0", [], [], { sex: "M" })).mdc).toBe("12")
+    expect(g.group(kase("A51.0", [], [], { sex: "F" })).mdc).toBe("13")
+    expect(g.group(kase("A51.0", [], [], { sex: "F" })).drg).toBe(759)
+    const unknown = g.group(kase("A51.0", [], [], { sex: "U" }))
+    expect(unknown.drg).toBe(999)
+    expect(unknown.error).toMatch(/sex unknown/)
+  })
+
   it("routes an HIV-related PDX with B20 as SDX to MDC 25", () => {
     const r = grouper.group(kase("A15.0", ["B20"]))
     expect(r.mdc).toBe("25")
@@ -293,5 +318,8 @@ describe("results", () => {
     expect(plugin.name).toBe("@sapphire-rl/plugin-msdrg-v34")
     expect(plugin.labelSpace.version).toBe("v34")
     expect(plugin.grouper.group(kase("N10")).drg).toBe(690)
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+    expect(plugin.version).toBe(pkg.version)
+    expect(PLUGIN_VERSION).toBe(pkg.version)
   })
 })

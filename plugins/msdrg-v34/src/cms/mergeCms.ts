@@ -64,6 +64,14 @@ export const mergeCmsTables = (base: Tables, cms: CmsTables): Tables => {
       const medical = cms.a === undefined ? undefined : sameMdc.find((a) => cms.a?.get(a.drgs[1])?.type === "M")
       const family = familyOfRange(byDrg, (medical ?? first).drgs)
       setDx(code, { mdc: first.mdc, family: family ?? null })
+      // Listed under MDC 12 and 13 alike: the MDC follows the patient's sex.
+      const male = assignments.find((a) => a.mdc === "12")
+      const female = assignments.find((a) => a.mdc === "13")
+      const maleFamily = male === undefined ? undefined : familyOfRange(byDrg, male.drgs)
+      const femaleFamily = female === undefined ? undefined : familyOfRange(byDrg, female.drgs)
+      if ((first.mdc === "12" || first.mdc === "13") && maleFamily !== undefined && femaleFamily !== undefined) {
+        setDx(code, { bySex: { M: { mdc: "12", family: maleFamily }, F: { mdc: "13", family: femaleFamily } } })
+      }
     }
   }
 

@@ -127,11 +127,12 @@ export const routeCase = (tables: Tables, base: CaseFacts): Routed => {
   }
   let mdc: string = pdxAttrs.mdc
   let pdxFamily = pdxAttrs.family
-  if (pdxAttrs.sexMdc !== undefined) {
+  if (pdxAttrs.bySex !== undefined) {
     if (base.sex === "U") {
       return { ok: false, error: `sex unknown but principal diagnosis ${dotted(base.pdx)} needs it to choose the MDC`, trace }
     }
-    mdc = pdxAttrs.sexMdc[base.sex]
+    mdc = pdxAttrs.bySex[base.sex].mdc
+    pdxFamily = pdxAttrs.bySex[base.sex].family
   }
   let facts: CaseFacts = { ...base, mdc, pdxFamily }
   let mdcWhy = `MDC ${mdc} from principal diagnosis`

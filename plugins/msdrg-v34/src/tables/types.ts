@@ -25,8 +25,11 @@ export interface DiagnosisAttributes {
   readonly level: CcLevel
   /** PDX-exclusion collection id (Appendix C); the SDX is non-CC when the PDX is in it. */
   readonly exclusion?: string
-  /** Codes listed under MDC 12 and 13 alike: routed by sex. */
-  readonly sexMdc?: { readonly M: string; readonly F: string }
+  /** Codes listed under MDC 12 and 13 alike: MDC and medical family by sex (unknown sex → 999). */
+  readonly bySex?: {
+    readonly M: { readonly mdc: string; readonly family: string }
+    readonly F: { readonly mdc: string; readonly family: string }
+  }
 }
 
 /** Attributes of one ICD-10-PCS code. */
