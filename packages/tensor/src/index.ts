@@ -76,3 +76,10 @@ export type { BackwardOptions } from "./autograd/backward.ts"
 export { enableGrad, isGradEnabled, noGrad } from "./autograd/mode.ts"
 export { gradRules } from "./autograd/rules.ts"
 export type { GradRule, OpName } from "./autograd/rules.ts"
+
+// Optimizer
+export { adamwStep, disposeAdamWState, gradSquaredNorm, makeAdamWState } from "./optim/adamw.ts"
+export type { AdamWHyper, AdamWState } from "./optim/adamw.ts"
+
+// Effect services
+export { layerAuto, layerCpu, layerWebGpu, TensorBackend } from "./effect/TensorBackend.ts"

@@ -1,0 +1,93 @@
+/**
+ * The backend as an Effect service. Each layer acquires a backend as a scoped resource
+ * (disposed when the layer's scope closes) and installs it as the default backend for
+ * tensor creation while it lives, restoring the previous default on release.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, type Scope } from "effect"
+import type { Backend } from "../backend/Backend.ts"
+import { makeCpuBackend } from "../backend/cpu/CpuBackend.ts"
+import { makeWebGpuBackend, requestWebGpuAdapter, type WebGpuBackendOptions } from "../backend/webgpu/index.ts"
+import { BackendUnavailable, DeviceLost } from "../errors.ts"
+import { setDefaultBackend } from "../tensor/defaultBackend.ts"
+
+/**
+ * The compute backend tensors run on.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class TensorBackend extends Context.Service<TensorBackend, Backend>()("@sapphire-rl/tensor/TensorBackend") {}
+
+/** Acquire → install as default; release → restore the previous default, then dispose. */
+const scoped = <E>(make: Effect.Effect<Backend, E>): Effect.Effect<Backend, E, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.map(make, (backend) => ({ backend, previous: setDefaultBackend(backend) })),
+    ({ backend, previous }) =>
+      Effect.sync(() => {
+        setDefaultBackend(previous)
+        backend.dispose()
+      })
+  ).pipe(Effect.map(({ backend }) => backend))
+
+/**
+ * The CPU reference backend.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerCpu: Layer.Layer<TensorBackend> = Layer.effect(
+  TensorBackend,
+  scoped(Effect.sync(() => makeCpuBackend())).pipe(Effect.tap((b) => Effect.logInfo(`tensor backend: ${b.info.adapter}`)))
+)
+
+const toBackendError = (e: unknown): BackendUnavailable | DeviceLost =>
+  e instanceof BackendUnavailable || e instanceof DeviceLost
+    ? e
+    : new BackendUnavailable({ backend: "webgpu", message: e instanceof Error ? e.message : String(e) })
+
+/**
+ * The WebGPU backend (Dawn on Node, `navigator.gpu` on Deno); fails with
+ * `BackendUnavailable` when there is no adapter.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWebGpu = (options: WebGpuBackendOptions = {}): Layer.Layer<TensorBackend, BackendUnavailable | DeviceLost> =>
+  Layer.effect(
+    TensorBackend,
+    scoped(
+      Effect.tryPromise({ try: () => makeWebGpuBackend(options), catch: toBackendError }) as Effect.Effect<
+        Backend,
+        BackendUnavailable | DeviceLost
+      >
+    ).pipe(Effect.tap((b) => Effect.logInfo(`tensor backend: webgpu on ${b.info.adapter}`)))
+  )
+
+/**
+ * WebGPU when an adapter exists, else the CPU backend; logs the choice.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerAuto = (options: WebGpuBackendOptions = {}): Layer.Layer<TensorBackend> =>
+  Layer.effect(
+    TensorBackend,
+    Effect.gen(function*() {
+      const adapter = yield* Effect.promise(() => requestWebGpuAdapter(options).catch(() => null))
+      if (adapter !== null) {
+        const gpu = yield* scoped(
+          Effect.tryPromise({ try: () => makeWebGpuBackend(options), catch: toBackendError })
+        ).pipe(Effect.option)
+        if (gpu._tag === "Some") {
+          yield* Effect.logInfo(`tensor backend: webgpu on ${gpu.value.info.adapter}`)
+          return gpu.value
+        }
+        yield* Effect.logWarning("tensor backend: WebGPU adapter found but the device failed; using the CPU")
+      }
+      const cpu = yield* scoped(Effect.sync(() => makeCpuBackend()))
+      yield* Effect.logInfo("tensor backend: cpu (no WebGPU adapter)")
+      return cpu
+    })
+  )
