@@ -54,7 +54,7 @@ const DISPOSITION: Readonly<Record<string, ReadonlyArray<string>>> = {
 
 // Non-CC secondary diagnoses that are findings of this stay rather than lasting conditions.
 const ACUTE_NON_CC: ReadonlySet<string> = new Set([
-  "E87.6", "E86.0", "E83.42", "D69.6", "R41.82", "R09.02", "E11.65", "D70.1", "I95.9", "R50.9"
+  "E87.6", "E86.0", "E83.42", "D69.6", "R41.82", "R09.02", "E11.65", "D70.1", "I95.9", "R50.9", "Z66"
 ])
 
 const PRESENT: ReadonlyArray<string> = ["p/w", "presented with", "was admitted with", "presents with", "was admitted for"]

@@ -44,7 +44,7 @@ J96.02 | acute hypercapnic respiratory failure; hypercarbic resp failure | ABG 7
 J96.21 | acute on chronic hypoxemic respiratory failure; AoC hypoxic resp failure | baseline {2-3}L home O2, needed {5-6}L + HFNC, weaned to baseline
 J96.22 | acute on chronic hypercapnic respiratory failure; AoC hypercarbic resp failure | VBG pCO2 {70-95}; BiPAP, returned to baseline
 J81.0 | flash pulmonary edema; acute pulmonary edema | CXR with bilateral edema; BiPAP and IV nitro, diuresed
-J80 | ARDS; acute respiratory distress syndrome | P/F {90-150}, bilateral infiltrates; low tidal volume strategy
+J80 | ARDS; acute respiratory distress syndrome | P/F {90-150}, bilateral infiltrates; HFNC, awake proning
 I26.99 | pulmonary embolism; PE; segmental PE | CTA with segmental filling defects; heparin gtt -> apixaban; RV normal on TTE
 I26.92 | saddle PE; saddle pulmonary embolism | CTA saddle embolus; heparin gtt, monitored in ICU; transitioned to apixaban
 J90 | pleural effusion | CXR with moderate effusion; thoracentesis, transudative by Light's
@@ -56,8 +56,8 @@ C34.11 | RUL lung cancer; RUL adenocarcinoma | RUL mass on CT, biopsy adenocarci
 R06.02 | dyspnea; shortness of breath; SOB | w/u unrevealing (CXR clear, BNP nl, trop neg); improved with ambulation
 J98.11 | atelectasis | bibasilar atelectasis on CXR; IS encouraged
 I21.4 | NSTEMI | trop peaked at {2-9}.{1-9}; heparin gtt, ASA, high-intensity statin
-I21.09 | anterior STEMI; STEMI (anterior) | ST elevations V1-V4, code STEMI activated
-I21.19 | inferior STEMI; STEMI (inferior) | ST elevations II, III, aVF; code STEMI
+I21.09 | anterior STEMI; STEMI (anterior) | ST elevations V1-V4; ASA, heparin gtt, CCU
+I21.19 | inferior STEMI; STEMI (inferior) | ST elevations II, III, aVF; ASA, heparin gtt
 I21.3 | STEMI | ST elevations on EKG; trop peaked {20-80}
 I50.9 | CHF; heart failure | volume up on exam, diuresed with IV lasix; weight down {2-4} kg
 I50.21 | acute systolic CHF; acute HFrEF | new EF {20-35}%, BNP {900-2500}; IV lasix, GDMT started
@@ -148,7 +148,7 @@ M16.11 | right hip OA; R hip osteoarthritis | progressive pain, failed injection
 M48.06 | lumbar stenosis; lumbar spinal stenosis | neurogenic claudication, MRI severe L4-5 stenosis
 M54.5 | low back pain; LBP | PT, pain control, MRI without cord compression
 M86.9 | osteomyelitis | MRI osteomyelitis; bone bx, IV abx
-M00.9 | septic arthritis | aspirate WBC {60-120}K; washout by ortho, IV abx
+M00.9 | septic arthritis | aspirate WBC {60-120}K; serial bedside aspirations, IV abx
 M62.82 | rhabdomyolysis; rhabdo | CK {8000-40000}; aggressive IVF
 M80.08XA | osteoporotic vertebral compression fracture | L1 compression fx; TLSO, pain control
 L03.115 | RLE cellulitis; right leg cellulitis | erythema demarcated; cefazolin -> cephalexin
@@ -258,7 +258,7 @@ I85.11 | variceal bleed; bleeding esophageal varices | EGD with banding x{2-4}; 
 D65 | DIC | fibrinogen {60-120}, plt {20-50}
 L89.153 | stage 3 sacral pressure ulcer; stage III sacral decubitus | wound care
 R65.11 | SIRS with organ dysfunction; non-infectious SIRS with organ failure | hypotensive, lactate up, cultures neg
-J95.821 | post-op respiratory failure; postprocedural resp failure | required reintubation post-op
+J95.821 | post-op respiratory failure; postprocedural resp failure | post-op hypoxemia requiring HFNC, weaned over {2-4}d
 N18.4 | CKD 4; CKD stage IV | Cr {2-3}.{1-9} at baseline, nephro following
 N18.5 | CKD 5; CKD stage V | eGFR {8-14}, planning for HD access
 I50.22 | chronic systolic CHF; chronic HFrEF | EF {25-35}%, euvolemic on home torsemide
