@@ -5,10 +5,18 @@
  * @since 0.1.0
  */
 import type { KernelCall, KernelName } from "../Kernel.ts"
-import { invalidCall } from "./gpuErrors.ts"
+import { adamw } from "./adamw.ts"
+import { attention, attentionBackward } from "./attention.ts"
+import { embedding, embeddingBackward } from "./embedding.ts"
+import { logprobGather, logprobGatherBackward } from "./logprob.ts"
 import { matmul } from "./matmul.ts"
 import { binary, copy, fill, unary, where } from "./pointwise.ts"
+import { random } from "./random.ts"
+import { argmax, reduce } from "./reduce.ts"
+import { rmsnorm, rmsnormBackward } from "./rmsnorm.ts"
+import { rope } from "./rope.ts"
 import type { Runtime } from "./Runtime.ts"
+import { softmax, softmaxBackward } from "./softmax.ts"
 
 /**
  * Matmul strategy: `register` (large per-thread register tiles read straight from storage;
@@ -32,10 +40,6 @@ export interface KernelContext {
 
 type Impl<K extends KernelName> = (ctx: KernelContext, call: Extract<KernelCall, { kernel: K }>) => void
 
-const todo = (name: string) => () => {
-  throw invalidCall(name, "not implemented on WebGPU yet")
-}
-
 /**
  * The implementations.
  *
@@ -48,20 +52,20 @@ export const kernelTable: { readonly [K in KernelName]: Impl<K> } = {
   unary: (ctx, c) => unary(ctx.rt, c),
   binary: (ctx, c) => binary(ctx.rt, c),
   where: (ctx, c) => where(ctx.rt, c),
-  reduce: todo("reduce"),
-  argmax: todo("argmax"),
-  matmul: matmul,
-  softmax: todo("softmax"),
-  softmaxBackward: todo("softmaxBackward"),
-  rmsnorm: todo("rmsnorm"),
-  rmsnormBackward: todo("rmsnormBackward"),
-  rope: todo("rope"),
-  attention: todo("attention"),
-  attentionBackward: todo("attentionBackward"),
-  embedding: todo("embedding"),
-  embeddingBackward: todo("embeddingBackward"),
-  logprobGather: todo("logprobGather"),
-  logprobGatherBackward: todo("logprobGatherBackward"),
-  adamw: todo("adamw"),
-  random: todo("random")
+  reduce,
+  argmax,
+  matmul,
+  softmax,
+  softmaxBackward,
+  rmsnorm,
+  rmsnormBackward,
+  rope: (ctx, c) => rope(ctx, c),
+  attention,
+  attentionBackward,
+  embedding,
+  embeddingBackward,
+  logprobGather,
+  logprobGatherBackward,
+  adamw,
+  random
 }

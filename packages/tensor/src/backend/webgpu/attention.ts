@@ -1,0 +1,250 @@
+/**
+ * Fused attention with grouped-query heads: forward with online softmax (one thread per
+ * query row, O(D) registers, no score matrix) and backward in two deterministic passes
+ * (per query row: dq and Di = dout·out; per key row: dk and dv summed over the query heads
+ * of its group), recomputing probabilities from the saved log-sum-exp.
+ * Visible keys for batch b, query row t: s < min(kvLength_b, S, causal ? qOffset + t + 1 : S);
+ * a row that sees no key gets out = 0 and lse = -inf (as the CPU reference).
+ *
+ * @since 0.1.0
+ */
+import type { KernelCall, View } from "../Kernel.ts"
+import { invalidCall } from "./gpuErrors.ts"
+import type { KernelContext } from "./kernelTable.ts"
+import { f32bits } from "./Runtime.ts"
+
+type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
+
+/** Largest head dimension (private arrays are sized by D). */
+const MAX_D = 256
+const WG = 64
+
+// Uniforms: 0 B, 1 Hq, 2 Hkv, 3 T, 4 S, 5 scale, 6 causal, 7 qOffset, 8 kvLength, 9 rows;
+// 4-D views (offset, 4 strides) from 12, 5 words each; lse (offset, 3 strides) at 52;
+// kvLengths (offset, stride) at 56.
+const view4 = (i: number) => 12 + 5 * i
+const LSE_AT = 52
+const KVL_AT = 56
+
+const pack = (words: Array<number>, i: number, v: View) => {
+  const at = view4(i)
+  words[at] = v.offset
+  for (let d = 0; d < 4; d++) words[at + 1 + d] = v.strides[d] ?? 0
+}
+
+const header = (c: Call<"attention"> | Call<"attentionBackward">, rows: number): Array<number> => {
+  const [B, Hq, T] = c.q.shape as [number, number, number, number]
+  const [, Hkv, S] = c.k.shape as [number, number, number, number]
+  const words = new Array<number>(60).fill(0)
+  words.splice(0, 10, B, Hq, Hkv, T, S, f32bits(c.scale), c.causal ? 1 : 0, c.qOffset, c.kvLength, rows)
+  words[LSE_AT] = c.lse.offset
+  for (let d = 0; d < 3; d++) words[LSE_AT + 1 + d] = c.lse.strides[d] ?? 0
+  return words
+}
+
+const validate = (kernel: string, c: Call<"attention"> | Call<"attentionBackward">): number => {
+  if (c.q.shape.length !== 4 || c.k.shape.length !== 4 || c.v.shape.length !== 4) {
+    throw invalidCall(kernel, "q, k, v must be [B, H, T, D]")
+  }
+  const D = c.q.shape[3]!
+  const Hq = c.q.shape[1]!
+  const Hkv = c.k.shape[1]!
+  if (Hkv === 0 || Hq % Hkv !== 0) throw invalidCall(kernel, "Hq must be a multiple of Hkv")
+  if (D > MAX_D) throw invalidCall(kernel, `head dimension ${D} exceeds ${MAX_D}`)
+  return D
+}
+
+/** WGSL: element offset of view i at (b, h, t, d). */
+const el = (i: number, b: string, h: string, t: string, d: string) => {
+  const at = view4(i)
+  return `(ui(${at}u) + ${b} * ui(${at + 1}u) + ${h} * ui(${at + 2}u) + ${t} * ui(${at + 3}u) + ${d} * ui(${at + 4}u))`
+}
+const lseAt = (b: string, h: string, t: string) =>
+  `(ui(${LSE_AT}u) + ${b} * ui(${LSE_AT + 1}u) + ${h} * ui(${LSE_AT + 2}u) + ${t} * ui(${LSE_AT + 3}u))`
+
+const NEG_INF = "bitcast<f32>(0xff800000u + min(u(0u), 0u))"
+
+/** WGSL: number of keys query row t of batch b sees (kvLen defined before). */
+const visible = "max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + t + 1), u(6u) != 0u))"
+
+/** @since 0.1.0 @category kernels */
+export const attention = ({ rt }: KernelContext, c: Call<"attention">): void => {
+  const D = validate("attention", c)
+  const [B, Hq, T] = c.q.shape as [number, number, number, number]
+  const rows = B * Hq * T
+  if (rows === 0) return
+  const words = header(c, rows)
+  pack(words, 0, c.q)
+  pack(words, 1, c.k)
+  pack(words, 2, c.v)
+  pack(words, 3, c.out)
+  const kvl = c.kvLengths
+  if (kvl !== undefined) {
+    words[KVL_AT] = kvl.offset
+    words[KVL_AT + 1] = kvl.strides[0] ?? 1
+  }
+  const bindings = [
+    { buffer: c.q.buffer, dtype: c.q.dtype, write: false },
+    { buffer: c.k.buffer, dtype: c.k.dtype, write: false },
+    { buffer: c.v.buffer, dtype: c.v.dtype, write: false },
+    { buffer: c.out.buffer, dtype: c.out.dtype, write: true },
+    { buffer: c.lse.buffer, dtype: c.lse.dtype, write: true }
+  ]
+  if (kvl !== undefined) bindings.push({ buffer: kvl.buffer, dtype: kvl.dtype, write: false })
+  rt.run({
+    kernel: "attention",
+    key: `D${D}|${kvl !== undefined ? "kvl" : ""}`,
+    bindings,
+    uniforms: words,
+    groups: Math.ceil(rows / WG),
+    source: ([qs, ks, vs, os, ls, kls]) => `
+@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
+  if (idx >= ui(9u)) { return; }
+  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
+  let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
+  let hk = h / (Hq / Hkv);
+  ${kls === undefined ? "let kvLen = ui(8u);" : `let kvLen = ldi_${kls}(ui(${KVL_AT}u) + b * ui(${KVL_AT + 1}u));`}
+  let n = ${visible};
+  var q: array<f32, ${D}>;
+  var acc: array<f32, ${D}>;
+  for (var d = 0; d < ${D}; d++) { q[d] = ld_${qs}(${el(0, "b", "h", "t", "d")}) * scale; acc[d] = 0.0; }
+  var m = ${NEG_INF};
+  var l = 0.0;
+  for (var s = 0; s < n; s++) {
+    var dot = 0.0;
+    for (var d = 0; d < ${D}; d++) { dot = fma(q[d], ld_${ks}(${el(1, "b", "hk", "s", "d")}), dot); }
+    if (dot > m) {
+      let corr = exp(m - dot);
+      l = l * corr;
+      for (var d = 0; d < ${D}; d++) { acc[d] = acc[d] * corr; }
+      m = dot;
+    }
+    let p = exp(dot - m);
+    l += p;
+    for (var d = 0; d < ${D}; d++) { acc[d] = fma(p, ld_${vs}(${el(2, "b", "hk", "s", "d")}), acc[d]); }
+  }
+  let inv = select(0.0, 1.0 / l, n > 0);
+  for (var d = 0; d < ${D}; d++) { st_${os}(${el(3, "b", "h", "t", "d")}, acc[d] * inv); }
+  st_${ls}(${lseAt("b", "h", "t")}, select(${NEG_INF}, m + log(l), n > 0));
+}`
+  })
+}
+
+/** @since 0.1.0 @category kernels */
+export const attentionBackward = ({ rt }: KernelContext, c: Call<"attentionBackward">): void => {
+  const D = validate("attentionBackward", c)
+  const [B, Hq, T] = c.q.shape as [number, number, number, number]
+  const [, Hkv, S] = c.k.shape as [number, number, number, number]
+  const rows = B * Hq * T
+  const keyRows = B * Hkv * S
+  const views = [c.q, c.k, c.v, c.out, c.dout, c.dq, c.dk, c.dv]
+  const words = header(c, rows)
+  views.forEach((v, i) => pack(words, i, v))
+  const delta = rt.allocate(Math.max(1, rows) * 4)
+  words[KVL_AT] = keyRows
+  const ro = (v: View) => ({ buffer: v.buffer, dtype: v.dtype, write: false })
+  if (rows > 0) {
+    rt.run({
+      kernel: "attentionBackward-dq",
+      key: `D${D}`,
+      bindings: [ro(c.q), ro(c.k), ro(c.v), ro(c.out), ro(c.dout), ro(c.lse), { buffer: c.dq.buffer, dtype: c.dq.dtype, write: true }, {
+        buffer: delta,
+        dtype: "f32",
+        write: true
+      }],
+      uniforms: words,
+      groups: Math.ceil(rows / WG),
+      source: ([qs, ks, vs, os, dos, ls, dqs, dl]) => `
+@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
+  if (idx >= ui(9u)) { return; }
+  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
+  let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
+  let hk = h / (Hq / Hkv);
+  let kvLen = ui(8u);
+  let n = ${visible};
+  var q: array<f32, ${D}>;
+  var g: array<f32, ${D}>;
+  var dq: array<f32, ${D}>;
+  var di = 0.0;
+  for (var d = 0; d < ${D}; d++) {
+    q[d] = ld_${qs}(${el(0, "b", "h", "t", "d")});
+    g[d] = ld_${dos}(${el(4, "b", "h", "t", "d")});
+    di = fma(g[d], ld_${os}(${el(3, "b", "h", "t", "d")}), di);
+    dq[d] = 0.0;
+  }
+  let lse = ld_${ls}(${lseAt("b", "h", "t")});
+  for (var s = 0; s < n; s++) {
+    var dot = 0.0;
+    var dp = 0.0;
+    for (var d = 0; d < ${D}; d++) {
+      dot = fma(q[d], ld_${ks}(${el(1, "b", "hk", "s", "d")}), dot);
+      dp = fma(g[d], ld_${vs}(${el(2, "b", "hk", "s", "d")}), dp);
+    }
+    let ds = exp(dot * scale - lse) * (dp - di);
+    for (var d = 0; d < ${D}; d++) { dq[d] = fma(ds, ld_${ks}(${el(1, "b", "hk", "s", "d")}), dq[d]); }
+  }
+  for (var d = 0; d < ${D}; d++) { st_${dqs}(${el(5, "b", "h", "t", "d")}, dq[d] * scale); }
+  st_${dl}(idx, di);
+}`
+    })
+  }
+  if (keyRows > 0) {
+    rt.run({
+      kernel: "attentionBackward-dkv",
+      key: `D${D}`,
+      bindings: [ro(c.q), ro(c.k), ro(c.v), ro(c.dout), ro(c.lse), { buffer: delta, dtype: "f32", write: false }, {
+        buffer: c.dk.buffer,
+        dtype: c.dk.dtype,
+        write: true
+      }, { buffer: c.dv.buffer, dtype: c.dv.dtype, write: true }],
+      uniforms: words,
+      groups: Math.ceil(keyRows / WG),
+      source: ([qs, ks, vs, dos, ls, dl, dks, dvs]) => `
+@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
+  if (idx >= ui(${KVL_AT}u)) { return; }
+  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
+  let s = idx % S; let hk = (idx / S) % Hkv; let b = idx / (S * Hkv);
+  let group = Hq / Hkv;
+  let kvLen = min(ui(8u), S);
+  var kr: array<f32, ${D}>;
+  var vr: array<f32, ${D}>;
+  var dk: array<f32, ${D}>;
+  var dv: array<f32, ${D}>;
+  for (var d = 0; d < ${D}; d++) {
+    kr[d] = ld_${ks}(${el(1, "b", "hk", "s", "d")});
+    vr[d] = ld_${vs}(${el(2, "b", "hk", "s", "d")});
+    dk[d] = 0.0; dv[d] = 0.0;
+  }
+  if (s < kvLen) {
+    // Causal rows before t0 cannot see key s.
+    let t0 = select(0, max(0, s - ui(7u)), u(6u) != 0u);
+    for (var hh = 0; hh < group; hh++) {
+      let h = hk * group + hh;
+      for (var t = t0; t < T; t++) {
+        var dot = 0.0;
+        var dp = 0.0;
+        for (var d = 0; d < ${D}; d++) {
+          dot = fma(ld_${qs}(${el(0, "b", "h", "t", "d")}), kr[d], dot);
+          dp = fma(ld_${dos}(${el(4, "b", "h", "t", "d")}), vr[d], dp);
+        }
+        let p = exp(dot * scale - ld_${ls}(${lseAt("b", "h", "t")}));
+        let ds = p * (dp - ld_${dl}((b * Hq + h) * T + t));
+        for (var d = 0; d < ${D}; d++) {
+          dv[d] = fma(p, ld_${dos}(${el(4, "b", "h", "t", "d")}), dv[d]);
+          dk[d] = fma(ds, ld_${qs}(${el(0, "b", "h", "t", "d")}), dk[d]);
+        }
+      }
+    }
+  }
+  for (var d = 0; d < ${D}; d++) {
+    st_${dks}(${el(6, "b", "hk", "s", "d")}, dk[d] * scale);
+    st_${dvs}(${el(7, "b", "hk", "s", "d")}, dv[d]);
+  }
+}`
+    })
+  }
+  rt.free(delta)
+}

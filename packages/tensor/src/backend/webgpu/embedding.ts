@@ -1,0 +1,108 @@
+/**
+ * Embedding gather and its scatter-add backward. The backward is deterministic and
+ * sort-free: pass 1 links each id occurrence to the next one with the same id (O(N²)
+ * integer compares), pass 2 lets the first occurrence of each id walk its chain in
+ * order and add the summed rows once, so no atomics are needed.
+ *
+ * @since 0.1.0
+ */
+import type { KernelCall } from "../Kernel.ts"
+import { invalidCall } from "./gpuErrors.ts"
+import type { KernelContext } from "./kernelTable.ts"
+
+type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
+
+/** @since 0.1.0 @category kernels */
+export const embedding = ({ rt }: KernelContext, c: Call<"embedding">): void => {
+  const [V, D] = c.table.shape as [number, number]
+  const N = c.ids.shape[0] ?? 1
+  if (c.table.shape.length !== 2 || c.out.shape.length !== 2) throw invalidCall("embedding", "table and out must be 2-D")
+  const n = N * D
+  if (n === 0) return
+  const words = [n, D, V, 0, c.table.offset, ...c.table.strides, c.ids.offset, c.ids.strides[0] ?? 1, c.out.offset, ...c.out.strides]
+  rt.run({
+    kernel: "embedding",
+    key: "",
+    bindings: [
+      { buffer: c.table.buffer, dtype: c.table.dtype, write: false },
+      { buffer: c.ids.buffer, dtype: c.ids.dtype, write: false },
+      { buffer: c.out.buffer, dtype: c.out.dtype, write: true }
+    ],
+    uniforms: words,
+    groups: Math.ceil(n / 64),
+    source: ([ts, is, os]) => `
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = i32(gid.x + gid.y * nwg.x * 64u);
+  if (i >= ui(0u)) { return; }
+  let r = i / ui(1u); let j = i % ui(1u);
+  let id = ldi_${is}(ui(7u) + r * ui(8u));
+  var v = 0.0;
+  if (id >= 0 && id < ui(2u)) { v = ld_${ts}(ui(4u) + id * ui(5u) + j * ui(6u)); }
+  st_${os}(ui(9u) + r * ui(10u) + j * ui(11u), v);
+}`
+  })
+}
+
+/** @since 0.1.0 @category kernels */
+export const embeddingBackward = ({ rt }: KernelContext, c: Call<"embeddingBackward">): void => {
+  const [V, D] = c.dtable.shape as [number, number]
+  const N = c.ids.shape[0] ?? 1
+  if (N * D === 0) return
+  const next = rt.allocate(N * 8)
+  const words = [N, D, V, 0, c.ids.offset, c.ids.strides[0] ?? 1, c.dy.offset, ...c.dy.strides, c.dtable.offset, ...c.dtable.strides]
+  const ids = { buffer: c.ids.buffer, dtype: c.ids.dtype, write: false }
+  const link = { buffer: next, dtype: "i32" as const, write: true }
+  rt.run({
+    kernel: "embeddingBackward-link",
+    key: "",
+    bindings: [ids, link],
+    uniforms: words,
+    groups: Math.ceil(N / 64),
+    // next[n] = following occurrence of the same id (-1 at the end); first[N + n] = 1 for
+    // the first occurrence of its id.
+    source: ([is, ns]) => `
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let n = i32(gid.x + gid.y * nwg.x * 64u);
+  let N = ui(0u);
+  if (n >= N) { return; }
+  let id = ldi_${is}(ui(4u) + n * ui(5u));
+  var nx = -1;
+  for (var k = n + 1; k < N; k++) { if (ldi_${is}(ui(4u) + k * ui(5u)) == id) { nx = k; break; } }
+  var first = true;
+  for (var k = 0; k < n; k++) { if (ldi_${is}(ui(4u) + k * ui(5u)) == id) { first = false; break; } }
+  sti_${ns}(n, nx);
+  sti_${ns}(N + n, select(0, 1, first));
+}`
+  })
+  rt.run({
+    kernel: "embeddingBackward-add",
+    key: "",
+    bindings: [ids, { buffer: next, dtype: "i32", write: false }, { buffer: c.dy.buffer, dtype: c.dy.dtype, write: false }, {
+      buffer: c.dtable.buffer,
+      dtype: c.dtable.dtype,
+      write: true
+    }],
+    uniforms: words,
+    groups: Math.ceil((N * D) / 64),
+    source: ([is, ns, dys, ts]) => `
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = i32(gid.x + gid.y * nwg.x * 64u);
+  let N = ui(0u); let D = ui(1u);
+  if (i >= N * D) { return; }
+  let n = i / D; let j = i % D;
+  if (ldi_${ns}(N + n) == 0) { return; }
+  let id = ldi_${is}(ui(4u) + n * ui(5u));
+  if (id < 0 || id >= ui(2u)) { return; }
+  let dst = ui(9u) + id * ui(10u) + j * ui(11u);
+  var acc = ld_${ts}(dst) + ld_${dys}(ui(6u) + n * ui(7u) + j * ui(8u));
+  var p = ldi_${ns}(n);
+  loop {
+    if (p < 0) { break; }
+    acc += ld_${dys}(ui(6u) + p * ui(7u) + j * ui(8u));
+    p = ldi_${ns}(p);
+  }
+  st_${ts}(dst, acc);
+}`
+  })
+  rt.free(next)
+}

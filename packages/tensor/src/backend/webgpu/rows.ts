@@ -1,0 +1,93 @@
+/**
+ * Helpers for row-wise kernels (softmax, RMSNorm, log-prob gather): a view seen as a
+ * [rows, cols] matrix, one workgroup per row, and workgroup-wide sum / max reductions.
+ *
+ * @since 0.1.0
+ */
+import type { View } from "../Kernel.ts"
+import { invalidCall } from "./gpuErrors.ts"
+import { coalesce } from "./stridedIndex.ts"
+
+/**
+ * A view flattened to [rows, cols] (the last axis is the columns).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Matrix {
+  readonly rows: number
+  readonly cols: number
+  readonly offset: number
+  readonly rowStride: number
+  readonly colStride: number
+}
+
+/**
+ * Flattens the leading axes of `v` into rows; they must collapse to one stride (true for
+ * contiguous and most sliced views), else the call is rejected.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const asMatrix = (kernel: string, v: View): Matrix => {
+  const r = v.shape.length
+  const cols = r === 0 ? 1 : v.shape[r - 1]!
+  const colStride = r === 0 ? 1 : v.strides[r - 1]!
+  const lead = v.shape.slice(0, Math.max(0, r - 1))
+  const rows = lead.reduce((a, b) => a * b, 1)
+  const c = coalesce(lead, [v.strides.slice(0, Math.max(0, r - 1))])
+  if (c.shape.length > 1) throw invalidCall(kernel, "leading axes must collapse to a single stride")
+  return { rows, cols, offset: v.offset, rowStride: rows === 1 ? 0 : c.strides[0]![0]!, colStride }
+}
+
+/** Threads per row workgroup. */
+export const ROW_WG = 64
+
+/**
+ * Module-scope WGSL: `wgSum(v, lid)` and `wgMax(v, lid)` over the 64 threads of a workgroup
+ * (call from workgroup-uniform control flow).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const WG_REDUCE = `
+var<workgroup> red: array<f32, ${ROW_WG}>;
+fn wgSum(v: f32, l: u32) -> f32 {
+  red[l] = v;
+  workgroupBarrier();
+  for (var s = ${ROW_WG / 2}u; s > 0u; s >>= 1u) {
+    if (l < s) { red[l] = red[l] + red[l + s]; }
+    workgroupBarrier();
+  }
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}
+fn wgMax(v: f32, l: u32) -> f32 {
+  red[l] = v;
+  workgroupBarrier();
+  for (var s = ${ROW_WG / 2}u; s > 0u; s >>= 1u) {
+    if (l < s) { red[l] = max(red[l], red[l + s]); }
+    workgroupBarrier();
+  }
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}`
+
+/**
+ * Entry point header for one workgroup per row: defines `row` (returns when past `rows`)
+ * and `l` (the thread's lane).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const rowEntry = (rowsExpr: string): string => `
+@compute @workgroup_size(${ROW_WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let row = i32(wid.x + wid.y * nwg.x);
+  if (row >= ${rowsExpr}) { return; }
+  let l = lid.x;
+  let li = i32(l);`
+
+/** Negative infinity without a constant expression (WGSL rejects infinite constants). */
+export const NEG_INF = "bitcast<f32>(0xff800000u + min(u(0u), 0u))"

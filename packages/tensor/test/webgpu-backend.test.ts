@@ -1,0 +1,116 @@
+/**
+ * WebGPU backend mechanics: pooled memory stays flat over long dispatch/allocate/free
+ * loops, work is batched into few submits with cached pipelines, typed errors, and the
+ * packed-u32 f16 path used on adapters without `shader-f16`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { makeCpuBackend } from "../src/backend/cpu/index.ts"
+import { makeWebGpuBackend, type WebGpuBackend } from "../src/backend/webgpu/index.ts"
+import { close, failWithoutAdapterInCi, type Pair, permute, randoms, run, scratch, skipReason, upload, view } from "./webgpuHarness.ts"
+
+failWithoutAdapterInCi()
+
+describe.skipIf(skipReason !== undefined)(`webgpu backend${skipReason === undefined ? "" : ` (skipped: ${skipReason})`}`, {
+  timeout: 120_000
+}, () => {
+  let gpu: WebGpuBackend
+  let emu: WebGpuBackend
+  beforeAll(async () => {
+    gpu = await makeWebGpuBackend({ label: "backend-test" })
+    emu = await makeWebGpuBackend({ label: "emulated-f16", emulateF16: true })
+  })
+  afterAll(() => {
+    gpu?.dispose()
+    emu?.dispose()
+  })
+
+  it("keeps pooled and live memory flat over a long dispatch/allocate/free loop", async () => {
+    const f32 = (b: ReturnType<typeof gpu.allocate>, shape: Array<number>) => ({
+      buffer: b,
+      dtype: "f32" as const,
+      shape,
+      strides: shape.length === 1 ? [1] : [shape[1]!, 1],
+      offset: 0
+    })
+    const step = (i: number) => {
+      // Sizes vary within a few size classes, as a training step's temporaries do.
+      const n = 1000 + (i % 7) * 300
+      const a = gpu.allocate(n * 4)
+      const b = gpu.allocate(n * 4)
+      gpu.write(a, new Float32Array(n).fill(i))
+      gpu.dispatch({ kernel: "fill", out: f32(b, [n]), value: 1 })
+      gpu.dispatch({ kernel: "binary", op: "add", a: f32(a, [n]), b: f32(b, [n]), out: f32(a, [n]) })
+      const c = gpu.allocate(32 * 32 * 4)
+      gpu.dispatch({ kernel: "matmul", a: f32(a, [32, 31]), b: f32(b, [31, 32]), out: f32(c, [32, 32]) })
+      gpu.dispatch({ kernel: "embeddingBackward", ids: { ...f32(b, [8]), dtype: "i32" }, dy: f32(a, [8, 4]), dtable: f32(c, [16, 4]) })
+      gpu.free(a)
+      gpu.free(b)
+      gpu.free(c)
+    }
+    const base = gpu.memory()
+    for (let i = 0; i < 50; i++) step(i)
+    await gpu.read(gpu.allocate(4)).then(() => {})
+    const warm = gpu.memory()
+    for (let i = 50; i < 1050; i++) step(i)
+    const probe = gpu.allocate(16)
+    await gpu.read(probe)
+    gpu.free(probe)
+    const after = gpu.memory()
+    // Only the 4-byte probe of the warm-up stays live; the pool does not grow after warm-up.
+    expect(after.liveBuffers).toBe(base.liveBuffers + 1)
+    expect(after.liveBytes).toBe(warm.liveBytes)
+    expect(after.pooledBytes).toBeLessThanOrEqual(warm.pooledBytes + 256)
+  })
+
+  it("batches many small ops into few submits and reuses pipelines and bind groups", async () => {
+    const n = 64
+    const a = gpu.allocate(n * 4)
+    const one = gpu.allocate(n * 4)
+    const v = { buffer: a, dtype: "f32" as const, shape: [n], strides: [1], offset: 0 }
+    gpu.write(a, new Float32Array(n).fill(1))
+    gpu.write(one, new Float32Array(n).fill(1))
+    await gpu.read(a, 0, 4)
+    const s0 = gpu.stats()
+    for (let i = 0; i < 1000; i++) gpu.dispatch({ kernel: "binary", op: "add", a: v, b: { ...v, buffer: one }, out: v })
+    const r = new Float32Array(await gpu.read(a))
+    const s1 = gpu.stats()
+    expect([...r]).toEqual(new Array(n).fill(1001)) // in-order execution of 1000 dependent adds
+    expect(s1.dispatches - s0.dispatches).toBe(1000)
+    expect(s1.submits - s0.submits).toBeLessThanOrEqual(Math.ceil(1000 / 128) + 1)
+    expect(s1.pipelines - s0.pipelines).toBeLessThanOrEqual(1)
+    expect(s1.bindGroups - s0.bindGroups).toBeLessThanOrEqual(1)
+    gpu.free(a)
+    gpu.free(one)
+  })
+
+  it("raises typed errors: OutOfMemory, InvalidKernelCall, use after dispose", async () => {
+    expect(() => gpu.allocate(2 ** 52)).toThrow(expect.objectContaining({ _tag: "OutOfMemory" }))
+    const a = gpu.allocate(64)
+    const v = (shape: Array<number>) => ({ buffer: a, dtype: "f32" as const, shape, strides: shape.map(() => 1), offset: 0 })
+    expect(() => gpu.dispatch({ kernel: "matmul", a: v([2, 3]), b: v([4, 2]), out: v([2, 2]) })).toThrow(
+      expect.objectContaining({ _tag: "InvalidKernelCall" })
+    )
+    gpu.free(a)
+    const tmp = await makeWebGpuBackend({ label: "disposed" })
+    tmp.dispose()
+    expect(() => tmp.allocate(16)).toThrow(expect.objectContaining({ _tag: "InvalidKernelCall" }))
+  })
+
+  it("emulated f16 (packed u32, CAS stores) matches the CPU", async () => {
+    expect(emu.info.nativeF16).toBe(false)
+    const p: Pair = { cpu: makeCpuBackend(), gpu: emu }
+    const x = upload(p, randoms(9 * 7, 1, -3, 3))
+    const h = scratch(p, 9 * 7 + 3, "f16")
+    // Transposed f32 -> f16 at an odd offset: neighbouring threads write halves of one word.
+    run(p, (V) => ({ kernel: "copy", x: V(permute(view(x, [7, 9]), [1, 0])), out: V(view(h, [9, 7], [7, 1], 3)) }))
+    await close(p, h, 0, 0) // round to nearest even on both sides
+    const o = scratch(p, 9 * 7, "f16")
+    run(p, (V) => ({ kernel: "unary", op: "silu", x: V(view(h, [9, 7], [7, 1], 3)), out: V(view(o, [9, 7])) }))
+    await close(p, o, 1e-3, 2e-3) // f16 output: 1 ulp = 2^-10 relative
+    const a = upload(p, randoms(72 * 64, 2), "f16")
+    const b = upload(p, randoms(64 * 80, 3), "f16")
+    const mm = scratch(p, 72 * 80, "f16")
+    run(p, (V) => ({ kernel: "matmul", a: V(view(a, [72, 64])), b: V(view(b, [64, 80])), out: V(view(mm, [72, 80])) }))
+    await close(p, mm, 1e-3, 1e-3) // f16 output rounding
+  })
+})
