@@ -132,6 +132,18 @@ describe("pre-MDC", () => {
 })
 
 describe("MDC choice", () => {
+  it("routes significant trauma of two body sites to MDC 24", () => {
+    const r = grouper.group(kase("S72.001A", ["S06.5X0A"]))
+    expect(r.mdc).toBe("24")
+    expect(r.drg).toBe(963) // S06.5X0A is an MCC
+    expect(drgOf("S72.001A", ["S06.5X0A"], ["0QS634Z"])).toBe(956)
+    expect(drgOf("S72.001A", ["S06.5X0A"], ["0SRD0J9"])).toBe(957)
+    // One site only, or a concussion (not significant): stays in MDC 08 / 01.
+    expect(drgOf("S72.001A", ["S72.141A"])).toBe(536) // same chain: S72 MCC excluded with S72 PDX
+    expect(drgOf("S72.001A", ["S06.0X0A"])).toBe(536)
+    expect(drgOf("S06.5X0A", ["S72.001A"])).toBe(963)
+  })
+
   it("routes a code listed under MDC 12 and 13 by sex, and needs the sex", () => {
     const base = builtinTablesV34()
     const tables: Tables = {

@@ -106,6 +106,9 @@ const conditionRefs = (c: Condition, lists: Array<string>, families: Array<strin
     case "pdx-family":
       families.push(c.family)
       break
+    case "distinct-sites":
+      lists.push(...c.lists)
+      break
     case "all":
     case "any":
       for (const part of c.of) conditionRefs(part, lists, families)

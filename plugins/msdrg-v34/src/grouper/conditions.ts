@@ -66,6 +66,14 @@ export const holds = (tables: Tables, facts: CaseFacts, c: Condition): boolean =
     case "count":
       // "4+ vessels/stents" counts across all PCI codes of the case.
       return sum(tables, facts, c.attr) >= c.min
+    case "distinct-sites": {
+      let sites = 0
+      for (const name of c.lists) {
+        const m = matcherOf(list(tables, name))
+        if (m.test(facts.pdx) || facts.sdx.some((s) => m.test(s))) sites += 1
+      }
+      return sites >= c.min
+    }
     case "or-besides":
       return facts.procedures.some((code) => {
         const p = tables.procedures.get(code)

@@ -43,6 +43,25 @@ export const PRE_MDC_RULES: ReadonlyArray<PreMdcRule> = [
 /** Rules that move a case out of its PDX's MDC. */
 export const MDC_RULES: ReadonlyArray<MdcRule> = [
   {
+    when: all(pdx("trauma:significant"), {
+      kind: "distinct-sites",
+      lists: [
+        "trauma:head",
+        "trauma:chest",
+        "trauma:abdomen",
+        "trauma:kidney",
+        "trauma:urinary",
+        "trauma:pelvis-spine",
+        "trauma:upper-limb",
+        "trauma:lower-limb"
+      ],
+      min: 2
+    }),
+    mdc: "24",
+    family: "963-965",
+    because: "multiple significant trauma: significant injuries of two or more body sites"
+  },
+  {
     when: all(pdx("hiv-major"), sdx("hiv")),
     mdc: "25",
     family: "977",

@@ -17,7 +17,8 @@ export type ProcedureTuple = readonly [
 const PCI_DES = ["05:pci-des"]
 const PCI_BMS = ["05:pci-bms"]
 const PCI_NONE = ["05:pci-nostent"]
-const HIP = ["08:major-joint"]
+const KNEE = ["08:major-joint"]
+const HIP = ["08:major-joint", "24:hip-femur"]
 
 /** The built-in procedure rows. */
 export const PROCEDURE_ROWS: ReadonlyArray<ProcedureTuple> = [
@@ -53,12 +54,12 @@ export const PROCEDURE_ROWS: ReadonlyArray<ProcedureTuple> = [
   ["02583ZZ", true, ["05:intracardiac"], []],
   ["02L73DK", true, ["05:intracardiac"], []],
   // Joints, hip, spine.
-  ["0SRD0J9", true, HIP, []],
-  ["0SRC0J9", true, HIP, []],
+  ["0SRD0J9", true, KNEE, []],
+  ["0SRC0J9", true, KNEE, []],
   ["0SR9019", true, HIP, ["hip-replacement"]],
   ["0SRB04Z", true, HIP, ["hip-replacement"]],
   ["0SRR0J9", true, HIP, ["hip-replacement"]],
-  ["0QS634Z", true, ["08:hip-femur"], []],
+  ["0QS634Z", true, ["08:hip-femur", "24:hip-femur"], []],
   ["0SG00AJ", true, ["08:fusion"], []],
   // Digestive and hepatobiliary.
   ["0DTJ4ZZ", true, ["06:appendectomy"], []],

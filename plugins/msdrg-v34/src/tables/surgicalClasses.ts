@@ -165,6 +165,12 @@ export const SURGICAL_CLASSES: ReadonlyArray<SurgicalClass> = [
     routes: [{ family: "939-941" }]
   },
   {
+    id: "24:hip-femur",
+    mdc: "24",
+    title: "limb reattachment, hip and femur procedures for multiple significant trauma",
+    routes: [{ family: "956" }]
+  },
+  {
     id: "24:or",
     mdc: "24",
     title: "other O.R. procedures for multiple significant trauma",
@@ -211,6 +217,6 @@ export const SURGICAL_HIERARCHY: Readonly<Record<string, ReadonlyArray<string>>>
   "19": ["19:or"],
   "21": ["21:debridement", "21:or"],
   "23": ["23:or"],
-  "24": ["24:or"],
+  "24": ["24:hip-femur", "24:or"],
   "25": ["25:or"]
 }

@@ -58,6 +58,8 @@ export type Condition =
   | { readonly kind: "mdc"; readonly mdc: string }
   | { readonly kind: "pdx-family"; readonly family: string }
   | { readonly kind: "count"; readonly attr: "vessels" | "stents"; readonly min: number }
+  /** Diagnoses of the case (PDX and SDX) fall in at least `min` of these site lists. */
+  | { readonly kind: "distinct-sites"; readonly lists: ReadonlyArray<string>; readonly min: number }
   /** Another O.R. procedure than those carrying `flag` (extensive only: not on the non-extensive list). */
   | { readonly kind: "or-besides"; readonly flag: string; readonly extensive: boolean }
   | { readonly kind: "all"; readonly of: ReadonlyArray<Condition> }
