@@ -1,3 +1,138 @@
 #!/usr/bin/env node
-console.error("sapphire-model: not built yet")
-process.exit(1)
+/**
+ * sapphire-model: run a Qwen2 HF snapshot directory from the command line.
+ *
+ *   sapphire-model logits   --model DIR --ids 1,5,9 [--backend cpu|webgpu]
+ *   sapphire-model generate --model DIR --ids 1,5,9 --max-new-tokens 8 --greedy [--backend cpu|webgpu]
+ *   sapphire-model chat     --model DIR [--max-new-tokens 64] [--system TEXT] "text"
+ *
+ * Stdout holds only the JSON result (chat: the reply text); logs go to stderr.
+ * Sampling with temperature / top-p lives in @sapphire-rl/engine; this tool decodes greedily.
+ */
+import { readFile } from "node:fs/promises"
+import { join } from "node:path"
+import { parseArgs } from "node:util"
+import type { Backend } from "@sapphire-rl/tensor"
+import * as tensor from "@sapphire-rl/tensor"
+import { loadSnapshot, parseTokenizer, Qwen2Model, readQwen2Weights } from "../src/index.ts"
+import { snapshotReaderNode } from "../src/node/index.ts"
+
+const usage = `usage:
+  sapphire-model logits   --model DIR --ids 1,5,9 [--backend cpu|webgpu]
+  sapphire-model generate --model DIR --ids 1,5,9 --max-new-tokens 8 --greedy [--backend cpu|webgpu]
+  sapphire-model chat     --model DIR [--max-new-tokens 64] [--system TEXT] [--backend cpu|webgpu] "text"`
+
+const fail = (message: string): never => {
+  process.stderr.write(`sapphire-model: ${message}\n`)
+  process.exit(2)
+}
+
+const makeBackend = async (name: string): Promise<Backend> => {
+  if (name === "cpu") return tensor.makeCpuBackend()
+  if (name === "webgpu") {
+    // Resolved at run time so the CPU path works with tensor builds that lack WebGPU.
+    const make = (tensor as unknown as Record<string, unknown>)["makeWebGpuBackend"]
+    if (typeof make !== "function") return fail("this build of @sapphire-rl/tensor has no WebGPU backend")
+    try {
+      return await (make as () => Promise<Backend>)()
+    } catch (e) {
+      return fail(`no WebGPU adapter: ${(e as Error).message}`)
+    }
+  }
+  return fail(`unknown backend ${name} (cpu or webgpu)`)
+}
+
+const parseIds = (text: string | undefined, vocab: number): Array<number> => {
+  if (text === undefined) return fail("--ids is required")
+  const ids = text.split(",").map((s) => Number(s.trim()))
+  for (const id of ids) if (!Number.isInteger(id) || id < 0 || id >= vocab) fail(`bad token id ${id} (vocabulary ${vocab})`)
+  if (ids.length === 0) fail("--ids is empty")
+  return ids
+}
+
+const greedy = async (model: Qwen2Model, prompt: ReadonlyArray<number>, maxNew: number, stopIds: ReadonlyArray<number>) => {
+  const out: Array<number> = []
+  if (maxNew === 0) return out
+  const session = model.openSession(1, prompt.length + maxNew)
+  try {
+    let logits = await session.prefill(prompt, [0])
+    for (;;) {
+      let best = 0
+      for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i
+      out.push(best)
+      if (out.length >= maxNew || stopIds.includes(best)) return out
+      logits = await session.step([best])
+    }
+  } finally {
+    session.dispose()
+  }
+}
+
+const main = async () => {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      model: { type: "string" },
+      ids: { type: "string" },
+      backend: { type: "string", default: "cpu" },
+      "max-new-tokens": { type: "string" },
+      greedy: { type: "boolean", default: false },
+      system: { type: "string" },
+      help: { type: "boolean", default: false }
+    }
+  })
+  const [command, ...rest] = positionals
+  if (values.help || command === undefined) {
+    process.stderr.write(`${usage}\n`)
+    process.exit(values.help ? 0 : 2)
+  }
+  if (!["logits", "generate", "chat"].includes(command)) fail(`unknown command ${command}\n${usage}`)
+  const dir = values.model ?? fail("--model DIR is required")
+  const backend = await makeBackend(values.backend)
+  process.stderr.write(`sapphire-model: ${backend.info.name} (${backend.info.adapter}), loading ${dir}\n`)
+  const snap = await loadSnapshot(snapshotReaderNode(dir))
+  const model = new Qwen2Model(snap.config, readQwen2Weights(snap.config, snap.tensors), { backend })
+  const maxNew = Number(values["max-new-tokens"] ?? (command === "chat" ? 64 : 16))
+  if (!Number.isInteger(maxNew) || maxNew < 0) fail("--max-new-tokens must be a non-negative integer")
+
+  if (command === "logits") {
+    const ids = parseIds(values.ids, snap.config.vocabSize)
+    const logits = tensor.tidy(() => model.forward(tensor.fromArray(Int32Array.from(ids), [1, ids.length], { backend, dtype: "i32" })))
+    const flat = (await logits.toArray()) as Float32Array
+    const V = snap.config.vocabSize
+    const rows = ids.map((_, t) => Array.from(flat.subarray(t * V, (t + 1) * V)))
+    process.stdout.write(`${JSON.stringify({ logits: rows })}\n`)
+  } else if (command === "generate") {
+    if (!values.greedy) fail("generate decodes greedily here: pass --greedy (sampling lives in @sapphire-rl/engine)")
+    const ids = parseIds(values.ids, snap.config.vocabSize)
+    const out = await greedy(model, ids, maxNew, [])
+    process.stdout.write(`${JSON.stringify({ ids: out })}\n`)
+  } else {
+    const text = rest.join(" ")
+    if (text === "") fail("chat needs the user's text")
+    const read = async (name: string) => {
+      try {
+        return await readFile(join(dir, name), "utf8")
+      } catch {
+        return undefined
+      }
+    }
+    const tokenizerText = (await read("tokenizer.json")) ?? fail(`${join(dir, "tokenizer.json")}: file not found`)
+    const tok = parseTokenizer(tokenizerText, await read("tokenizer_config.json"), { file: join(dir, "tokenizer.json") })
+    const messages = [
+      ...(values.system === undefined ? [] : [{ role: "system", content: values.system }]),
+      { role: "user", content: text }
+    ]
+    const prompt = tok.encode(tok.applyChatTemplate(messages, { addGenerationPrompt: true }))
+    const stop = [...new Set([...snap.config.eosTokenIds, ...tok.eosTokenIds])]
+    const out = await greedy(model, prompt, maxNew, stop)
+    process.stdout.write(`${tok.decode(out, { skipSpecialTokens: true })}\n`)
+  }
+  model.dispose()
+  backend.dispose()
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`sapphire-model: ${e instanceof Error ? e.message : String(e)}\n`)
+  process.exit(1)
+})
