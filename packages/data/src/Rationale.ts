@@ -24,6 +24,9 @@ const nameOf = (code: string): string => {
   return "a coded condition"
 }
 
+// Upper-cases a sentence's first letter unless it starts a mixed-case token ("eGFR").
+const capitalize = (s: string): string => (/^[a-z](?![A-Z])/.test(s) ? s[0]!.toUpperCase() + s.slice(1) : s)
+
 const sameCode = (a: string, b: string) => undot(a) === undot(b)
 
 const tierWords: Record<SeverityTier, string> = {
@@ -35,47 +38,75 @@ const tierWords: Record<SeverityTier, string> = {
   none: "without a severity split"
 }
 
+const codesIn = (record: DrgRecord, code: string | undefined): ReadonlyArray<string> =>
+  code === undefined ? [] : [record.pdx, ...record.sdx, ...record.procedures].filter((c) => sameCode(c, code))
+
 /** The reasoning steps, one sentence each, in CoT order (the last names the answer). */
 export const rationaleSteps = (record: DrgRecord, result: GrouperResult): ReadonlyArray<string> => {
   const steps: Array<string> = []
+  const trace = result.trace
   steps.push(`The condition chiefly responsible for this admission, the principal diagnosis, is ${nameOf(record.pdx)}.`)
+  const preMdc = trace.find((t) => t.step === "pre-mdc" && t.code !== undefined)
   if (result.mdc !== null) {
     steps.push(`As principal diagnosis it falls in MDC ${result.mdc}, ${MDC_NAMES[result.mdc] ?? "its major diagnostic category"}.`)
-  } else {
-    steps.push("The stay is assigned before or outside the major diagnostic categories (pre-MDC or an unrelated operating room procedure).")
+  } else if (preMdc !== undefined) {
+    const proc = codesIn(record, preMdc.code)[0]
+    steps.push(`Before the major diagnostic categories are considered, ${proc === undefined ? "a pre-MDC procedure" : nameOf(proc)} assigns the stay to a pre-MDC group.`)
   }
-  const orProcedures = record.procedures.filter((p) => PROCEDURES.get(p)?.orStatus === "O.R.")
-  const otherProcedures = record.procedures.filter((p) => !orProcedures.includes(p))
-  if (result.type === "surgical") {
-    const names = orProcedures.length > 0 ? orProcedures : record.procedures
-    steps.push(`The stay includes ${names.map(nameOf).join(" and ")}, which makes it surgical, so the DRG comes from the procedure's group: ${result.family}.`)
+  const unrelated = trace.find((t) => t.step === "unrelated-or")
+  const surgicalCode = trace.find((t) => (t.step === "surgical-class" || t.step === "partition") && t.code !== undefined)?.code
+  const otherProcedures = record.procedures.filter((p) => PROCEDURES.get(p)?.orStatus !== "O.R.")
+  if (unrelated !== undefined) {
+    const proc = codesIn(record, unrelated.code)[0]
+    steps.push(`The stay includes ${proc === undefined ? "an operating room procedure" : nameOf(proc)}, an operating room procedure unrelated to the principal diagnosis, so the DRG comes from ${result.family}.`)
+  } else if (result.type === "surgical" && preMdc === undefined) {
+    const proc = codesIn(record, surgicalCode)[0]
+    const names = proc !== undefined ? [proc] : record.procedures.filter((p) => PROCEDURES.get(p)?.orStatus === "O.R.")
+    steps.push(`The stay includes ${names.length > 0 ? names.map(nameOf).join(" and ") : "an operating room procedure"}, which makes it surgical, so the DRG comes from the procedure's group: ${result.family}.`)
+  } else if (result.type === "surgical") {
+    steps.push(`The group is ${result.family}.`)
   } else {
     const nonOr = otherProcedures.length > 0 ? ` (${otherProcedures.map(nameOf).join(", ")} ${otherProcedures.length > 1 ? "are" : "is"} not an operating room procedure)` : ""
     steps.push(`No operating room procedure decides the group${nonOr}, so the medical DRG for this diagnosis applies: ${result.family}.`)
   }
-  const traceDrivers = result.trace.filter((t) => t.step === "severity" && t.code !== undefined).map((t) => t.code as string)
-  const drivers = record.sdx.filter((s) => traceDrivers.some((c) => sameCode(c, s)))
-  const named = result.severity === "none"
-    ? []
-    : drivers.length > 0 ? drivers : record.sdx.filter((s) => DIAGNOSES.get(s)?.level === result.severity)
-  const others = record.sdx.filter((s) => !named.includes(s))
-  if (result.severity !== "none") {
-    steps.push(`Among the secondary diagnoses, ${named.length > 0 ? named.map(nameOf).join(" and ") : "the documented complications"} ${named.length > 1 ? "qualify" : "qualifies"} as ${result.severity === "MCC" ? "a major complication or comorbidity (MCC)" : "a complication or comorbidity (CC)"}.`)
-  } else if (record.sdx.length > 0) {
-    steps.push(`None of the secondary diagnoses (${record.sdx.map(nameOf).join(", ")}) counts as a CC or MCC for this case.`)
-  } else {
-    steps.push("No secondary diagnosis is documented that would count as a CC or MCC.")
-  }
-  if (record.dischargeStatus === "20") steps.push("The patient died during the stay, which matters for conditions that count as MCC only when the patient is discharged alive.")
-  if (record.dischargeStatus === "07") steps.push("The patient left against medical advice.")
-  if (others.length > 0 && result.severity !== "none") {
-    steps.push(`The other secondary diagnoses (${others.map(nameOf).join(", ")}) do not change the result.`)
-  }
   if (result.tier === "none") {
-    steps.push(`This group has no severity split, so the DRG is ${result.title}.`)
+    // An unsplit group: secondary diagnoses cannot change the DRG, whatever their level.
+    if (record.sdx.length > 0) steps.push(`This group has no CC/MCC split, so the secondary diagnoses (${record.sdx.map(nameOf).join(", ")}) do not change the DRG.`)
+  } else {
+    // Severity as the grouper decided it: counted codes, exclusions and alive-only MCCs.
+    const severitySteps = trace.filter((t) => t.step === "severity" && t.code !== undefined)
+    const counted = (level: "MCC" | "CC") =>
+      severitySteps.filter((t) => new RegExp(`is an? ${level}$`).test(t.decision)).flatMap((t) => codesIn(record, t.code))
+    const excluded = severitySteps.filter((t) => /excluded with PDX/.test(t.decision)).flatMap((t) => codesIn(record, t.code))
+    const aliveOnly = severitySteps.filter((t) => /only if discharged alive/.test(t.decision)).flatMap((t) => codesIn(record, t.code))
+    const mccs = counted("MCC"), ccs = counted("CC")
+    const fallback = result.severity !== "none" && mccs.length + ccs.length === 0
+      ? record.sdx.filter((s) => DIAGNOSES.get(s)?.level === result.severity)
+      : []
+    if (mccs.length > 0) steps.push(`Among the secondary diagnoses, ${mccs.map(nameOf).join(" and ")} ${mccs.length > 1 ? "qualify" : "qualifies"} as a major complication or comorbidity (MCC).`)
+    if (ccs.length > 0) steps.push(`${ccs.map(nameOf).join(" and ")} ${ccs.length > 1 ? "are" : "is"} a complication or comorbidity (CC).`)
+    for (const code of excluded) steps.push(`${nameOf(code)} would be a CC or MCC, but it is excluded with this principal diagnosis.`)
+    for (const code of aliveOnly) steps.push(`${nameOf(code)} counts as an MCC only when the patient is discharged alive; this patient died, so it does not count.`)
+    if (result.severity !== "none" && mccs.length + ccs.length === 0) {
+      const level = result.severity === "MCC" ? "a major complication or comorbidity (MCC)" : "a complication or comorbidity (CC)"
+      steps.push(`Among the secondary diagnoses, ${fallback.length > 0 ? fallback.map(nameOf).join(" and ") : "the documented complications"} ${fallback.length > 1 ? "qualify" : "qualifies"} as ${level}.`)
+    }
+    const explained = new Set([...mccs, ...ccs, ...excluded, ...aliveOnly, ...fallback])
+    const rest = record.sdx.filter((s) => !explained.has(s))
+    if (result.severity === "none" && rest.length > 0 && explained.size === 0) {
+      steps.push(`None of the secondary diagnoses (${rest.map(nameOf).join(", ")}) counts as a CC or MCC.`)
+    } else if (rest.length > 0) {
+      steps.push(`The other secondary diagnoses (${rest.map(nameOf).join(", ")}) are neither CC nor MCC.`)
+    } else if (record.sdx.length === 0) {
+      steps.push("No secondary diagnosis is documented that would count as a CC or MCC.")
+    }
+  }
+  if (record.dischargeStatus === "07") steps.push("The patient left against medical advice, which the grouper also reads.")
+  if (result.tier === "none") {
+    steps.push(`So the DRG is ${result.title}.`)
     return steps
   }
-  steps.push(`The group splits by severity so that this case is ${tierWords[result.tier]}, which gives ${result.title}.`)
+  steps.push(`With case severity ${result.severity === "none" ? "below CC" : result.severity}, the group's split makes this case ${tierWords[result.tier]}, which gives ${result.title}.`)
   return steps
 }
 
@@ -110,7 +141,7 @@ export const rationale = (
   result: GrouperResult,
   labelSpace?: LabelSpace
 ): string => {
-  const steps = rationaleSteps(record, result)
+  const steps = rationaleSteps(record, result).map(capitalize)
   if (style === "cot-first") return steps.join(" ")
   if (style === "answer-first") {
     return [`The most likely MS-DRG is ${result.title}.`, ...steps.slice(0, -1), "That confirms the answer."].join(" ")

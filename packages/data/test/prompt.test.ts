@@ -87,9 +87,22 @@ describe("rationales from the grouper trace", () => {
   })
 
   it("names the severity drivers from the trace", () => {
-    const withMcc = cases.filter((c) => c.result.severity === "MCC")
+    const withMcc = cases.filter((c) => c.result.severity === "MCC" && c.result.tier !== "none")
     expect(withMcc.length).toBeGreaterThan(0)
     for (const c of withMcc) expect(rationale("cot-first", c.record, c.result)).toMatch(/major complication or comorbidity \(MCC\)/)
+    // Unsplit groups never claim that a secondary diagnosis changed the DRG.
+    for (const c of cases.filter((x) => x.result.tier === "none" && x.record.sdx.length > 0)) {
+      const text = rationale("cot-first", c.record, c.result)
+      expect(text).toMatch(/no CC\/MCC split/)
+      expect(text).not.toMatch(/qualif(y|ies) as/)
+    }
+  })
+
+  it("explains alive-only MCCs of patients who died as not counting", () => {
+    const died = [...generateCases(grouper, { n: 600, seed: 8, difficulty: { easy: 0, medium: 0, hard: 1 } })]
+      .filter((c) => c.record.dischargeStatus === "20" && c.result.trace.some((t) => /only if discharged alive/.test(t.decision)))
+    expect(died.length).toBeGreaterThan(0)
+    for (const c of died) expect(rationale("cot-first", c.record, c.result)).toMatch(/only when the patient is discharged alive; this patient died, so it does not count/)
   })
 
   it("differential weighs three distinct candidates including the gold", () => {
