@@ -25,7 +25,11 @@ export const copy = (xh: HostBuffer, x: View, outh: HostBuffer, out: View): void
   dst.commit()
 }
 
-const sigmoid = (x: number): number => x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))
+/** One exp, and no overflow for large |x|. */
+const sigmoid = (x: number): number => {
+  const e = Math.exp(-Math.abs(x))
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e)
+}
 
 /** @since 0.1.0 */
 export const unary = (op: UnaryOp, xh: HostBuffer, x: View, outh: HostBuffer, out: View): void => {
