@@ -45,13 +45,22 @@ const SDX_NONE = byLevel("none")
 // Secondary MCCs that count only when the patient leaves alive.
 const ALIVE_ONLY_MCC: ReadonlyArray<string> = ["R57.0", "I46.9", "R57.1", "I49.01"]
 
+// Secondary diagnoses that are common in inpatient data get drawn more often (relative weight;
+// unlisted codes weigh 1), so notes read like real problem lists rather than a uniform mix.
+const COMMON_SECONDARY: Readonly<Record<string, number>> = {
+  "J96.01": 4, "N17.9": 5, "N17.0": 2, "G93.41": 3, "E43": 2, "I50.23": 2, "I50.33": 2, "J18.9": 2,
+  "J69.0": 2, "E87.1": 3, "D62": 3, "E44.0": 2, "I50.22": 2, "I50.32": 2, "N18.4": 2, "F05": 2,
+  "I10": 5, "E78.5": 5, "E11.9": 4, "I48.91": 3, "N18.3": 3, "D64.9": 3, "E87.6": 3, "F17.210": 3,
+  "E03.9": 2, "I25.10": 3, "Z79.01": 2, "E66.01": 2, "J44.9": 2, "Z66": 2
+}
+
 const pickSecondary = (
   rng: Prng,
   pool: ReadonlyArray<DiagnosisVocab>,
   taken: ReadonlyArray<string>
 ): string | undefined => {
   const ok = pool.filter((d) => !taken.includes(d.code) && !conflictsWithAny(d.code, taken) && companionsPresent(d.code, taken))
-  return ok.length === 0 ? undefined : rng.pick(ok).code
+  return ok.length === 0 ? undefined : rng.weighted(ok, (d) => COMMON_SECONDARY[d.code] ?? 1).code
 }
 
 const routineStatus = (rng: Prng): string =>
