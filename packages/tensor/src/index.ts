@@ -36,6 +36,7 @@ export { readTensor } from "./tensor/read.ts"
 export {
   abs,
   add,
+  clamp,
   cos,
   div,
   eq,

@@ -41,6 +41,15 @@ describe("gradients of broadcasting binary ops", () => {
     })
   }
 
+  it("clamp to [-0.5, 0.4] (inputs kept off the bounds)", async () => {
+    const x = randomArray(12, 7).map((v) => (Math.abs(v + 0.5) < 0.05 || Math.abs(v - 0.4) < 0.05 ? v + 0.13 : v))
+    await gradCheck({
+      inputs: [{ values: x, shape: [3, 4] }],
+      forward: ([t]) => T.clamp(t!, -0.5, 0.4),
+      reference: ([v]) => v!.map((e) => Math.min(Math.max(e, -0.5), 0.4))
+    })
+  })
+
   it("numbers as operands (x * 3 - 1) / 2", async () => {
     await gradCheck({
       inputs: [{ values: randomArray(6, 3), shape: [2, 3] }],

@@ -137,3 +137,16 @@ export const where = (cond: Tensor, aIn: TensorLike, bIn: TensorLike): Tensor =>
   for (const t of temps) t.dispose()
   return out
 }
+
+/**
+ * min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi.
+ *
+ * @since 0.1.0
+ * @category ops
+ */
+export const clamp = (x: Tensor, lo: TensorLike, hi: TensorLike): Tensor => {
+  const low = maximum(x, lo)
+  const out = minimum(low, hi)
+  low.dispose()
+  return out
+}

@@ -193,6 +193,9 @@ export class Tensor {
   ge(b: TensorLike): Tensor {
     return E.ge(this, b)
   }
+  clamp(lo: TensorLike, hi: TensorLike): Tensor {
+    return E.clamp(this, lo, hi)
+  }
   neg(): Tensor {
     return E.neg(this)
   }
