@@ -12,9 +12,9 @@
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
-import type { Backend } from "@sapphire-rl/tensor"
 import * as tensor from "@sapphire-rl/tensor"
-import { loadSnapshot, parseTokenizer, Qwen2Model, readQwen2Weights } from "../src/index.ts"
+import type { OpenBackend } from "../src/index.ts"
+import { loadSnapshot, openBackend, parseTokenizer, Qwen2Model, readQwen2Weights } from "../src/index.ts"
 import { snapshotReaderNode } from "../src/node/index.ts"
 
 const usage = `usage:
@@ -27,19 +27,13 @@ const fail = (message: string): never => {
   process.exit(2)
 }
 
-const makeBackend = async (name: string): Promise<Backend> => {
-  if (name === "cpu") return tensor.makeCpuBackend()
-  if (name === "webgpu") {
-    // Resolved at run time so the CPU path works with tensor builds that lack WebGPU.
-    const make = (tensor as unknown as Record<string, unknown>)["makeWebGpuBackend"]
-    if (typeof make !== "function") return fail("this build of @sapphire-rl/tensor has no WebGPU backend")
-    try {
-      return await (make as () => Promise<Backend>)()
-    } catch (e) {
-      return fail(`no WebGPU adapter: ${(e as Error).message}`)
-    }
+const makeBackend = async (name: string): Promise<OpenBackend> => {
+  if (name !== "cpu" && name !== "webgpu") return fail(`unknown backend ${name} (cpu or webgpu)`)
+  try {
+    return await openBackend(name)
+  } catch (e) {
+    return fail(`${name} backend unavailable: ${e instanceof Error ? e.message : String(e)}`)
   }
-  return fail(`unknown backend ${name} (cpu or webgpu)`)
 }
 
 const parseIds = (text: string | undefined, vocab: number): Array<number> => {
@@ -88,7 +82,8 @@ const main = async () => {
   }
   if (!["logits", "generate", "chat"].includes(command)) fail(`unknown command ${command}\n${usage}`)
   const dir = values.model ?? fail("--model DIR is required")
-  const backend = await makeBackend(values.backend)
+  const opened = await makeBackend(values.backend)
+  const backend = opened.backend
   process.stderr.write(`sapphire-model: ${backend.info.name} (${backend.info.adapter}), loading ${dir}\n`)
   const snap = await loadSnapshot(snapshotReaderNode(dir))
   const model = new Qwen2Model(snap.config, readQwen2Weights(snap.config, snap.tensors), { backend })
@@ -129,7 +124,7 @@ const main = async () => {
     process.stdout.write(`${tok.decode(out, { skipSpecialTokens: true })}\n`)
   }
   model.dispose()
-  backend.dispose()
+  await opened.close()
 }
 
 main().catch((e: unknown) => {

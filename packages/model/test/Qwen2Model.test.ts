@@ -1,7 +1,7 @@
 import { fromArray, makeCpuBackend, tidy } from "@sapphire-rl/tensor"
 import type { Backend } from "@sapphire-rl/tensor"
 import { readFileSync } from "node:fs"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import {
   decodeLoraConfig,
   initLoraModules,
@@ -9,6 +9,7 @@ import {
   loraAdapterFiles,
   memorySnapshotReader,
   mergeLora,
+  openBackend,
   parseLoraModules,
   Qwen2Model,
   qwen2SnapshotFiles,
@@ -31,9 +32,8 @@ const logitsOf = async (model: Qwen2Model, backend: Backend, rows: ReadonlyArray
   return { host, T }
 }
 
-const modelSuite = (backendName: string, makeBackend: () => Backend) =>
+const modelSuite = (backendName: string, backend: Backend) =>
   describe(`Qwen2Model on ${backendName}`, () => {
-    const backend = makeBackend()
 
     it.each(CHECKPOINTS)("matches the PyTorch logits of %s (1e-4 of the largest logit), alone and batched", async (name) => {
       const { model, expected, config } = await loadFixtureModel(name, backend)
@@ -204,4 +204,19 @@ const modelSuite = (backendName: string, makeBackend: () => Backend) =>
     })
   })
 
-modelSuite("cpu", () => makeCpuBackend())
+modelSuite("cpu", makeCpuBackend())
+
+// WebGPU: the same suite; without an adapter it fails in CI and is skipped (with the reason) elsewhere.
+const gpu = await openBackend("webgpu").catch((e: unknown) => (e instanceof Error ? e.message : String(e)))
+if (typeof gpu !== "string") {
+  modelSuite("webgpu", gpu.backend)
+  afterAll(() => gpu.close())
+} else if (process.env["CI"] !== undefined) {
+  it("Qwen2Model on webgpu needs a WebGPU adapter in CI", () => {
+    throw new Error(`CI is set but WebGPU is unavailable: ${gpu}`)
+  })
+} else {
+  describe.skip(`Qwen2Model on webgpu (skipped: ${gpu})`, () => {
+    it("needs a WebGPU adapter", () => {})
+  })
+}

@@ -5,7 +5,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { afterAll, describe, expect, it } from "vitest"
-import { drgTinyTokenizerFiles, qwen2SnapshotFiles, randomQwen2Weights, TINY_TEST_CONFIG } from "../src/index.ts"
+import { drgTinyTokenizerFiles, openBackend, qwen2SnapshotFiles, randomQwen2Weights, TINY_TEST_CONFIG } from "../src/index.ts"
 import { writeSnapshotFilesNode } from "../src/node/index.ts"
 import { fixtureJson, fixturePath } from "./support/fixtures.ts"
 import type { ExpectedOutputs } from "./support/fixtures.ts"
@@ -33,6 +33,21 @@ describe("sapphire-model CLI", () => {
     const { stdout } = await cli([
       "generate", "--model", fixturePath("qwen2-f32-tied"), "--ids", g.prompt.join(","),
       "--max-new-tokens", String(g.maxNewTokens), "--greedy"
+    ])
+    expect(JSON.parse(stdout)).toEqual({ ids: g.continuation })
+  })
+
+  it("runs on WebGPU when an adapter exists (stdout still JSON only)", async (ctx) => {
+    const gpu = await openBackend("webgpu").catch(() => null)
+    if (gpu === null) {
+      if (process.env["CI"] !== undefined) throw new Error("CI is set but there is no WebGPU adapter")
+      return ctx.skip("no WebGPU adapter")
+    }
+    await gpu.close()
+    const g = fixtureJson<ExpectedOutputs>("qwen2-bf16-untied/expected.json").greedy[0]!
+    const { stdout } = await cli([
+      "generate", "--model", fixturePath("qwen2-bf16-untied"), "--ids", g.prompt.join(","),
+      "--max-new-tokens", String(g.maxNewTokens), "--greedy", "--backend", "webgpu"
     ])
     expect(JSON.parse(stdout)).toEqual({ ids: g.continuation })
   })
