@@ -89,7 +89,10 @@ export const sampleCase = (rng: Prng, difficulty: Difficulty, mix: DrgMix): Samp
   if (difficulty !== "easy") {
     // Sepsis is mostly coded with organ dysfunction in real data (871 outnumbers 872).
     if ((pdx.startsWith("A41") || pdx.startsWith("A40")) && rng.chance(0.45)) sdx.push(rng.chance(0.5) ? "R65.20" : "R65.21")
-    const severity = rng.weighted([["MCC", 45], ["CC", 30], ["none", 25]] as const, ([, w]) => w)[0]
+    const weights: ReadonlyArray<readonly ["MCC" | "CC" | "none", number]> = scenario.elective === true
+      ? [["MCC", 8], ["CC", 30], ["none", 62]]
+      : [["MCC", 45], ["CC", 30], ["none", 25]]
+    const severity = rng.weighted(weights, ([, w]) => w)[0]
     if (severity !== "none") {
       const code = pickSecondary(rng, severity === "MCC" ? SDX_MCC : SDX_CC, taken())
       if (code !== undefined) sdx.push(code)

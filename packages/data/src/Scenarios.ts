@@ -17,6 +17,8 @@ export interface Scenario {
   readonly naturalWeight: number
   /** Restricts the sex (e.g. prostate procedures). */
   readonly sex?: "M" | "F"
+  /** Planned admissions: complications are rarer (so 470 far outnumbers 469, as in real data). */
+  readonly elective?: boolean
 }
 
 // Relative admission frequencies of the medical ranges, shaped after the most common DRGs in
@@ -97,8 +99,16 @@ const PROCEDURE_SCENARIOS: ReadonlyArray<Scenario> = [
   surgical("BPH", ["N40.1"], [[]], 0.5, "medical", "M")
 ]
 
+const ELECTIVE: ReadonlySet<string> = new Set([
+  "knee replacement", "hip replacement", "lumbar fusion", "TURP", "endarterectomy", "ablation",
+  "LAA occlusion", "ureteral stent", "pacemaker", "TAVR", "chemotherapy admission"
+])
+
 /** Every scenario of the built-in tables. */
-export const SCENARIOS: ReadonlyArray<Scenario> = [...medicalScenarios(), ...PROCEDURE_SCENARIOS]
+export const SCENARIOS: ReadonlyArray<Scenario> = [
+  ...medicalScenarios(),
+  ...PROCEDURE_SCENARIOS.map((s) => (ELECTIVE.has(s.id) ? { ...s, elective: true } : s))
+]
 
 /** O.R. procedures that hard cases may add as unrelated to the principal diagnosis (→ 981-989). */
 export const UNRELATED_OR_PROCEDURES: ReadonlyArray<{ readonly code: string; readonly sex?: "M" }> = [
