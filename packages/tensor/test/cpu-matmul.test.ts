@@ -2,6 +2,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { makeCpuBackend } from "../src/backend/cpu/index.ts"
 import type { View } from "../src/backend/Kernel.ts"
+import { f16BitsToF32, f32ToF16Bits } from "../src/f16.ts"
 import { matmulRef } from "./support/reference.ts"
 import { closeness, download, empty, permuteView, randomArray, upload } from "./support/views.ts"
 
@@ -61,6 +62,17 @@ describe("cpu matmul", () => {
     })
     const bb = Array.from({ length: B }, () => b).flat()
     const want = matmulRef(a, bb, B, M, K, N).map((v) => v + 1)
+    expect(closeness(await download(backend, out), want, 1e-6, 1e-5)).toBeLessThanOrEqual(1)
+  })
+
+  it("decode-shaped f16 bᵀ (M < 4) read in place matches f64 on the f16 values (rel 1e-5)", async () => {
+    const [M, K, N] = [3, 37, 11]
+    const a = randomArray(M * K, 31)
+    const b = randomArray(K * N, 32)
+    const out = empty(backend, [1, M, N])
+    backend.dispatch({ kernel: "matmul", a: upload(backend, a, [1, M, K]), b: operand(b, 1, K, N, true, "f16"), out })
+    const b16 = b.map((x) => f16BitsToF32(f32ToF16Bits(x)))
+    const want = matmulRef(a.map(Math.fround), b16, 1, M, K, N)
     expect(closeness(await download(backend, out), want, 1e-6, 1e-5)).toBeLessThanOrEqual(1)
   })
 

@@ -52,7 +52,11 @@ export const matmul = (
     }
     const A = gather(ah, { buffer: a.buffer, dtype: a.dtype, shape: [M, K], strides: [aRow, aCol], offset: aOff })
     result.fill(0)
-    if (transposedB) {
+    if (transposedB && b.dtype === "f16" && bRow === 1 && M < 4) {
+      // Decode-shaped (few rows): converting bᵀ blocks would cost as much as the product,
+      // so read the f16 bits through the lookup table inside the dot product instead.
+      dotF16Direct(A as Float32Array, bh.u16, f16Table(), result, M, K, N, bOff, bCol)
+    } else if (transposedB) {
       const rowsPerBlock = Math.max(1, Math.floor(BLOCK_ELEMENTS / Math.max(1, K)))
       for (let j0 = 0; j0 < N; j0 += rowsPerBlock) {
         const nb = Math.min(rowsPerBlock, N - j0)
@@ -180,6 +184,35 @@ const saxpyBlock = (
       const x = A[ai + k]!
       const bk = k * N
       for (let j = 0; j < N; j++) result[ri + j]! += x * B[bk + j]!
+    }
+  }
+}
+
+/** result[i, j] = A[i, :] · bᵀ[j, :] reading f16 bᵀ rows (stride `rowStride`) straight from storage. */
+const dotF16Direct = (
+  A: Float32Array,
+  u16: Uint16Array,
+  table: Float32Array,
+  result: Float64Array,
+  M: number,
+  K: number,
+  N: number,
+  offset: number,
+  rowStride: number
+): void => {
+  for (let j = 0; j < N; j++) {
+    const bj = offset + j * rowStride
+    for (let i = 0; i < M; i++) {
+      const ai = i * K
+      let s0 = 0
+      let s1 = 0
+      let k = 0
+      for (; k + 1 < K; k += 2) {
+        s0 += A[ai + k]! * table[u16[bj + k]!]!
+        s1 += A[ai + k + 1]! * table[u16[bj + k + 1]!]!
+      }
+      if (k < K) s0 += A[ai + k]! * table[u16[bj + k]!]!
+      result[i * N + j] = s0 + s1
     }
   }
 }
