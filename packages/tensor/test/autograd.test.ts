@@ -96,6 +96,47 @@ describe("memory", () => {
     for (const t of [w1, w2, g, x, targets]) t.dispose()
   })
 
+  it("a transformer-block step (embedding, rope, GQA attention, concat/slice, softmax, max, logprobs) stays flat", () => {
+    const backend = T.getDefaultBackend()
+    const rng = new T.Rng(2)
+    const [V, D, H, Hkv, Tn] = [11, 8, 2, 1, 5]
+    const hd = D / H
+    const table = T.mul(T.randn([V, D], { rng }), 0.5).keep().setRequiresGrad()
+    const wq = T.mul(T.randn([D, D], { rng, dtype: "f16" }), 0.3).keep().setRequiresGrad()
+    const wkv = T.mul(T.randn([2 * Hkv * hd, D], { rng }), 0.3).keep().setRequiresGrad()
+    const ids = T.fromArray(new Int32Array([1, 4, 2, 9, 3]), [1, Tn]).keep()
+    const positions = T.fromArray(new Int32Array([0, 1, 2, 3, 4]), [1, Tn]).keep()
+    const targets = T.fromArray(new Int32Array([4, 2, 9, 3, -100])).keep()
+    const params = [table, wq, wkv]
+    const state = T.makeAdamWState(params)
+    const step = () => {
+      const loss = T.tidy(() => {
+        const x = T.embedding(table, ids) // [1, T, D]
+        const q = T.rope(T.permute(T.reshape(T.matmul(x, T.transpose(wq)), [1, Tn, H, hd]), [0, 2, 1, 3]), positions, 1e4)
+        const kv = T.matmul(x, T.transpose(wkv))
+        const k = T.slice(kv, [null, null, { stop: Hkv * hd }])
+        const v = T.slice(kv, [null, null, { start: Hkv * hd }])
+        const kh = T.rope(T.permute(T.reshape(k, [1, Tn, Hkv, hd]), [0, 2, 1, 3]), positions, 1e4)
+        const vh = T.permute(T.reshape(v, [1, Tn, Hkv, hd]), [0, 2, 1, 3])
+        const o = T.reshape(T.permute(T.attention(q, kh, vh), [0, 2, 1, 3]), [Tn, D])
+        const mixed = T.concat([o, T.softmax(o)], 1) // [T, 2D]
+        const logits = T.matmul(T.slice(mixed, [null, { step: 2 }]), T.transpose(table)) // [T, V]
+        const aux = T.mean(T.max(logits, 1))
+        return T.add(T.neg(T.mean(T.logprobGather(logits, T.maximum(targets, 0)))), T.mul(aux, 0.01))
+      })
+      loss.backward()
+      loss.dispose()
+      T.adamwStep(params, undefined, state, { lr: 1e-2 })
+      for (const p of params) p.zeroGrad()
+    }
+    step()
+    const base = backend.memory()
+    for (let i = 0; i < 10; i++) step()
+    expect(backend.memory()).toEqual(base)
+    T.disposeAdamWState(state)
+    for (const t of [...params, ids, positions, targets]) t.dispose()
+  })
+
   it("an abandoned graph is freed when its output is disposed, without backward", () => {
     const backend = T.getDefaultBackend()
     const x = T.fromArray([1, 2, 3], [3], { requiresGrad: true })
