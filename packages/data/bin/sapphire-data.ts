@@ -14,6 +14,7 @@ import { generateCase, type GenerateOptions, grouperInput } from "../src/Generat
 import type { NoteLength } from "../src/NoteRenderer.ts"
 import { RATIONALE_STYLES, type RationaleStyle } from "../src/Rationale.ts"
 import { type DrgRecord, recordToJson } from "../src/Record.ts"
+import { rlExample } from "../src/RlExample.ts"
 import { caseSftExample, corpusSftExample } from "../src/Sft.ts"
 import { drgSmall, sftGrpoSplit, trainTestSplit } from "../src/Splits.ts"
 import { statsReport } from "../src/Stats.ts"
@@ -24,7 +25,8 @@ const USAGE = `usage:
                       [--difficulty easy=3,medium=4,hard=3]
   sapphire-data stats FILE [--format jsonl|drg-llama|sapphire] [--limit 40]
   sapphire-data split FILE --out-dir DIR [--test 0.1] [--sft-ratio 0.9] [--small 0.2] [--seed 0] [--min-class 2]
-  sapphire-data sft FILE --out FILE [--style cot-first|answer-first|differential|all] [--corpus]`
+  sapphire-data sft FILE --out FILE [--style cot-first|answer-first|differential|all] [--corpus]
+  sapphire-data prompts FILE --out FILE          (GRPO prompts with their gold titles)`
 
 class UsageError extends Error {}
 
@@ -161,6 +163,14 @@ const main = async (argv: ReadonlyArray<string>) => {
       writeFileSync(out, lines.map((l) => l + "\n").join(""))
       if (skipped > 0) process.stderr.write(`sft: ${skipped} records without codes (real data) need teacher rationales and were skipped\n`)
       process.stdout.write(`sft: ${lines.length} examples\n`)
+      return
+    }
+    case "prompts": {
+      const file = positionals[0] ?? fail("prompts needs a FILE")
+      const out = values.out ?? fail("--out is required")
+      const records = await load(file, format)
+      writeFileSync(out, records.map((r) => JSON.stringify(rlExample(r)) + "\n").join(""))
+      process.stdout.write(`prompts: ${records.length} examples\n`)
       return
     }
     default:

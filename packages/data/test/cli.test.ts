@@ -46,6 +46,12 @@ describe("sapphire-data CLI", () => {
     const sft = cli(["sft", join(dir, "parts", "test.jsonl"), "--out", join(dir, "sft.jsonl"), "--style", "answer-first", "--corpus"])
     expect(sft.status, sft.stderr).toBe(0)
     expect(readFileSync(join(dir, "sft.jsonl"), "utf8").split("\n").filter(Boolean).length).toBe(count("test") + 28)
+    const rl = cli(["prompts", join(dir, "parts", "grpo.jsonl"), "--out", join(dir, "rl.jsonl")])
+    expect(rl.status, rl.stderr).toBe(0)
+    const first = JSON.parse(readFileSync(join(dir, "rl.jsonl"), "utf8").split("\n")[0]!)
+    const source = JSON.parse(readFileSync(join(dir, "parts", "grpo.jsonl"), "utf8").split("\n")[0]!)
+    expect(first.answer).toBe(source.title)
+    expect(first.messages[1].content).toContain(`***${source.text}***.`)
   })
 
   it("fails with a clear message on bad arguments and bad input rows", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { readFileSync } from "node:fs"
 import { msdrgV34 } from "@sapphire-rl/plugin-msdrg-v34"
 import { Effect } from "effect"
 import { DataReadError } from "../src/DataReadError.ts"
@@ -46,6 +47,18 @@ describe("DRG-LLaMA CSV reader", () => {
     expect(failure(readDrgLlamaCsv("a.csv", "hadm_id,text,drg_34_code,label\n1,  ,871,1\n", labelSpace))).toMatchObject({ row: 1, column: "text" })
     expect(failure(readDrgLlamaCsv("a.csv", 'hadm_id,text,drg_34_code,label\n1,"a,871,1\n', labelSpace)).message).toMatch(/^a\.csv: .*line 2.*never closed/)
     expect(failure(readDrgLlamaCsv("a.csv", "", labelSpace))).toMatchObject({ row: 0, found: "an empty file" })
+  })
+})
+
+describe("DRG-LLaMA data's label set", () => {
+  it("joins every DRG that occurs in the DRG-LLaMA data (id2label, read at test time) with the catalog", () => {
+    const id2label = readFileSync(new URL("../../../../shared/reference/id2label.csv", import.meta.url), "utf8")
+      .split("\n").slice(1).filter((l) => l.trim() !== "").map((l) => l.split(","))
+    const csv = ["hadm_id,text,drg_34_code,label", ...id2label.map(([drg, label], i) => `${i},note ${i},${drg},${label}`)].join("\n")
+    const { records, report } = run(readDrgLlamaCsv("id2label-shaped.csv", csv, labelSpace))
+    expect(report.unknownDrgs).toEqual([])
+    expect(records.length).toBe(id2label.length)
+    expect(records.length).toBeGreaterThan(700)
   })
 })
 
