@@ -68,7 +68,7 @@ export { matmul } from "./ops/matmul.ts"
 export { attention, crossEntropy, embedding, logprobGather, logSoftmax, rmsnorm, rope, softmax } from "./ops/nn.ts"
 export type { AttentionOptions } from "./ops/nn.ts"
 export { argmax, max, mean, min, sum, sumToShape } from "./ops/reduce.ts"
-export { cast, clone, concat, contiguous, expand, permute, reshape, slice, squeeze, stack, transpose, unsqueeze } from "./ops/views.ts"
+export { assign, cast, clone, concat, contiguous, expand, permute, reshape, slice, squeeze, stack, transpose, unsqueeze } from "./ops/views.ts"
 export type { SliceRange } from "./ops/views.ts"
 
 // Autograd

@@ -87,6 +87,31 @@ describe("views", () => {
     )
   })
 
+  it("assign writes into a slice in place (a KV-cache update) and refuses trainable targets", async () => {
+    const cache = T.zeros([2, 4, 3])
+    const row = T.fromArray([1, 2, 3], [1, 1, 3])
+    const window = T.slice(cache, [1, { start: 2, stop: 3 }])
+    T.assign(window, row)
+    T.assign(T.slice(cache, [0, 0]), T.fromArray([7], [1]))
+    const host = Array.from(await cache.toArray())
+    expect(host.slice(12 + 6, 12 + 9)).toEqual([1, 2, 3])
+    expect(host.slice(0, 3)).toEqual([7, 7, 7])
+    expect(host.filter((v) => v !== 0).length).toBe(6)
+    const p = T.zeros([3], { requiresGrad: true })
+    expect(() => T.assign(p, row)).toThrow(/requires grad/)
+    T.noGrad(() => T.assign(p, T.fromArray([1, 2, 3])))
+    expect(Array.from(await p.toArray())).toEqual([1, 2, 3])
+  })
+
+  it("ops refuse tensors from different backends", () => {
+    const a = T.ones([2], { backend: T.makeCpuBackend() })
+    const b = T.ones([2], { backend: T.makeCpuBackend() })
+    expect(() => T.add(a, b)).toThrow(/different backends/)
+    const other = T.makeCpuBackend()
+    const c = T.withBackend(other, () => T.zeros([1]))
+    expect(c.backend).toBe(other)
+  })
+
   it("argmax, comparisons and integer results", async () => {
     const x = T.fromArray([3, 9, 9, 1, 0, 2], [2, 3])
     expect(await arr(T.argmax(x, 1))).toEqual([1, 2])

@@ -18,7 +18,8 @@ import {
   showShape
 } from "../tensor/shape.ts"
 import { Tensor } from "../tensor/Tensor.ts"
-import { alloc, backendOf, run } from "./internal.ts"
+import { isGradEnabled } from "../autograd/mode.ts"
+import { alloc, backendOf, broadcastView, run } from "./internal.ts"
 
 /** A view of x's storage with new geometry (no autograd). */
 const restride = (x: Tensor, shape: Shape, strides: ReadonlyArray<number>, offset: number): Tensor =>
@@ -259,4 +260,19 @@ export const stack = (xs: ReadonlyArray<Tensor>, axis = 0): Tensor => {
   const out = concat(parts, axis)
   for (const p of parts) p.dispose()
   return out
+}
+
+/**
+ * Writes `source` (broadcast to target's shape, converted to its dtype) into `target` in
+ * place: target may be a view (e.g. a slice of a preallocated KV cache). Not recorded
+ * by autograd; refuses a target that requires grad while recording is on.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export const assign = (target: Tensor, source: Tensor): Tensor => {
+  if (target.requiresGrad && isGradEnabled()) throw new Error("assign: in-place write into a tensor that requires grad")
+  const backend = backendOf(target, source)
+  if (target.size > 0) run(backend, { kernel: "copy", x: broadcastView(source, target.shape), out: target.view })
+  return target
 }
