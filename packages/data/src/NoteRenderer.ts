@@ -40,7 +40,8 @@ const FILLER: ReadonlyArray<string> = [
   "PT/OT evaluated", "Tele without events", "Diet advanced as tolerated", "Home meds reconciled",
   "Pain controlled with APAP and oxycodone prn", "Bowel regimen continued", "SQH for DVT ppx",
   "Electrolytes repleted prn", "SW met with pt and family", "Glucose managed with ISS",
-  "Ambulating independently by d/c", "Seen by nutrition"
+  "Ambulating independently by d/c", "Seen by nutrition", "f/u with PCP Dr. ___ within 1 week",
+  "Outpatient records from ___ reviewed", "HCP (daughter ___) updated daily", "Labs to be checked on ___ by VNA"
 ]
 
 const DISPOSITION: Readonly<Record<string, ReadonlyArray<string>>> = {
@@ -112,8 +113,9 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
   const pdxTerm = termOf(c.pdx)
   mentions.push({ code: c.pdx, role: "pdx" })
   const hist = histItems.length > 0 ? ` w/ h/o ${histItems.join(", ")}` : ""
+  const from = rng.chance(0.15) ? rng.pick([" (transferred from ___ Hospital)", " (from ___ rehab)", " (sent in by PCP Dr. ___)"]) : ""
   const intro = rng.chance(0.5)
-    ? `${ageText} y/o ${sexWord}${hist} who ${rng.pick(PRESENT)} ${pdxTerm}.`
+    ? `${ageText} y/o ${sexWord}${hist}${from} who ${rng.pick(PRESENT)} ${pdxTerm}.`
     : `${c.sex === "F" ? "Ms." : "Mr."} ___ is a ${ageText} year old ${c.sex === "F" ? "woman" : "man"}${hist ? ` with ${histItems.join(", ")}` : ""}, admitted with ${pdxTerm}.`
 
   const sections: Array<string> = []
@@ -126,9 +128,10 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
     const extra = detailsOf(code, length === "short" ? 0 : 1)
     const isOr = PROCEDURES.get(code)?.orStatus === "O.R."
     const how = isOr ? rng.int(0, 2) : 2
+    const when = rng.chance(0.4) ? " on ___" : ""
     pdxBody.push(
-      how === 0 ? `s/p ${term}${extra.length ? ` (${extra.join("; ")})` : ""}`
-        : how === 1 ? `underwent ${term}${extra.length ? `, ${extra.join("; ")}` : ""}`
+      how === 0 ? `s/p ${term}${when}${extra.length ? ` (${extra.join("; ")})` : ""}`
+        : how === 1 ? `underwent ${term}${when}${extra.length ? `, ${extra.join("; ")}` : ""}`
         : `${term}${extra.length ? `: ${extra.join("; ")}` : ""}`
     )
   }
