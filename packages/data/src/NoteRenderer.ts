@@ -168,7 +168,9 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
     }
   }
   if (length !== "short") {
-    const usable = c.dischargeStatus === "20" ? FILLER.filter((f) => !/PT\/OT|Ambulating/.test(f)) : FILLER
+    // Fillers must agree with the disposition (no follow-up for a patient who died, VNA only with home health).
+    const usable = FILLER.filter((f) =>
+      !(c.dischargeStatus === "20" && /PT\/OT|Ambulating|f\/u|VNA/.test(f)) && !(c.dischargeStatus !== "06" && /VNA/.test(f)))
     const fillers = rng.shuffle(usable).slice(0, length === "long" ? rng.int(3, 5) : rng.int(1, 2))
     sections.push(fillers.map(sentence).join(" "))
   }
