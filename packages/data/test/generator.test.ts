@@ -81,6 +81,13 @@ describe("synthetic generator (real v34 grouper)", () => {
     expect(mean("hard")).toBeGreaterThan(mean("medium"))
   })
 
+  it("states the discharge status in words: died if and only if status 20, AMA if and only if 07", () => {
+    for (const { record } of cases) {
+      expect(/expired/i.test(record.text), record.id).toBe(record.dischargeStatus === "20")
+      expect(/\bAMA\b/.test(record.text), record.id).toBe(record.dischargeStatus === "07")
+    }
+  })
+
   it("produces hard traps: alive-only MCCs in patients who died, AMA, surgical and unrelated O.R. cases", () => {
     const aliveOnly = cases.filter((c) => c.record.dischargeStatus === "20" && c.record.sdx.some((s) => ["R57.0", "I46.9", "R57.1", "I49.01"].includes(s)))
     expect(aliveOnly.length).toBeGreaterThan(0)
