@@ -1,6 +1,7 @@
 /**
  * CPU backend throughput on model-shaped work (run on demand:
- * `npx tsx packages/tensor/benchmarks/cpu.ts`). Prints GFLOP/s per case.
+ * `npx tsx packages/tensor/benchmarks/cpu.ts`). Prints ms and GFLOP/s per case, and the
+ * speed-up of the backend's matmul over a naive i-j-k loop measured in the same run.
  */
 import * as T from "../src/index.ts"
 
@@ -16,6 +17,33 @@ const time = (label: string, flops: number, fn: () => void, reps = 3): void => {
 }
 
 const rng = new T.Rng(0)
+
+{
+  // Baseline: the textbook triple loop over plain Float32Arrays, x[64,896] @ W[896,4864].
+  const [M, K, N] = [64, 896, 4864]
+  const a = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i))
+  const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i))
+  const c = new Float32Array(M * N)
+  const naive = () => {
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        let s = 0
+        for (let k = 0; k < K; k++) s += a[i * K + k]! * b[k * N + j]!
+        c[i * N + j] = s
+      }
+    }
+  }
+  const t0 = performance.now()
+  naive()
+  const naiveMs = performance.now() - t0
+  const x = T.fromArray(a, [M, K])
+  const w = T.fromArray(b, [K, N])
+  T.matmul(x, w).dispose()
+  const t1 = performance.now()
+  T.matmul(x, w).dispose()
+  const ms = performance.now() - t1
+  console.log(`baseline naive i-j-k x[64,896] @ W[896,4864]: ${naiveMs.toFixed(0)} ms; backend ${ms.toFixed(0)} ms; speed-up ${(naiveMs / ms).toFixed(2)}x`)
+}
 const cases: ReadonlyArray<[string, number, number, number, boolean, T.DType]> = [
   ["prefill x[64,896] @ W[4864,896]ᵀ f32", 64, 896, 4864, true, "f32"],
   ["prefill x[64,896] @ W[4864,896]ᵀ f16", 64, 896, 4864, true, "f16"],
