@@ -3,7 +3,7 @@
  */
 import type { Sex } from "@sapphire-rl/spec"
 import { companionsPresent, conflicts, conflictsWithAny } from "./Conflicts.ts"
-import { DISTRACTORS, type Distractor } from "./Distractors.ts"
+import { DISTRACTORS, type Distractor, distractorContradicts } from "./Distractors.ts"
 import type { Prng } from "./Prng.ts"
 import {
   NON_OR_PROCEDURES,
@@ -140,7 +140,7 @@ export const sampleCase = (rng: Prng, difficulty: Difficulty, mix: DrgMix): Samp
     const specific = rng.shuffle(fitting.filter((x) => x.pdxPrefixes !== undefined))
     for (const distractor of [...specific, ...rng.shuffle(fitting.filter((x) => x.pdxPrefixes === undefined))]) {
       if (distractors.length >= wanted) break
-      if (conflictsWithAny(distractor.code, taken())) continue
+      if (distractorContradicts(distractor, taken())) continue
       // "Not operated" must not sit beside any procedure that drives the DRG.
       if (distractor.kind === "deferred" && procedures.some((p) => PROCEDURES.get(p)?.orStatus !== "non-O.R.")) continue
       if (distractors.some((other) => conflicts(other.code, distractor.code))) continue

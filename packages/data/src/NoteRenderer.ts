@@ -3,7 +3,7 @@
  * abbreviations, de-identification blanks, distractor mentions and a disposition line.
  */
 import type { SampledCase } from "./CaseSampler.ts"
-import type { DistractorKind } from "./Distractors.ts"
+import type { Distractor, DistractorKind } from "./Distractors.ts"
 import type { Prng } from "./Prng.ts"
 import { DIAGNOSES, PROCEDURES } from "./Vocabulary.ts"
 
@@ -14,6 +14,8 @@ export type NoteLength = "short" | "medium" | "long"
 export interface Mention {
   readonly code: string
   readonly role: "pdx" | "sdx" | "procedure" | DistractorKind
+  /** For distractor roles: the distractor written. */
+  readonly distractor?: Distractor
 }
 
 /** A rendered note with what it mentions. */
@@ -108,7 +110,7 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
   }
   for (const h of history) {
     histItems.push(fill(h.text))
-    mentions.push({ code: h.code, role: "history" })
+    mentions.push({ code: h.code, role: "history", distractor: h })
   }
   const pdxTerm = termOf(c.pdx)
   mentions.push({ code: c.pdx, role: "pdx" })
@@ -137,7 +139,7 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
   }
   for (const dis of inline.filter(() => rng.chance(0.5))) {
     pdxBody.push(fill(dis.text))
-    mentions.push({ code: dis.code, role: dis.kind })
+    mentions.push({ code: dis.code, role: dis.kind, distractor: dis })
   }
   sections.push(`${header(style, rng.chance(0.5) ? cap(pdxTerm) : pdxTerm, n++)} ${pdxBody.map(sentence).join(" ")}`)
 
@@ -154,7 +156,7 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
   for (const dis of inline) {
     if (mentions.some((m) => m.code === dis.code && m.role === dis.kind)) continue
     sections.push(sentence(cap(fill(dis.text))))
-    mentions.push({ code: dis.code, role: dis.kind })
+    mentions.push({ code: dis.code, role: dis.kind, distractor: dis })
   }
   // Chronic problems not named in the intro.
   const chronicRest = chronic.filter((code) => !chronicInIntro.includes(code))

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { msdrgV34 } from "@sapphire-rl/plugin-msdrg-v34"
 import { conflicts } from "../src/Conflicts.ts"
+import { DISTRACTORS, distractorContradicts } from "../src/Distractors.ts"
 import { generateCase, generateCases, type GeneratedCase, grouperInput, leakIn } from "../src/Generator.ts"
 import { recordToJson } from "../src/Record.ts"
 import { hasEvidence, PROCEDURES } from "../src/Vocabulary.ts"
@@ -57,6 +58,9 @@ describe("synthetic generator (real v34 grouper)", () => {
         distractors++
         expect(codesOf(c)).not.toContain(m.code)
         for (const code of codesOf(c)) expect(conflicts(m.code, code), `${c.record.id}: ${m.role} ${m.code} vs ${code}`).toBe(false)
+        expect(m.distractor).toBeDefined()
+        expect(c.record.text).toContain(m.distractor!.text.slice(1))
+        expect(distractorContradicts(m.distractor!, codesOf(c)), `${c.record.id}: ${m.distractor!.text}`).toBe(false)
       }
       if (c.record.difficulty !== "hard") expect(c.mentions.every((m) => ["pdx", "sdx", "procedure"].includes(m.role))).toBe(true)
     }
@@ -126,6 +130,14 @@ describe("synthetic generator (real v34 grouper)", () => {
       }
     }
     expect(drgs.size).toBeGreaterThan(150)
+  })
+
+  it("distractorContradicts catches findings a distractor denies", () => {
+    const find = (text: string) => DISTRACTORS.find((d) => d.text.startsWith(text))!
+    expect(distractorContradicts(find("SpO2 >94%"), ["I10", "5A1955Z"])).toBe(true)
+    expect(distractorContradicts(find("SpO2 >94%"), ["K59.00", "I10"])).toBe(false)
+    expect(distractorContradicts(find("UA bland"), ["A41.51"])).toBe(true)
+    expect(distractorContradicts(find("r/o PE"), ["I26.92"])).toBe(true)
   })
 
   it("leakIn flags a planted DRG number, title and code", () => {
