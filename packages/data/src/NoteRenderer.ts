@@ -38,12 +38,24 @@ export const fillNumbers = (rng: Prng, template: string, avoid: number): string 
     return decimals === 0 ? String(v) : (v / scale).toFixed(decimals)
   })
 
-const FILLER: ReadonlyArray<string> = [
-  "PT/OT evaluated", "Tele without events", "Diet advanced as tolerated", "Home meds reconciled",
-  "Pain controlled with APAP and oxycodone prn", "Bowel regimen continued", "SQH for DVT ppx",
-  "Electrolytes repleted prn", "SW met with pt and family", "Glucose managed with ISS",
-  "Ambulating independently by d/c", "Seen by nutrition", "f/u with PCP Dr. ___ within 1 week",
-  "Outpatient records from ___ reviewed", "HCP (daughter ___) updated daily", "Labs to be checked on ___ by VNA"
+// Routine sentences, each with the code prefixes it would contradict.
+const FILLER: ReadonlyArray<{ readonly text: string; readonly contradicts?: ReadonlyArray<string> }> = [
+  { text: "PT/OT evaluated" },
+  { text: "Tele without events", contradicts: ["I4", "R00", "I21", "R55", "I46", "I49"] },
+  { text: "Diet advanced as tolerated", contradicts: ["K56", "K63", "K65"] },
+  { text: "Home meds reconciled" },
+  { text: "Pain controlled with APAP and oxycodone prn", contradicts: ["T39", "T40", "F11", "K72", "K70", "K74"] },
+  { text: "Bowel regimen continued", contradicts: ["A04", "A08", "A09", "K52", "K50", "K51"] },
+  { text: "SQH for DVT ppx", contradicts: ["I26", "I82", "I80", "Z79.01", "I74", "I48", "K92", "K25", "K26", "K57.31", "K62", "I85", "D62", "D68", "D65", "D69", "I61", "I60", "S06.5", "R04", "R31"] },
+  { text: "Electrolytes repleted prn" },
+  { text: "SW met with pt and family" },
+  { text: "Glucose managed with ISS" },
+  { text: "Ambulating independently by d/c", contradicts: ["S72", "I63", "I61", "I60", "G81", "I69", "R29", "R53", "M80", "G61", "G35", "G20", "L89", "0S", "0Q", "0Y", "R40", "F03", "G30"] },
+  { text: "Seen by nutrition" },
+  { text: "f/u with PCP Dr. ___ within 1 week" },
+  { text: "Outpatient records from ___ reviewed" },
+  { text: "HCP (daughter ___) updated daily" },
+  { text: "Labs to be checked on ___ by VNA" }
 ]
 
 const DISPOSITION: Readonly<Record<string, ReadonlyArray<string>>> = {
@@ -170,9 +182,13 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
     }
   }
   if (length !== "short") {
-    // Fillers must agree with the disposition (no follow-up for a patient who died, VNA only with home health).
+    // Fillers must agree with the disposition (no follow-up for a patient who died, VNA only with
+    // home health) and with the case (no "tele without events" beside an arrhythmia).
+    const caseCodes = [c.pdx, ...c.sdx, ...c.procedures]
     const usable = FILLER.filter((f) =>
-      !(c.dischargeStatus === "20" && /PT\/OT|Ambulating|f\/u|VNA/.test(f)) && !(c.dischargeStatus !== "06" && /VNA/.test(f)))
+      !(c.dischargeStatus === "20" && /PT\/OT|Ambulating|f\/u|VNA/.test(f.text)) &&
+      !(c.dischargeStatus !== "06" && /VNA/.test(f.text)) &&
+      !(f.contradicts ?? []).some((p) => caseCodes.some((code) => code.startsWith(p)))).map((f) => f.text)
     const fillers = rng.shuffle(usable).slice(0, length === "long" ? rng.int(3, 5) : rng.int(1, 2))
     sections.push(fillers.map(sentence).join(" "))
   }
