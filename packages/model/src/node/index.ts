@@ -4,3 +4,4 @@
  * @since 0.1.0
  */
 export * from "./snapshotNode.ts"
+export * from "./modelNode.ts"

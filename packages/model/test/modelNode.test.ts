@@ -1,0 +1,55 @@
+import { makeCpuBackend, fromArray, tidy } from "@sapphire-rl/tensor"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { drgTinyTokenizerFiles, ModelFileError } from "../src/index.ts"
+import {
+  loadQwen2Node,
+  loadTokenizerNode,
+  readLoraAdapterNode,
+  readQwen2SnapshotNode,
+  saveLoraNode,
+  saveQwen2Node,
+  writeSnapshotFilesNode
+} from "../src/node/index.ts"
+import { fixtureJson, fixturePath } from "./support/fixtures.ts"
+import type { ExpectedOutputs } from "./support/fixtures.ts"
+import { relError } from "./support/models.ts"
+
+describe("Node loading and saving", () => {
+  const backend = makeCpuBackend()
+  const dir = mkdtempSync(join(tmpdir(), "sapphire-model-node-"))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it("loads a snapshot with a PEFT adapter directory, saves both and reloads them unchanged", async () => {
+    const model = await loadQwen2Node(fixturePath("qwen2-f32-tied"), { backend, adapterDir: fixturePath("qwen2-f32-tied-lora") })
+    const want = fixtureJson<ExpectedOutputs>("qwen2-f32-tied-lora/expected.json").sequences[0]!
+    const logits = async (m: typeof model) => {
+      const l = tidy(() => m.forward(fromArray(Int32Array.from(want.ids), [1, want.ids.length], { backend, dtype: "i32" })))
+      const host = (await l.toArray()) as Float32Array
+      l.dispose()
+      return host
+    }
+    const before = await logits(model)
+    expect(relError(before, want.logits)).toBeLessThan(1e-4)
+    await saveQwen2Node(model, join(dir, "base"), "F32", drgTinyTokenizerFiles())
+    await saveLoraNode(model, join(dir, "adapter"), "qwen2-f32-tied")
+    const again = await loadQwen2Node(join(dir, "base"), { backend, adapterDir: join(dir, "adapter") })
+    expect(await logits(again)).toEqual(before)
+    const adapter = await readLoraAdapterNode(join(dir, "adapter"), again.config)
+    expect(adapter.config).toEqual(model.lora!.config)
+    expect((await loadTokenizerNode(join(dir, "base"))).vocabSize).toBe(1024)
+    model.dispose()
+    again.dispose()
+    expect(backend.memory().liveBuffers).toBe(0)
+  })
+
+  it("names missing adapter and tokenizer files", async () => {
+    await writeSnapshotFilesNode(join(dir, "empty"), new Map([["README", "x"]]))
+    await expect(loadTokenizerNode(join(dir, "empty"))).rejects.toThrow(/empty\/tokenizer\.json: file not found/)
+    const { config } = await readQwen2SnapshotNode(fixturePath("qwen2-f32-tied"))
+    await expect(readLoraAdapterNode(join(dir, "empty"), config)).rejects.toBeInstanceOf(ModelFileError)
+    await expect(readLoraAdapterNode(join(dir, "empty"), config)).rejects.toThrow(/empty\/adapter_config\.json: file not found/)
+  })
+})
