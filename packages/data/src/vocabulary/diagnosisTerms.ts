@@ -67,7 +67,7 @@ I50.43 | acute on chronic combined systolic and diastolic CHF; AoC combined CHF 
 I11.0 | hypertensive heart disease with CHF; hypertensive heart failure | BP {170-210}/{90-110} on arrival, volume overloaded; diuresed, BP meds uptitrated
 I13.0 | hypertensive heart and kidney disease with CHF; cardiorenal HF with hypertensive CKD | volume overloaded, Cr stable; diuresed
 R57.0 | cardiogenic shock | CI {1.5-1.9} on swan, required dobutamine and norepi in CCU, weaned
-I48.91 | atrial fibrillation; AF; afib | rate controlled with metoprolol; CHADS-VASc {2-5}, on apixaban
+I48.91 | atrial fibrillation; AF; afib | rate controlled with metoprolol; CHADS-VASc {2-5}, anticoagulation continued
 I48.0 | paroxysmal atrial fibrillation; paroxysmal AF | self-limited episodes on tele; metoprolol
 I48.1 | persistent atrial fibrillation; persistent AF | persistent AF since ___; rate control, anticoagulated
 I48.92 | atrial flutter; aflutter | typical flutter with 2:1 block; rate controlled
@@ -82,7 +82,7 @@ R07.9 | CP; chest discomfort; substernal chest pressure | trop neg x2, EKG witho
 R07.89 | atypical CP; chest wall pain; pleuritic chest discomfort | reproducible on palpation, trop neg x3
 I20.0 | unstable angina; UA | rest angina, trop neg x3; heparin gtt
 I25.10 | CAD; coronary artery disease | known CAD, continued ASA/statin
-I10 | HTN; hypertension | home lisinopril continued
+I10 | HTN; hypertension | home amlodipine continued; BP controlled
 I33.0 | infective endocarditis; endocarditis | TEE with {6-14} mm mitral vegetation; IV abx, ID following
 I35.0 | aortic stenosis; severe AS | TTE AVA 0.{6-9} cm2, mean gradient {40-55}
 I42.9 | cardiomyopathy | new EF {25-35}%; GDMT initiated
@@ -294,7 +294,7 @@ F17.210 | tobacco use; smoker | nicotine patch
 K70.30 | EtOH cirrhosis; alcoholic cirrhosis | compensated, no ascites
 R09.02 | hypoxemia | transient desaturation to {86-89}%, resolved with 1-2L NC
 N18.3 | CKD 3; CKD stage III | Cr at baseline
-Z79.01 | on anticoagulation; on apixaban | held for procedures
+Z79.01 | on anticoagulation; long-term anticoagulation | home anticoagulant continued
 Z95.1 | s/p CABG | remote CABG
 Z99.2 | on dialysis; HD dependent | HD per schedule
 Z66 | DNR; DNR/DNI | code status DNR/DNI confirmed with family
