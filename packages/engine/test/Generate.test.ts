@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { generate, scoreCompletions } from "../src/index.ts"
+import { Effect } from "effect"
+import { Engine, EngineError, generate, layerLocal, scoreCompletions } from "../src/index.ts"
 import { letterTokenizer, toyModel } from "./support/ToyModel.ts"
 
 const V = 30
@@ -94,5 +95,22 @@ describe("generate (toy model)", () => {
     const { model } = toyModel(V, [EOS])
     const [r] = await generate(model, letterTokenizer(), [{ prompt: [1], params: { maxNewTokens: 0 } }])
     expect(r!.completions[0]).toEqual({ ids: [], text: "", logprobs: [], finishReason: "length" })
+  })
+})
+
+describe("Engine service", () => {
+  it("serves generate and score through a layer, failures as EngineError", async () => {
+    const { model } = toyModel(V, [EOS])
+    const program = Effect.gen(function*() {
+      const engine = yield* Engine
+      const [r] = yield* engine.generate([{ prompt: [1, 2], params: { maxNewTokens: 5, seed: 3 } }])
+      const [s] = yield* engine.score([{ prompt: [1, 2], completion: r!.completions[0]!.ids }])
+      const bad = yield* Effect.flip(engine.generate([{ prompt: [], params: { maxNewTokens: 1 } }]))
+      return { r: r!, s: s!, bad }
+    })
+    const out = await Effect.runPromise(program.pipe(Effect.provide(layerLocal(model, letterTokenizer([EOS])))))
+    out.r.completions[0]!.logprobs.forEach((lp, t) => expect(lp).toBeCloseTo(out.s[t]!, 5))
+    expect(out.bad).toBeInstanceOf(EngineError)
+    expect(out.bad.message).toMatch(/empty prompt/)
   })
 })

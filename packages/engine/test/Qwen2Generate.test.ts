@@ -1,9 +1,10 @@
+import type { Backend } from "@sapphire-rl/tensor"
 import { makeCpuBackend } from "@sapphire-rl/tensor"
-import { drgTinyTokenizer, loadSnapshot, Qwen2Model, readQwen2Weights } from "@sapphire-rl/model"
+import { drgTinyTokenizer, loadSnapshot, openBackend, Qwen2Model, readQwen2Weights } from "@sapphire-rl/model"
 import { snapshotReaderNode } from "@sapphire-rl/model/node"
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { generate, scoreCompletions } from "../src/index.ts"
 
 // The reference checkpoints written by benchmarks/reference/make_qwen2_fixtures.py.
@@ -14,8 +15,7 @@ const letters = {
   decode: (ids: ReadonlyArray<number>) => ids.map((i) => String.fromCharCode(65 + (i % 26))).join("")
 }
 
-describe("generate with Qwen2 (cpu)", async () => {
-  const backend = makeCpuBackend()
+const suite = (backendName: string, backend: Backend) => describe(`generate with Qwen2 (${backendName})`, async () => {
   const snap = await loadSnapshot(snapshotReaderNode(fixture("qwen2-bf16-untied")))
   const model = new Qwen2Model(snap.config, readQwen2Weights(snap.config, snap.tensors), { backend })
   const expected = JSON.parse(readFileSync(`${fixture("qwen2-bf16-untied")}/expected.json`, "utf8")) as {
@@ -74,3 +74,20 @@ describe("generate with Qwen2 (cpu)", async () => {
     expect(c.text).toBe(tok.decode(c.ids, { skipSpecialTokens: true }))
   })
 })
+
+suite("cpu", makeCpuBackend())
+
+// WebGPU: fails in CI without an adapter, skipped (with the reason) elsewhere.
+const gpu = await openBackend("webgpu").catch((e: unknown) => (e instanceof Error ? e.message : String(e)))
+if (typeof gpu !== "string") {
+  suite("webgpu", gpu.backend)
+  afterAll(() => gpu.close())
+} else if (process.env["CI"] !== undefined) {
+  it("generate on webgpu needs a WebGPU adapter in CI", () => {
+    throw new Error(`CI is set but WebGPU is unavailable: ${gpu}`)
+  })
+} else {
+  describe.skip(`generate with Qwen2 (webgpu skipped: ${gpu})`, () => {
+    it("needs a WebGPU adapter", () => {})
+  })
+}
