@@ -69,13 +69,24 @@ const routineStatus = (rng: Prng): string =>
     ([, w]) => w
   )[0]
 
-/** Chooses a scenario under a mix. */
-export const pickScenario = (rng: Prng, mix: DrgMix): Scenario =>
-  mix === "natural" ? rng.weighted(SCENARIOS, (s) => s.naturalWeight) : rng.pick(SCENARIOS)
+/**
+ * Chooses a scenario under a mix. `uniformWeight` spreads the uniform mix evenly over DRG
+ * families when several scenarios land in one family (see `familyUniformWeights`); without it
+ * the uniform mix is uniform over scenarios.
+ */
+export const pickScenario = (rng: Prng, mix: DrgMix, uniformWeight?: (s: Scenario) => number): Scenario =>
+  mix === "natural"
+    ? rng.weighted(SCENARIOS, (s) => s.naturalWeight)
+    : uniformWeight === undefined ? rng.pick(SCENARIOS) : rng.weighted(SCENARIOS, uniformWeight)
 
 /** Samples one case of the given difficulty. */
-export const sampleCase = (rng: Prng, difficulty: Difficulty, mix: DrgMix): SampledCase => {
-  const scenario = pickScenario(rng, mix)
+export const sampleCase = (
+  rng: Prng,
+  difficulty: Difficulty,
+  mix: DrgMix,
+  uniformWeight?: (s: Scenario) => number
+): SampledCase => {
+  const scenario = pickScenario(rng, mix, uniformWeight)
   const pdx = rng.pick(scenario.pdx)
   const procedures: Array<string> = scenario.procedureSets.length > 0 ? [...rng.pick(scenario.procedureSets)] : []
   const sex: Sex = scenario.sex ?? (rng.chance(0.5) ? "F" : "M")

@@ -6,6 +6,7 @@ import type { Grouper, GrouperResult } from "@sapphire-rl/spec"
 import { type Difficulty, DIFFICULTIES, type DrgMix, type SampledCase, sampleCase } from "./CaseSampler.ts"
 import { type Mention, type NoteLength, renderNote } from "./NoteRenderer.ts"
 import { deriveSeed, makePrng, type Prng } from "./Prng.ts"
+import { type Scenario, SCENARIOS } from "./Scenarios.ts"
 import type { DrgRecord } from "./Record.ts"
 import { undot } from "./Vocabulary.ts"
 
@@ -14,7 +15,7 @@ export interface GenerateOptions {
   /** Number of cases. */
   readonly n: number
   readonly seed: number
-  /** "natural" (MIMIC-like frequencies, default) or "uniform" over the covered scenarios. */
+  /** "natural" (MIMIC-like frequencies, default) or "uniform" over the covered DRG families. */
   readonly mix?: DrgMix
   /** Relative weights of the difficulties (default easy 3, medium 4, hard 3). */
   readonly difficulty?: Partial<Record<Difficulty, number>>
@@ -62,6 +63,28 @@ export const leakIn = (text: string, drg: number, title: string, codes: Readonly
   return undefined
 }
 
+// Per grouper: each scenario's weight under the uniform mix, 1 / (scenarios sharing its family),
+// found by grouping each scenario's plainest case (first PDX, first procedure set, no SDX).
+const familyWeights = new WeakMap<Grouper, ReadonlyMap<string, number>>()
+
+/** Scenario weights that make the uniform mix uniform over DRG families. */
+export const familyUniformWeights = (grouper: Grouper): ReadonlyMap<string, number> => {
+  const cached = familyWeights.get(grouper)
+  if (cached !== undefined) return cached
+  const familyOf = new Map<string, string>()
+  for (const s of SCENARIOS) {
+    const result = grouper.group({
+      pdx: s.pdx[0] ?? "", sdx: [], procedures: s.procedureSets[0] ?? [], age: 60, sex: s.sex ?? "M", dischargeStatus: "01"
+    })
+    familyOf.set(s.id, `${result.mdc ?? "-"}|${result.family}`)
+  }
+  const counts = new Map<string, number>()
+  for (const f of familyOf.values()) counts.set(f, (counts.get(f) ?? 0) + 1)
+  const weights = new Map([...familyOf.entries()].map(([id, f]) => [id, 1 / (counts.get(f) ?? 1)]))
+  familyWeights.set(grouper, weights)
+  return weights
+}
+
 const DEFAULT_DIFFICULTY: Record<Difficulty, number> = { easy: 3, medium: 4, hard: 3 }
 
 /** Generates case `index` of a run; independent of the other indices. */
@@ -70,9 +93,11 @@ export const generateCase = (grouper: Grouper, options: GenerateOptions, index: 
   const weights = { ...DEFAULT_DIFFICULTY, ...options.difficulty }
   const difficulty = rng.weighted(DIFFICULTIES, (d) => weights[d] ?? 0)
   const mix = options.mix ?? "natural"
+  const uniform = mix === "uniform" ? familyUniformWeights(grouper) : undefined
+  const uniformWeight = uniform === undefined ? undefined : (s: Scenario) => uniform.get(s.id) ?? 1
   for (let attempt = 0; attempt < 50; attempt++) {
     const caseRng = rng.fork()
-    const sampled = sampleCase(caseRng, difficulty, mix)
+    const sampled = sampleCase(caseRng, difficulty, mix, uniformWeight)
     const result = grouper.group(grouperInput(sampled))
     if (result.drg === 999 || result.drg === 998 || result.error !== undefined || !result.coverage.complete) continue
     const length: NoteLength = options.noteLength === undefined || options.noteLength === "mixed"
