@@ -125,7 +125,10 @@ const modelSuite = (backendName: string, backend: Backend) =>
       const base = await loadFixtureModel("qwen2-f32-tied", backend)
       const modules = parseLoraModules(base.config, lora, new Uint8Array(readFileSync(fixturePath("qwen2-f32-tied-lora/adapter_model.safetensors"))))
       const adapted = new Qwen2Model(base.config, base.weights, { backend, lora: { config: lora, modules } })
-      const merged = new Qwen2Model(base.config, mergeLora(base.weights, lora, modules), { backend })
+      const merged = new Qwen2Model(base.config, await adapted.mergedWeights(), { backend })
+      expect((await adapted.mergedWeights()).get("model.layers.0.self_attn.q_proj.weight")!.data).toEqual(
+        mergeLora(base.weights, lora, modules).get("model.layers.0.self_attn.q_proj.weight")!.data
+      )
       const want = fixtureJson<ExpectedOutputs>("qwen2-f32-tied-lora/expected.json").sequences[0]!
       const a = await logitsOf(adapted, backend, [want.ids])
       const m = await logitsOf(merged, backend, [want.ids])

@@ -34,7 +34,7 @@ import { qwen2ParameterSpecs } from "../checkpoint/Qwen2Weights.ts"
 import type { LoraConfig, LoraTarget } from "../lora/LoraConfig.ts"
 import { loraScale } from "../lora/LoraConfig.ts"
 import type { LoraModule } from "../lora/LoraWeights.ts"
-import { loraModulePath, peftKey } from "../lora/LoraWeights.ts"
+import { loraModulePath, mergeLora, peftKey } from "../lora/LoraWeights.ts"
 import type { Qwen2Session } from "./Qwen2Session.ts"
 import { openQwen2Session } from "./Qwen2Session.ts"
 
@@ -300,6 +300,12 @@ export class Qwen2Model {
       })
     }
     return out
+  }
+
+  /** Base weights with the LoRA adapters folded in (W + scale·B·A), on the host: save or reload them as a plain model. */
+  async mergedWeights(): Promise<Qwen2HostWeights> {
+    const base = await this.hostWeights()
+    return this.lora === null ? base : mergeLora(base, this.lora.config, await this.hostLora())
   }
 
   /** Releases every device tensor of the model. */
