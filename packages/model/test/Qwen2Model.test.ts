@@ -4,6 +4,8 @@ import { readFileSync } from "node:fs"
 import { afterAll, describe, expect, it } from "vitest"
 import {
   decodeLoraConfig,
+  f16ToF32,
+  f32ToF16,
   initLoraModules,
   loadSnapshot,
   loraAdapterFiles,
@@ -186,6 +188,27 @@ const modelSuite = (backendName: string, backend: Backend) =>
         const g = grads.find(([n]) => n === key)![1][idx]!
         expect(Math.abs(g - fd)).toBeLessThan(Math.max(1e-3, 0.03 * Math.abs(fd)))
       }
+      expect(backend.memory().liveBuffers).toBe(0)
+    })
+
+    it("stores weights in f16: same as an f32 model of the f16-rounded weights", async () => {
+      const { config, weights, model: full, expected } = await loadFixtureModel("qwen2-bf16-untied", backend)
+      const half = new Qwen2Model(config, weights, { backend, weightDtype: "f16" })
+      const rounded = new Map([...weights].map(([n, t]) => [n, { shape: t.shape, data: f16ToF32(f32ToF16(t.data)) }]))
+      const reference = new Qwen2Model(config, rounded, { backend })
+      const s = expected.sequences[0]!
+      const h = await logitsOf(half, backend, [s.ids])
+      const r = await logitsOf(reference, backend, [s.ids])
+      // Same rounded weights, f32 compute on both sides (f16 arithmetic where the adapter has it): 1e-3.
+      expect(relError(h.host, [...Array(s.ids.length)].map((_, t) => Array.from(r.host.subarray(t * config.vocabSize, (t + 1) * config.vocabSize))))).toBeLessThan(1e-3)
+      // Against the exact weights, f16 storage costs about 2^-11 relative per weight: 2e-2 of the largest logit.
+      expect(relError(h.host, s.logits)).toBeLessThan(2e-2)
+      // Decoding reads the same f16 weights.
+      const session = half.openSession(1, s.ids.length)
+      const first = await session.prefill(s.ids.slice(0, 4), [0])
+      expect(relError(first, [Array.from(h.host.subarray(3 * config.vocabSize, 4 * config.vocabSize))])).toBeLessThan(1e-5)
+      session.dispose()
+      for (const m of [full, half, reference]) m.dispose()
       expect(backend.memory().liveBuffers).toBe(0)
     })
 

@@ -14,6 +14,7 @@ import type { Backend, Tensor } from "@sapphire-rl/tensor"
 import {
   add,
   attention,
+  cast,
   embedding,
   fromArray,
   getDefaultBackend,
@@ -64,10 +65,19 @@ export interface Qwen2ModelOptions {
   readonly lora?: { readonly config: LoraConfig; readonly modules: ReadonlyArray<LoraModule> }
   /** Which tensors are marked requiresGrad: the base weights, the LoRA weights, both or none. Default none. */
   readonly trainable?: "base" | "lora" | "all" | "none"
+  /**
+   * Storage of the base weights: "f16" halves their memory (kernels read f16 and compute
+   * in f32; activations, LoRA weights and the KV cache stay f32). Default "f32".
+   */
+  readonly weightDtype?: "f32" | "f16"
 }
 
-const toDevice = (backend: Backend, t: { readonly shape: ReadonlyArray<number>; readonly data: Float32Array }, grad: boolean): Tensor =>
-  fromArray(t.data, [...t.shape], { backend, dtype: "f32", requiresGrad: grad }).keep()
+const toDevice = (
+  backend: Backend,
+  t: { readonly shape: ReadonlyArray<number>; readonly data: Float32Array },
+  grad: boolean,
+  dtype: "f32" | "f16" = "f32"
+): Tensor => fromArray(t.data, [...t.shape], { backend, dtype, requiresGrad: grad }).keep()
 
 /**
  * A Qwen2 model with its weights on a backend.
@@ -92,7 +102,7 @@ export class Qwen2Model {
     for (const spec of qwen2ParameterSpecs(config)) {
       const host = weights.get(spec.name)
       if (host === undefined) throw new RangeError(`Qwen2Model: missing weight ${spec.name}`)
-      map.set(spec.name, toDevice(this.backend, host, baseGrad))
+      map.set(spec.name, toDevice(this.backend, host, baseGrad, options.weightDtype ?? "f32"))
     }
     this.weights = map
     if (options.lora === undefined) this.lora = null
@@ -147,6 +157,13 @@ export class Qwen2Model {
     return y
   }
 
+  /** Token embeddings of ids (any shape) in f32: the residual stream stays f32 whatever the weight storage. */
+  embed(ids: Tensor): Tensor {
+    const table = this.weight("model.embed_tokens.weight")
+    const e = embedding(table, ids)
+    return table.dtype === "f32" ? e : cast(e, "f32")
+  }
+
   /**
    * The SwiGLU MLP of a layer on rows h [N, hidden].
    */
@@ -185,7 +202,7 @@ export class Qwen2Model {
     const c = this.config
     const [batch, length] = ids.shape as [number, number]
     const pos = positions ?? defaultPositions(this.backend, batch, length)
-    let x = reshape(embedding(this.weight("model.embed_tokens.weight"), ids), [batch * length, c.hiddenSize])
+    let x = reshape(this.embed(ids), [batch * length, c.hiddenSize])
     for (let l = 0; l < c.numHiddenLayers; l++) {
       const p = `model.layers.${l}.`
       const h = rmsnorm(x, this.weight(`${p}input_layernorm.weight`), c.rmsNormEps)
@@ -285,6 +302,7 @@ export class Qwen2Model {
   /** Copies every base weight back to the host (to save a checkpoint). */
   async hostWeights(): Promise<Qwen2HostWeights> {
     const out = new Map<string, { shape: ReadonlyArray<number>; data: Float32Array }>()
+    // toArray widens f16 storage to f32.
     for (const [name, t] of this.weights) out.set(name, { shape: t.shape, data: (await t.toArray()) as Float32Array })
     return out
   }

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import type { Tensor } from "@sapphire-rl/tensor"
-import { add, attention, embedding, fromArray, noGrad, reshape, rmsnorm, slice, tidy, transpose, matmul, zeros } from "@sapphire-rl/tensor"
+import { add, attention, fromArray, noGrad, reshape, rmsnorm, slice, tidy, transpose, matmul, zeros } from "@sapphire-rl/tensor"
 import type { Qwen2Model } from "./Qwen2Model.ts"
 
 /**
@@ -84,7 +84,7 @@ export const openQwen2Session = (model: Qwen2Model, rows: number, capacity: numb
       tidy(() => {
         const ids = fromArray(Int32Array.from(prompt), [1, T], { backend, dtype: "i32" })
         const positions = fromArray(Int32Array.from(prompt, (_, t) => t), [1, T], { backend, dtype: "i32" })
-        let x = reshape(embedding(model.weight("model.embed_tokens.weight"), ids), [T, c.hiddenSize])
+        let x = reshape(model.embed(ids), [T, c.hiddenSize])
         for (let l = 0; l < c.numHiddenLayers; l++) {
           const p = `model.layers.${l}.`
           const h = rmsnorm(x, model.weight(`${p}input_layernorm.weight`), c.rmsNormEps)
@@ -124,7 +124,7 @@ export const openQwen2Session = (model: Qwen2Model, rows: number, capacity: numb
         const slots = new Int32Array(rows * Hkv)
         for (let r = 0; r < rows; r++) for (let h = 0; h < Hkv; h++) slots[r * Hkv + h] = (r * Hkv + h) * capacity + lengths[r]!
         const slotIds = fromArray(slots, [rows * Hkv], { backend, dtype: "i32" })
-        let x = reshape(embedding(model.weight("model.embed_tokens.weight"), ids), [rows, c.hiddenSize])
+        let x = reshape(model.embed(ids), [rows, c.hiddenSize])
         for (let l = 0; l < c.numHiddenLayers; l++) {
           const p = `model.layers.${l}.`
           const h = rmsnorm(x, model.weight(`${p}input_layernorm.weight`), c.rmsNormEps)
