@@ -1,5 +1,6 @@
 /**
- * RFC 4180 CSV parsing (quoted fields with embedded commas, quotes and newlines), pure and
+ * RFC 4180 CSV parsing (quoted fields with embedded delimiters, quotes and newlines), pure,
+ * incremental (text may arrive in chunks, so files larger than one JS string can be read) and
  * position-aware so readers can report the row and column of a problem.
  */
 
@@ -21,77 +22,149 @@ export type CsvParse =
   | { readonly ok: true; readonly rows: ReadonlyArray<CsvRow> }
   | { readonly ok: false; readonly issue: CsvSyntaxIssue }
 
-/** Parses CSV text (delimiter `,` by default; `\t` for TSV). A trailing newline adds no row. */
-export const parseCsv = (text: string, delimiter = ","): CsvParse => {
-  const rows: Array<CsvRow> = []
+/** An incremental parser: feed chunks, then end. After an issue, further input is ignored. */
+export interface CsvParser {
+  /** Parses a chunk; returns the rows it completed. */
+  readonly push: (chunk: string) => CsvParse
+  /** Ends the input; returns the last row, if any. A trailing newline adds no row. */
+  readonly end: () => CsvParse
+}
+
+type State = "fieldStart" | "unquoted" | "quoted" | "quoteInQuoted"
+
+/** Creates an incremental parser (delimiter `,` by default; `\t` for TSV). */
+export const makeCsvParser = (delimiter = ","): CsvParser => {
+  let state: State = "fieldStart"
   let fields: Array<string> = []
   let field = ""
   let line = 1
-  let column = 1
+  let column = 0
   let rowLine = 1
-  let i = 0
-  let atFieldStart = true
-  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-  const endRow = () => {
+  let quoteLine = 0, quoteColumn = 0
+  let pendingCr = false
+  let first = true
+  let failed: CsvSyntaxIssue | undefined
+  let rows: Array<CsvRow> = []
+
+  const endField = () => {
     fields.push(field)
+    field = ""
+    state = "fieldStart"
+  }
+  const endRow = () => {
+    endField()
     rows.push({ fields, line: rowLine })
     fields = []
-    field = ""
-    atFieldStart = true
   }
-  while (i < s.length) {
-    const ch = s[i]!
-    if (atFieldStart && ch === '"') {
-      const quoteLine = line, quoteColumn = column
-      i++, column++
-      let closed = false
-      while (i < s.length) {
-        const q = s[i]!
-        if (q === '"') {
-          if (s[i + 1] === '"') {
-            field += '"'
-            i += 2, column += 2
-            continue
-          }
-          i++, column++
-          closed = true
-          break
+  const fail = (message: string, l = line, c = column): void => {
+    failed = { line: l, column: c, message }
+  }
+  const newline = () => {
+    endRow()
+    line++
+    column = 0
+    rowLine = line
+  }
+
+  const step = (ch: string): void => {
+    column++
+    switch (state) {
+      case "fieldStart":
+        if (ch === '"') {
+          state = "quoted"
+          quoteLine = line, quoteColumn = column
+        } else if (ch === delimiter) endField()
+        else if (ch === "\n") newline()
+        else if (ch === "\r") pendingCr = true
+        else {
+          field += ch
+          state = "unquoted"
         }
-        if (q === "\n") line++, column = 1
-        else column++
-        field += q
-        i++
-      }
-      if (!closed) return { ok: false, issue: { line: quoteLine, column: quoteColumn, message: "quoted field is never closed" } }
-      const next = s[i]
-      if (next !== undefined && next !== delimiter && next !== "\n" && next !== "\r") {
-        return { ok: false, issue: { line, column, message: `expected ${JSON.stringify(delimiter)} or end of line after a closing quote, found ${JSON.stringify(next)}` } }
-      }
-      atFieldStart = false
-      continue
+        return
+      case "unquoted":
+        if (ch === delimiter) endField()
+        else if (ch === "\n") newline()
+        else if (ch === "\r") pendingCr = true
+        else if (ch === '"') fail("a quote inside an unquoted field (RFC 4180 requires the field to be quoted and the quote doubled)")
+        else field += ch
+        return
+      case "quoted":
+        if (ch === '"') state = "quoteInQuoted"
+        else {
+          field += ch
+          if (ch === "\n") line++, column = 0
+        }
+        return
+      case "quoteInQuoted":
+        if (ch === '"') {
+          field += '"'
+          state = "quoted"
+        } else if (ch === delimiter) endField()
+        else if (ch === "\n") newline()
+        else if (ch === "\r") pendingCr = true
+        else fail(`expected ${JSON.stringify(delimiter)} or end of line after a closing quote, found ${JSON.stringify(ch)}`)
+        return
     }
-    if (ch === delimiter) {
-      fields.push(field)
-      field = ""
-      atFieldStart = true
-      i++, column++
-      continue
-    }
-    if (ch === "\r" && s[i + 1] === "\n") {
-      i++
-      continue
-    }
-    if (ch === "\n") {
-      endRow()
-      i++, line++, column = 1
-      rowLine = line
-      continue
-    }
-    if (ch === '"') return { ok: false, issue: { line, column, message: "a quote inside an unquoted field (RFC 4180 requires the field to be quoted and the quote doubled)" } }
-    field += ch
-    atFieldStart = false
-    i++, column++
   }
-  if (field !== "" || fields.length > 0 || !atFieldStart) endRow()
-  return { ok: true, rows }
+
+  const push = (chunk: string): CsvParse => {
+    if (failed !== undefined) return { ok: false, issue: failed }
+    let text = chunk
+    if (first && text.length > 0) {
+      first = false
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    }
+    for (let i = 0; i < text.length && failed === undefined; i++) {
+      const ch = text[i]!
+      if (pendingCr) {
+        pendingCr = false
+        if (ch === "\n") {
+          newline()
+          continue
+        }
+        // A lone CR outside quotes is ordinary field text.
+        column++
+        field += "\r"
+        if (state === "fieldStart" || state === "quoteInQuoted") {
+          if (state === "quoteInQuoted") {
+            fail(`expected ${JSON.stringify(delimiter)} or end of line after a closing quote, found "\\r"`)
+            break
+          }
+          state = "unquoted"
+        }
+      }
+      step(ch)
+    }
+    if (failed !== undefined) return { ok: false, issue: failed }
+    const out = rows
+    rows = []
+    return { ok: true, rows: out }
+  }
+
+  const end = (): CsvParse => {
+    if (failed !== undefined) return { ok: false, issue: failed }
+    if (pendingCr) {
+      pendingCr = false
+      if (state === "quoteInQuoted") state = "unquoted"
+    }
+    if (state === "quoted") {
+      fail("quoted field is never closed", quoteLine, quoteColumn)
+      return { ok: false, issue: failed! }
+    }
+    if (state !== "fieldStart" || fields.length > 0 || field !== "") endRow()
+    const out = rows
+    rows = []
+    return { ok: true, rows: out }
+  }
+  return { push, end }
+}
+
+/** Parses CSV text in one go (delimiter `,` by default). A trailing newline adds no row. */
+export const parseCsv = (text: string, delimiter = ","): CsvParse => {
+  const parser = makeCsvParser(delimiter)
+  const head = parser.push(text)
+  if (!head.ok) return head
+  const tail = parser.end()
+  if (!tail.ok) return tail
+  return { ok: true, rows: [...head.rows, ...tail.rows] }
 }

@@ -5,7 +5,7 @@
  */
 import type { LabelSpace } from "@sapphire-rl/spec"
 import { Effect, Result, Schema } from "effect"
-import { type CsvRow, parseCsv } from "./Csv.ts"
+import { type CsvParse, type CsvRow, parseCsv } from "./Csv.ts"
 import { DataReadError, shown } from "./DataReadError.ts"
 import { type DrgRecord, DrgRecordSchema } from "./Record.ts"
 
@@ -24,9 +24,8 @@ export interface ReadResult {
   readonly report: ReadReport
 }
 
-const csvRows = (file: string, text: string, required: ReadonlyArray<string>) =>
+const csvRows = (file: string, parsed: CsvParse, required: ReadonlyArray<string>) =>
   Effect.gen(function*() {
-    const parsed = parseCsv(text)
     if (!parsed.ok) {
       return yield* new DataReadError({
         file, row: -1, line: parsed.issue.line, column: `character ${parsed.issue.column}`,
@@ -71,8 +70,12 @@ const fromEntry = (labelSpace: LabelSpace, drg: number) => labelSpace.get(drg)
  * tier from the label space. Rows with a DRG the label space lacks go to the report.
  */
 export const readDrgLlamaCsv = (file: string, text: string, labelSpace: LabelSpace): Effect.Effect<ReadResult, DataReadError> =>
+  readDrgLlamaRows(file, parseCsv(text), labelSpace)
+
+/** `readDrgLlamaCsv` over already parsed rows (for incremental parsing of large files). */
+export const readDrgLlamaRows = (file: string, parsed: CsvParse, labelSpace: LabelSpace): Effect.Effect<ReadResult, DataReadError> =>
   Effect.gen(function*() {
-    const { index, rows } = yield* csvRows(file, text, ["hadm_id", "text", "drg_34_code", "label"])
+    const { index, rows } = yield* csvRows(file, parsed, ["hadm_id", "text", "drg_34_code", "label"])
     const records: Array<DrgRecord> = []
     const unknownDrgs: Array<{ row: number; line: number; value: string }> = []
     for (const [i, r] of rows.entries()) {
@@ -109,8 +112,12 @@ const noteOfProblem = (problem: string): string => {
  * note between `***`, the solution the DRG title (matched exactly after trim + upper-case).
  */
 export const readSapphireCsv = (file: string, text: string, labelSpace: LabelSpace): Effect.Effect<ReadResult, DataReadError> =>
+  readSapphireRows(file, parseCsv(text), labelSpace)
+
+/** `readSapphireCsv` over already parsed rows. */
+export const readSapphireRows = (file: string, parsed: CsvParse, labelSpace: LabelSpace): Effect.Effect<ReadResult, DataReadError> =>
   Effect.gen(function*() {
-    const { index, rows } = yield* csvRows(file, text, ["problem", "solution"])
+    const { index, rows } = yield* csvRows(file, parsed, ["problem", "solution"])
     const records: Array<DrgRecord> = []
     const unknownDrgs: Array<{ row: number; line: number; value: string }> = []
     for (const [i, r] of rows.entries()) {
@@ -135,10 +142,17 @@ const decodeRecord = Schema.decodeUnknownResult(DrgRecordSchema)
  * DRG it lacks goes to the report instead of the result.
  */
 export const readJsonl = (file: string, text: string, labelSpace?: LabelSpace): Effect.Effect<ReadResult, DataReadError> =>
+  readJsonlLines(file, text.split("\n"), labelSpace)
+
+/** `readJsonl` over the file's lines (for line-by-line reading of large files). */
+export const readJsonlLines = (
+  file: string,
+  lines: ReadonlyArray<string>,
+  labelSpace?: LabelSpace
+): Effect.Effect<ReadResult, DataReadError> =>
   Effect.gen(function*() {
     const records: Array<DrgRecord> = []
     const unknownDrgs: Array<{ row: number; line: number; value: string }> = []
-    const lines = text.split("\n")
     let rows = 0
     for (const [i, raw] of lines.entries()) {
       const line = i + 1

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import fc from "fast-check"
-import { parseCsv } from "../src/Csv.ts"
+import { makeCsvParser, parseCsv } from "../src/Csv.ts"
 
 // Independent RFC 4180 writer: quote every field that needs it, double inner quotes.
 const writeField = (f: string) => (/[",\n\r]/.test(f) || f === "" ? `"${f.replace(/"/g, '""')}"` : f)
@@ -14,6 +14,36 @@ describe("parseCsv", () => {
       expect(parsed.ok).toBe(true)
       if (parsed.ok) expect(parsed.rows.map((r) => r.fields)).toEqual(rows)
     }), { numRuns: 300 })
+  })
+
+  it("gives the same rows, lines and issues however the text is split into chunks", () => {
+    const text = fc.string({ unit: fc.constantFrom("a", ",", '"', "\n", "\r", "x") })
+    fc.assert(fc.property(text, fc.array(fc.nat(), { maxLength: 6 }), (t, cuts) => {
+      const whole = parseCsv(t)
+      const points = [...new Set(cuts.map((c) => c % (t.length + 1)))].sort((a, b) => a - b)
+      const parser = makeCsvParser()
+      const rows: Array<unknown> = []
+      let issue: unknown
+      let prev = 0
+      for (const p of [...points, t.length]) {
+        const r = parser.push(t.slice(prev, p))
+        prev = p
+        if (!r.ok) {
+          issue = r.issue
+          break
+        }
+        rows.push(...r.rows)
+      }
+      if (issue === undefined) {
+        const r = parser.end()
+        if (r.ok) rows.push(...r.rows)
+        else issue = r.issue
+      }
+      if (whole.ok) {
+        expect(issue).toBeUndefined()
+        expect(rows).toEqual(whole.rows)
+      } else expect(issue).toEqual(whole.issue)
+    }), { numRuns: 500 })
   })
 
   it("reports the starting line of each row, counting embedded newlines", () => {

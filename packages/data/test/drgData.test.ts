@@ -7,10 +7,34 @@ import { Effect } from "effect"
 import { DrgData, syntheticDrgData } from "../src/DrgData.ts"
 import { generateCases } from "../src/Generator.ts"
 import { drgDataFromFile } from "../src/node/drgDataNode.ts"
+import { readRecordsFile } from "../src/node/readFilesNode.ts"
+import { readDrgLlamaCsv } from "../src/Readers.ts"
+import { recordToJson } from "../src/Record.ts"
 
 const { grouper, labelSpace } = msdrgV34()
 const getData = Effect.gen(function*() {
   return yield* DrgData
+})
+
+const csvField = (f: string) => `"${f.replace(/"/g, '""')}"`
+
+describe("file readers (Node)", () => {
+  it("read a multi-chunk CSV and JSONL exactly as the in-memory readers do", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "drgstream-"))
+    const cases = [...generateCases(grouper, { n: 700, seed: 6, noteLength: "long" })].map((c) => c.record)
+    const csv = ["hadm_id,text,drg_34_code,label", ...cases.map((r, i) => `${i},${csvField(`${r.text}\n"quoted" ${"é".repeat(i % 7)}`)},${r.drg},${i}`)].join("\r\n") + "\r\n"
+    expect(csv.length).toBeGreaterThan(3 * 65536)
+    const file = join(dir, "big.csv")
+    writeFileSync(file, csv)
+    const fromFile = await Effect.runPromise(readRecordsFile(file, labelSpace))
+    expect(fromFile).toEqual(Effect.runSync(readDrgLlamaCsv(file, csv, labelSpace)))
+    expect(fromFile.records).toHaveLength(700)
+    const jsonl = join(dir, "big.jsonl")
+    const text = cases.map((r) => recordToJson(r)).join("\n") + "\n"
+    writeFileSync(jsonl, text)
+    const fromJsonl = await Effect.runPromise(readRecordsFile(jsonl, labelSpace))
+    expect(fromJsonl.records).toEqual(cases)
+  })
 })
 
 describe("DrgData service", () => {
