@@ -3,7 +3,7 @@
  * sapphire-data: generate the synthetic MS-DRG benchmark, print statistics, split data and
  * build SFT examples. Runs under Node 22 type stripping (erasable TypeScript only).
  */
-import { createWriteStream, mkdirSync, writeFileSync } from "node:fs"
+import { closeSync, createWriteStream, mkdirSync, openSync, writeSync } from "node:fs"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
 import { msdrgV34 } from "@sapphire-rl/plugin-msdrg-v34"
@@ -102,8 +102,25 @@ const synth = async (values: Record<string, string | boolean | undefined>) => {
   if (out !== undefined) await new Promise<void>((resolve, reject) => (stream as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? reject(e) : resolve())))
 }
 
-const writeJsonl = (file: string, records: ReadonlyArray<DrgRecord>) =>
-  writeFileSync(file, records.map((r) => recordToJson(r) + "\n").join(""))
+// Writes line by line (in batches), so outputs larger than one JS string are fine.
+const writeLines = (file: string, lines: Iterable<string>) => {
+  const fd = openSync(file, "w")
+  try {
+    let batch: Array<string> = []
+    for (const line of lines) {
+      batch.push(line)
+      if (batch.length === 1000) {
+        writeSync(fd, batch.join("\n") + "\n")
+        batch = []
+      }
+    }
+    if (batch.length > 0) writeSync(fd, batch.join("\n") + "\n")
+  } finally {
+    closeSync(fd)
+  }
+}
+
+const writeJsonl = (file: string, records: ReadonlyArray<DrgRecord>) => writeLines(file, records.map(recordToJson))
 
 const main = async (argv: ReadonlyArray<string>) => {
   const [command, ...rest] = argv
@@ -160,7 +177,7 @@ const main = async (argv: ReadonlyArray<string>) => {
         for (const s of styles) lines.push(JSON.stringify(caseSftExample(record, result, s, labelSpace)))
       }
       if (values.corpus === true) corpusRows(labelSpace).forEach((row, i) => lines.push(JSON.stringify(corpusSftExample(row, i))))
-      writeFileSync(out, lines.map((l) => l + "\n").join(""))
+      writeLines(out, lines)
       if (skipped > 0) process.stderr.write(`sft: ${skipped} records without codes (real data) need teacher rationales and were skipped\n`)
       process.stdout.write(`sft: ${lines.length} examples\n`)
       return
@@ -169,7 +186,7 @@ const main = async (argv: ReadonlyArray<string>) => {
       const file = positionals[0] ?? fail("prompts needs a FILE")
       const out = values.out ?? fail("--out is required")
       const records = await load(file, format)
-      writeFileSync(out, records.map((r) => JSON.stringify(rlExample(r)) + "\n").join(""))
+      writeLines(out, records.map((r) => JSON.stringify(rlExample(r))))
       process.stdout.write(`prompts: ${records.length} examples\n`)
       return
     }
