@@ -72,6 +72,13 @@ const ACUTE_NON_CC: ReadonlySet<string> = new Set([
   "E87.6", "E86.0", "E83.42", "D69.6", "R41.82", "R09.02", "E11.65", "D70.1", "I95.9", "R50.9", "Z66"
 ])
 
+// CC/MCC codes that are lasting conditions: never written as "course complicated by".
+const LASTING_CC: ReadonlySet<string> = new Set([
+  "N18.4", "N18.5", "N18.6", "I50.22", "I50.32", "I50.42", "Z68.41", "F11.20", "K76.6", "C78.7", "C79.51",
+  "C34.90", "C90.00", "B20", "Z94.0", "Z99.11", "G81.91", "I69.351", "F03.91", "E11.52", "G40.919", "I13.0",
+  "E43", "E44.0", "D61.818", "F32.2"
+])
+
 const PRESENT: ReadonlyArray<string> = ["p/w", "presented with", "was admitted with", "presents with", "was admitted for"]
 
 const header = (style: number, term: string, n: number): string =>
@@ -160,7 +167,7 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
     const term = termOf(code)
     mentions.push({ code, role: "sdx" })
     const body = detailsOf(code, Math.max(1, detailCount - 1))
-    sections.push(rng.chance(0.25) && !paragraph
+    sections.push(rng.chance(0.25) && !paragraph && !LASTING_CC.has(code)
       ? `Course c/b ${term} (${body.join("; ")}).`
       : `${header(style, term, n++)} ${body.map(sentence).join(" ")}`)
   }
