@@ -194,6 +194,7 @@ describe.skipIf(skipReason !== undefined)(`webgpu nn kernels vs cpu${skipReason 
     { B: 1, Hq: 3, Hkv: 1, T: 33, S: 33, D: 64, causal: true, qOffset: 0, kvLength: 33, stridedQ: true },
     { B: 2, Hq: 2, Hkv: 2, T: 3, S: 9, D: 12, causal: false, qOffset: 0, kvLength: 9, kvLengths: [4, 9] },
     { B: 1, Hq: 2, Hkv: 1, T: 4, S: 6, D: 16, causal: true, qOffset: -2, kvLength: 6 }, // first rows see no key
+    { B: 2, Hq: 2, Hkv: 1, T: 5, S: 7, D: 6, causal: true, qOffset: 2, kvLength: 7 }, // D % 4 != 0: scalar kernels
     { B: 1, Hq: 4, Hkv: 2, T: 7, S: 11, D: 16, causal: false, qOffset: 0, kvLength: 11, dtype: "f16" }
   ]
 

@@ -186,9 +186,7 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
     return { key, layout }
   }
 
-  const pipelineFor = (spec: DispatchSpec, phys: ReadonlyArray<Physical>, names: ReadonlyArray<string>): Pipeline => {
-    const sig = phys.map((p) => `${p.dtype}${p.write ? "w" : "r"}${p.vec4 ? "4" : ""}`).join(",")
-    const key = `${spec.kernel}|${spec.key}|${sig}|${names.join(",")}`
+  const pipelineFor = (spec: DispatchSpec, key: string, phys: ReadonlyArray<Physical>, names: ReadonlyArray<string>): Pipeline => {
     let p = pipelines.get(key)
     if (p === undefined) {
       const decls: Array<BindingDecl> = phys.map((ph, i) => ({
@@ -212,8 +210,13 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
   }
 
   const bindGroupFor = (p: Pipeline, phys: ReadonlyArray<Physical>): GPUBindGroup => {
-    const bufs = phys.map((ph) => gpuOf(ph.buffer))
-    const key = `${p.layoutKey}|${bufs.map(gpuId).join(",")}`
+    let key = p.layoutKey
+    const bufs: Array<GPUBuffer> = []
+    for (const ph of phys) {
+      const b = gpuOf(ph.buffer)
+      bufs.push(b)
+      key += `|${gpuId(b)}`
+    }
     let bg = bindGroups.get(key)
     if (bg === undefined) {
       // Bounded: pooled buffers repeat, so a cleared cache refills with what is in use.
@@ -230,32 +233,44 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
     check()
     const phys: Array<Physical> = []
     const names: Array<string> = []
+    let key = `${spec.kernel}|${spec.key}|`
     for (const b of spec.bindings) {
       const vec4 = b.vec4 === true
-      let slot = phys.findIndex((p) => p.buffer.id === b.buffer.id && p.dtype === b.dtype && p.vec4 === vec4)
+      let slot = -1
+      for (let i = 0; i < phys.length; i++) {
+        const q = phys[i]!
+        if (q.buffer.id !== b.buffer.id) continue
+        if (q.dtype === b.dtype && q.vec4 === vec4) {
+          slot = i
+          break
+        }
+        if (q.write || b.write) {
+          throw invalidCall(spec.kernel, "a buffer is written through one dtype and bound through another")
+        }
+      }
       if (slot >= 0) {
         phys[slot]!.write ||= b.write
       } else {
-        const clash = phys.find((p) => p.buffer.id === b.buffer.id)
-        if (clash !== undefined && (clash.write || b.write)) {
-          throw invalidCall(spec.kernel, "a buffer is written through one dtype and bound through another")
-        }
         slot = phys.length
         phys.push({ buffer: b.buffer, dtype: b.dtype, write: b.write, vec4 })
       }
       names.push(`b${slot}`)
     }
+    for (let i = 0; i < phys.length; i++) {
+      const q = phys[i]!
+      key += `${q.dtype}${q.write ? "w" : "r"}${q.vec4 ? "4" : ""}`
+    }
+    key += `|${names.join(",")}`
     const limit = limits.maxStorageBuffersPerShaderStage
     if (phys.length > limit) throw invalidCall(spec.kernel, `needs ${phys.length} storage buffers, limit ${limit}`)
-    const p = pipelineFor(spec, phys, names)
+    const p = pipelineFor(spec, key, phys, names)
     const bg = bindGroupFor(p, phys)
 
     if (spec.uniforms.length > UNIFORM_WORDS) throw invalidCall(spec.kernel, "too many uniform words")
     if (encoder === undefined) encoder = device.createCommandEncoder()
     if (pass === undefined) pass = encoder.beginComputePass()
-    const base = used * UNIFORM_WORDS
-    arenaCpu.fill(0, base, base + UNIFORM_WORDS)
-    arenaCpu.set(spec.uniforms, base)
+    // Words past the kernel's own are never read, so stale ones from an earlier batch are harmless.
+    arenaCpu.set(spec.uniforms, used * UNIFORM_WORDS)
     pass.setPipeline(p.pipeline)
     pass.setBindGroup(0, bg, [used * UNIFORM_BYTES])
     const g = spec.groups

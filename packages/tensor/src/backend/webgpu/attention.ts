@@ -19,7 +19,8 @@ type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 const MAX_D = 256
 const WG = 64
 
-// Uniforms: 0 B, 1 Hq, 2 Hkv, 3 T, 4 S, 5 scale, 6 causal, 7 qOffset, 8 kvLength, 9 rows;
+// Uniforms: 0 B, 1 Hq, 2 Hkv, 3 T, 4 S, 5 scale, 6 causal, 7 qOffset, 8 kvLength, 9 rows,
+// 10 the D loop bound (D or D/4);
 // 4-D views (offset, 4 strides) from 12, 5 words each; lse (offset, 3 strides) at 52;
 // kvLengths (offset, stride) at 56.
 const view4 = (i: number) => 12 + 5 * i
@@ -67,6 +68,178 @@ const NEG_INF = "bitcast<f32>(0xff800000u + min(u(0u), 0u))"
 /** WGSL: number of keys query row t of batch b sees (kvLen defined before). */
 const visible = "max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + t + 1), u(6u) != 0u))"
 
+/** Whether q, k, v (and dout) can be read as vec4 along D (contiguous D, 4-aligned). */
+const vec4Ok = (D: number, views: ReadonlyArray<View>): boolean =>
+  D % 4 === 0 &&
+  views.every((v) =>
+    (v.dtype === "f32" || v.dtype === "f16") && v.strides[3] === 1 && v.offset % 4 === 0 &&
+    v.strides.slice(0, 3).every((x) => x % 4 === 0)
+  )
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i)
+
+/** vec4 forward: keys in blocks of 4 share one max/rescale step. */
+const forwardVec4 = (names: ReadonlyArray<string | undefined>, D: number): string => {
+  const [qs, ks, vs, os, ls, kls] = names
+  const D4 = D / 4
+  const J = range(4)
+  return `
+@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
+  if (idx >= ui(9u)) { return; }
+  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
+  let dn = ui(10u);
+  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
+  let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
+  let hk = h / (Hq / Hkv);
+  ${kls === undefined ? "let kvLen = ui(8u);" : `let kvLen = ldi_${kls}(ui(${KVL_AT}u) + b * ui(${KVL_AT + 1}u));`}
+  let n = ${visible};
+  var q: array<vec4<f32>, ${D4}>;
+  var acc: array<vec4<f32>, ${D4}>;
+  let qb = ${el(0, "b", "h", "t", "0")} >> 2;
+  for (var d = 0; d < dn; d++) { q[d] = ld4_${qs}(qb + d) * scale; acc[d] = vec4<f32>(0.0); }
+  let kb = ${el(1, "b", "hk", "0", "0")}; let kst = ui(${view4(1) + 3}u);
+  let vb = ${el(2, "b", "hk", "0", "0")}; let vst = ui(${view4(2) + 3}u);
+  let one = vec4<f32>(1.0);
+  var m = ${NEG_INF};
+  var l = 0.0;
+  for (var s = 0; s < n; s += 4) {
+    ${J.map((j) => `let s${j} = min(s + ${j}, n - 1);`).join(" ")}
+    ${J.map((j) => `let kr${j} = (kb + s${j} * kst) >> 2; var d${j} = vec4<f32>(0.0);`).join("\n    ")}
+    for (var d = 0; d < dn; d++) {
+      let qq = q[d];
+      ${J.map((j) => `d${j} = fma(qq, ld4_${ks}(kr${j} + d), d${j});`).join(" ")}
+    }
+    let raw = vec4<f32>(${J.map((j) => `dot(d${j}, one)`).join(", ")});
+    let sc = select(raw, vec4<f32>(${NEG_INF}), vec4<i32>(s, s + 1, s + 2, s + 3) >= vec4<i32>(n));
+    let mNew = max(m, max(max(sc.x, sc.y), max(sc.z, sc.w)));
+    let corr = exp(m - mNew);
+    let p = exp(sc - vec4<f32>(mNew));
+    l = l * corr + dot(p, one);
+    ${J.map((j) => `let vr${j} = (vb + s${j} * vst) >> 2;`).join(" ")}
+    for (var d = 0; d < dn; d++) {
+      acc[d] = acc[d] * corr + p.x * ld4_${vs}(vr0 + d) + p.y * ld4_${vs}(vr1 + d) + p.z * ld4_${vs}(vr2 + d) + p.w * ld4_${vs}(vr3 + d);
+    }
+    m = mNew;
+  }
+  let inv = select(0.0, 1.0 / l, n > 0);
+  for (var d = 0; d < dn; d++) {
+    let o = acc[d] * inv;
+    ${J.map((j) => `st_${os}(${el(3, "b", "h", "t", `(4 * d + ${j})`)}, o[${j}]);`).join(" ")}
+  }
+  st_${ls}(${lseAt("b", "h", "t")}, select(${NEG_INF}, m + log(l), n > 0));
+}`
+}
+
+/** vec4 backward, pass 1: dq and Di per query row. */
+const dqVec4 = (names: ReadonlyArray<string | undefined>, D: number): string => {
+  const [qs, ks, vs, os, dos, ls, dqs, dl] = names
+  const D4 = D / 4
+  const J = range(4)
+  return `
+@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
+  if (idx >= ui(9u)) { return; }
+  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
+  let dn = ui(10u);
+  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
+  let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
+  let hk = h / (Hq / Hkv);
+  let kvLen = ui(8u);
+  let n = ${visible};
+  var q: array<vec4<f32>, ${D4}>;
+  var g: array<vec4<f32>, ${D4}>;
+  var dq: array<vec4<f32>, ${D4}>;
+  let one = vec4<f32>(1.0);
+  var di = 0.0;
+  let qb = ${el(0, "b", "h", "t", "0")} >> 2;
+  let gb = ${el(4, "b", "h", "t", "0")} >> 2;
+  for (var d = 0; d < dn; d++) {
+    q[d] = ld4_${qs}(qb + d);
+    g[d] = ld4_${dos}(gb + d);
+    let o = vec4<f32>(${J.map((j) => `ld_${os}(${el(3, "b", "h", "t", `(4 * d + ${j})`)})`).join(", ")});
+    di += dot(g[d], o);
+    dq[d] = vec4<f32>(0.0);
+  }
+  let lse = ld_${ls}(${lseAt("b", "h", "t")});
+  let kb = ${el(1, "b", "hk", "0", "0")}; let kst = ui(${view4(1) + 3}u);
+  let vb = ${el(2, "b", "hk", "0", "0")}; let vst = ui(${view4(2) + 3}u);
+  for (var s = 0; s < n; s++) {
+    let kr = (kb + s * kst) >> 2;
+    let vr = (vb + s * vst) >> 2;
+    var dd = vec4<f32>(0.0);
+    var pp = vec4<f32>(0.0);
+    for (var d = 0; d < dn; d++) {
+      dd = fma(q[d], ld4_${ks}(kr + d), dd);
+      pp = fma(g[d], ld4_${vs}(vr + d), pp);
+    }
+    let ds = exp(dot(dd, one) * scale - lse) * (dot(pp, one) - di);
+    for (var d = 0; d < dn; d++) { dq[d] = fma(vec4<f32>(ds), ld4_${ks}(kr + d), dq[d]); }
+  }
+  for (var d = 0; d < dn; d++) {
+    let o = dq[d] * scale;
+    ${J.map((j) => `st_${dqs}(${el(5, "b", "h", "t", `(4 * d + ${j})`)}, o[${j}]);`).join(" ")}
+  }
+  st_${dl}(idx, di);
+}`
+}
+
+/** vec4 backward, pass 2: dk and dv per key row, over the query heads of its group. */
+const dkvVec4 = (names: ReadonlyArray<string | undefined>, D: number): string => {
+  const [qs, ks, vs, dos, ls, dl, dks, dvs] = names
+  const D4 = D / 4
+  const J = range(4)
+  return `
+@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
+  if (idx >= ui(${KVL_AT}u)) { return; }
+  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
+  let dn = ui(10u);
+  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
+  let s = idx % S; let hk = (idx / S) % Hkv; let b = idx / (S * Hkv);
+  let group = Hq / Hkv;
+  let kvLen = min(ui(8u), S);
+  var kr: array<vec4<f32>, ${D4}>;
+  var vr: array<vec4<f32>, ${D4}>;
+  var dk: array<vec4<f32>, ${D4}>;
+  var dv: array<vec4<f32>, ${D4}>;
+  let one = vec4<f32>(1.0);
+  let kb = ${el(1, "b", "hk", "s", "0")} >> 2;
+  let vb = ${el(2, "b", "hk", "s", "0")} >> 2;
+  for (var d = 0; d < dn; d++) {
+    kr[d] = ld4_${ks}(kb + d);
+    vr[d] = ld4_${vs}(vb + d);
+    dk[d] = vec4<f32>(0.0); dv[d] = vec4<f32>(0.0);
+  }
+  if (s < kvLen) {
+    let t0 = select(0, max(0, s - ui(7u)), u(6u) != 0u);
+    for (var hh = 0; hh < group; hh++) {
+      let h = hk * group + hh;
+      for (var t = t0; t < T; t++) {
+        let qr = ${el(0, "b", "h", "t", "0")} >> 2;
+        let gr = ${el(4, "b", "h", "t", "0")} >> 2;
+        var dd = vec4<f32>(0.0);
+        var pp = vec4<f32>(0.0);
+        for (var d = 0; d < dn; d++) {
+          dd = fma(ld4_${qs}(qr + d), kr[d], dd);
+          pp = fma(ld4_${dos}(gr + d), vr[d], pp);
+        }
+        let p = exp(dot(dd, one) * scale - ld_${ls}(${lseAt("b", "h", "t")}));
+        let ds = p * (dot(pp, one) - ld_${dl}((b * Hq + h) * T + t));
+        for (var d = 0; d < dn; d++) {
+          dv[d] = fma(vec4<f32>(p), ld4_${dos}(gr + d), dv[d]);
+          dk[d] = fma(vec4<f32>(ds), ld4_${qs}(qr + d), dk[d]);
+        }
+      }
+    }
+  }
+  for (var d = 0; d < dn; d++) {
+    let a = dk[d] * scale; let c = dv[d];
+    ${J.map((j) => `st_${dks}(${el(6, "b", "hk", "s", `(4 * d + ${j})`)}, a[${j}]); st_${dvs}(${el(7, "b", "hk", "s", `(4 * d + ${j})`)}, c[${j}]);`).join("\n    ")}
+  }
+}`
+}
+
 /** @since 0.1.0 @category kernels */
 export const attention = ({ rt }: KernelContext, c: Call<"attention">): void => {
   const D = validate("attention", c)
@@ -91,16 +264,24 @@ export const attention = ({ rt }: KernelContext, c: Call<"attention">): void => 
     { buffer: c.lse.buffer, dtype: c.lse.dtype, write: true }
   ]
   if (kvl !== undefined) bindings.push({ buffer: kvl.buffer, dtype: kvl.dtype, write: false })
+  const vec = vec4Ok(D, [c.q, c.k, c.v])
+  words[10] = vec ? D / 4 : D
   rt.run({
     kernel: "attention",
-    key: `D${D}|${kvl !== undefined ? "kvl" : ""}`,
-    bindings,
+    key: `D${D}|${kvl !== undefined ? "kvl" : ""}|${vec ? "v4" : ""}`,
+    bindings: bindings.map((b, i) => (vec && i < 3 ? { ...b, vec4: true } : b)),
     uniforms: words,
     groups: Math.ceil(rows / WG),
-    source: ([qs, ks, vs, os, ls, kls]) => `
+    source: (names) => vec ? forwardVec4(names, D) : forwardScalar(names, D)
+  })
+}
+
+const forwardScalar = ([qs, ks, vs, os, ls, kls]: ReadonlyArray<string | undefined>, D: number): string => `
 @compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
   if (idx >= ui(9u)) { return; }
+  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
+  let dn = ui(10u);
   let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
   let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
   let hk = h / (Hq / Hkv);
@@ -108,28 +289,26 @@ export const attention = ({ rt }: KernelContext, c: Call<"attention">): void => 
   let n = ${visible};
   var q: array<f32, ${D}>;
   var acc: array<f32, ${D}>;
-  for (var d = 0; d < ${D}; d++) { q[d] = ld_${qs}(${el(0, "b", "h", "t", "d")}) * scale; acc[d] = 0.0; }
+  for (var d = 0; d < dn; d++) { q[d] = ld_${qs}(${el(0, "b", "h", "t", "d")}) * scale; acc[d] = 0.0; }
   var m = ${NEG_INF};
   var l = 0.0;
   for (var s = 0; s < n; s++) {
     var dot = 0.0;
-    for (var d = 0; d < ${D}; d++) { dot = fma(q[d], ld_${ks}(${el(1, "b", "hk", "s", "d")}), dot); }
+    for (var d = 0; d < dn; d++) { dot = fma(q[d], ld_${ks}(${el(1, "b", "hk", "s", "d")}), dot); }
     if (dot > m) {
       let corr = exp(m - dot);
       l = l * corr;
-      for (var d = 0; d < ${D}; d++) { acc[d] = acc[d] * corr; }
+      for (var d = 0; d < dn; d++) { acc[d] = acc[d] * corr; }
       m = dot;
     }
     let p = exp(dot - m);
     l += p;
-    for (var d = 0; d < ${D}; d++) { acc[d] = fma(p, ld_${vs}(${el(2, "b", "hk", "s", "d")}), acc[d]); }
+    for (var d = 0; d < dn; d++) { acc[d] = fma(p, ld_${vs}(${el(2, "b", "hk", "s", "d")}), acc[d]); }
   }
   let inv = select(0.0, 1.0 / l, n > 0);
-  for (var d = 0; d < ${D}; d++) { st_${os}(${el(3, "b", "h", "t", "d")}, acc[d] * inv); }
+  for (var d = 0; d < dn; d++) { st_${os}(${el(3, "b", "h", "t", "d")}, acc[d] * inv); }
   st_${ls}(${lseAt("b", "h", "t")}, select(${NEG_INF}, m + log(l), n > 0));
 }`
-  })
-}
 
 /** @since 0.1.0 @category kernels */
 export const attentionBackward = ({ rt }: KernelContext, c: Call<"attentionBackward">): void => {
@@ -143,22 +322,50 @@ export const attentionBackward = ({ rt }: KernelContext, c: Call<"attentionBackw
   views.forEach((v, i) => pack(words, i, v))
   const delta = rt.allocate(Math.max(1, rows) * 4)
   words[KVL_AT] = keyRows
-  const ro = (v: View) => ({ buffer: v.buffer, dtype: v.dtype, write: false })
+  const vec = vec4Ok(D, [c.q, c.k, c.v, c.dout])
+  words[10] = vec ? D / 4 : D
+  const ro = (v: View, v4 = false) => ({ buffer: v.buffer, dtype: v.dtype, write: false, vec4: vec && v4 })
   if (rows > 0) {
     rt.run({
       kernel: "attentionBackward-dq",
-      key: `D${D}`,
-      bindings: [ro(c.q), ro(c.k), ro(c.v), ro(c.out), ro(c.dout), ro(c.lse), { buffer: c.dq.buffer, dtype: c.dq.dtype, write: true }, {
+      key: `D${D}|${vec ? "v4" : ""}`,
+      bindings: [ro(c.q, true), ro(c.k, true), ro(c.v, true), ro(c.out), ro(c.dout, true), ro(c.lse), {
+        buffer: c.dq.buffer,
+        dtype: c.dq.dtype,
+        write: true
+      }, {
         buffer: delta,
         dtype: "f32",
         write: true
       }],
       uniforms: words,
       groups: Math.ceil(rows / WG),
-      source: ([qs, ks, vs, os, dos, ls, dqs, dl]) => `
+      source: (names) => vec ? dqVec4(names, D) : dqScalar(names, D)
+    })
+  }
+  if (keyRows > 0) {
+    rt.run({
+      kernel: "attentionBackward-dkv",
+      key: `D${D}|${vec ? "v4" : ""}`,
+      bindings: [ro(c.q, true), ro(c.k, true), ro(c.v, true), ro(c.dout, true), ro(c.lse), { buffer: delta, dtype: "f32", write: false }, {
+        buffer: c.dk.buffer,
+        dtype: c.dk.dtype,
+        write: true
+      }, { buffer: c.dv.buffer, dtype: c.dv.dtype, write: true }],
+      uniforms: words,
+      groups: Math.ceil(keyRows / WG),
+      source: (names) => vec ? dkvVec4(names, D) : dkvScalar(names, D)
+    })
+  }
+  rt.free(delta)
+}
+
+const dqScalar = ([qs, ks, vs, os, dos, ls, dqs, dl]: ReadonlyArray<string | undefined>, D: number): string => `
 @compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
   if (idx >= ui(9u)) { return; }
+  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
+  let dn = ui(10u);
   let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
   let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
   let hk = h / (Hq / Hkv);
@@ -168,7 +375,7 @@ export const attentionBackward = ({ rt }: KernelContext, c: Call<"attentionBackw
   var g: array<f32, ${D}>;
   var dq: array<f32, ${D}>;
   var di = 0.0;
-  for (var d = 0; d < ${D}; d++) {
+  for (var d = 0; d < dn; d++) {
     q[d] = ld_${qs}(${el(0, "b", "h", "t", "d")});
     g[d] = ld_${dos}(${el(4, "b", "h", "t", "d")});
     di = fma(g[d], ld_${os}(${el(3, "b", "h", "t", "d")}), di);
@@ -178,33 +385,23 @@ export const attentionBackward = ({ rt }: KernelContext, c: Call<"attentionBackw
   for (var s = 0; s < n; s++) {
     var dot = 0.0;
     var dp = 0.0;
-    for (var d = 0; d < ${D}; d++) {
+    for (var d = 0; d < dn; d++) {
       dot = fma(q[d], ld_${ks}(${el(1, "b", "hk", "s", "d")}), dot);
       dp = fma(g[d], ld_${vs}(${el(2, "b", "hk", "s", "d")}), dp);
     }
     let ds = exp(dot * scale - lse) * (dp - di);
-    for (var d = 0; d < ${D}; d++) { dq[d] = fma(ds, ld_${ks}(${el(1, "b", "hk", "s", "d")}), dq[d]); }
+    for (var d = 0; d < dn; d++) { dq[d] = fma(ds, ld_${ks}(${el(1, "b", "hk", "s", "d")}), dq[d]); }
   }
-  for (var d = 0; d < ${D}; d++) { st_${dqs}(${el(5, "b", "h", "t", "d")}, dq[d] * scale); }
+  for (var d = 0; d < dn; d++) { st_${dqs}(${el(5, "b", "h", "t", "d")}, dq[d] * scale); }
   st_${dl}(idx, di);
 }`
-    })
-  }
-  if (keyRows > 0) {
-    rt.run({
-      kernel: "attentionBackward-dkv",
-      key: `D${D}`,
-      bindings: [ro(c.q), ro(c.k), ro(c.v), ro(c.dout), ro(c.lse), { buffer: delta, dtype: "f32", write: false }, {
-        buffer: c.dk.buffer,
-        dtype: c.dk.dtype,
-        write: true
-      }, { buffer: c.dv.buffer, dtype: c.dv.dtype, write: true }],
-      uniforms: words,
-      groups: Math.ceil(keyRows / WG),
-      source: ([qs, ks, vs, dos, ls, dl, dks, dvs]) => `
+
+const dkvScalar = ([qs, ks, vs, dos, ls, dl, dks, dvs]: ReadonlyArray<string | undefined>, D: number): string => `
 @compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
   if (idx >= ui(${KVL_AT}u)) { return; }
+  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
+  let dn = ui(10u);
   let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
   let s = idx % S; let hk = (idx / S) % Hkv; let b = idx / (S * Hkv);
   let group = Hq / Hkv;
@@ -213,7 +410,7 @@ export const attentionBackward = ({ rt }: KernelContext, c: Call<"attentionBackw
   var vr: array<f32, ${D}>;
   var dk: array<f32, ${D}>;
   var dv: array<f32, ${D}>;
-  for (var d = 0; d < ${D}; d++) {
+  for (var d = 0; d < dn; d++) {
     kr[d] = ld_${ks}(${el(1, "b", "hk", "s", "d")});
     vr[d] = ld_${vs}(${el(2, "b", "hk", "s", "d")});
     dk[d] = 0.0; dv[d] = 0.0;
@@ -226,25 +423,21 @@ export const attentionBackward = ({ rt }: KernelContext, c: Call<"attentionBackw
       for (var t = t0; t < T; t++) {
         var dot = 0.0;
         var dp = 0.0;
-        for (var d = 0; d < ${D}; d++) {
+        for (var d = 0; d < dn; d++) {
           dot = fma(ld_${qs}(${el(0, "b", "h", "t", "d")}), kr[d], dot);
           dp = fma(ld_${dos}(${el(4, "b", "h", "t", "d")}), vr[d], dp);
         }
         let p = exp(dot * scale - ld_${ls}(${lseAt("b", "h", "t")}));
         let ds = p * (dp - ld_${dl}((b * Hq + h) * T + t));
-        for (var d = 0; d < ${D}; d++) {
+        for (var d = 0; d < dn; d++) {
           dv[d] = fma(p, ld_${dos}(${el(4, "b", "h", "t", "d")}), dv[d]);
           dk[d] = fma(ds, ld_${qs}(${el(0, "b", "h", "t", "d")}), dk[d]);
         }
       }
     }
   }
-  for (var d = 0; d < ${D}; d++) {
+  for (var d = 0; d < dn; d++) {
     st_${dks}(${el(6, "b", "hk", "s", "d")}, dk[d] * scale);
     st_${dvs}(${el(7, "b", "hk", "s", "d")}, dv[d]);
   }
 }`
-    })
-  }
-  rt.free(delta)
-}
