@@ -34,6 +34,8 @@ export interface SampledCase {
   readonly sex: Sex
   readonly dischargeStatus: string
   readonly distractors: ReadonlyArray<Distractor>
+  /** Secondary codes that arose during the stay (POA = N). */
+  readonly poaN: ReadonlyArray<string>
 }
 
 const SECONDARY: ReadonlyArray<DiagnosisVocab> = [...DIAGNOSES.values()].filter((d) => d.asSdx)
@@ -95,6 +97,7 @@ export const sampleCase = (
   let dischargeStatus = routineStatus(rng)
   const sdx: Array<string> = []
   const distractors: Array<Distractor> = []
+  const poaN: Array<string> = []
   const taken = () => [pdx, ...sdx, ...procedures]
 
   if (difficulty !== "easy") {
@@ -129,6 +132,16 @@ export const sampleCase = (
       const code = pickSecondary(rng, rng.chance(0.6) ? SDX_CC : SDX_MCC, taken())
       if (code !== undefined) sdx.push(code)
     }
+    // Hospital-acquired conditions (POA = N) that the final DRG ignores: a PE or DVT after a hip
+    // or knee replacement, a pressure ulcer or line infection arising during the stay.
+    const jointReplacement = procedures.some((p) => /^0SR[9ABCDR]/.test(p))
+    if (rng.chance(jointReplacement ? 0.35 : 0.06)) {
+      const code = rng.pick(jointReplacement ? ["I26.99", "I82.401"] : ["L89.153", "L89.154", "T82.7XXA"])
+      if (!sdx.includes(code) && !conflictsWithAny(code, taken())) {
+        sdx.push(code)
+        poaN.push(code)
+      }
+    }
     // Alive-only MCC in a patient who died: it must not count.
     if (rng.chance(0.15)) {
       const code = rng.pick(ALIVE_ONLY_MCC)
@@ -158,5 +171,5 @@ export const sampleCase = (
       distractors.push(distractor)
     }
   }
-  return { scenario: scenario.id, difficulty, pdx, sdx, procedures, age, sex, dischargeStatus, distractors }
+  return { scenario: scenario.id, difficulty, pdx, sdx, procedures, age, sex, dischargeStatus, distractors, poaN }
 }

@@ -2,7 +2,7 @@
  * The synthetic MS-DRG benchmark generator: samples a case, groups it with the v34 grouper
  * for its gold DRG, and renders a note that carries the evidence for every code.
  */
-import type { Grouper, GrouperResult } from "@sapphire-rl/spec"
+import type { Grouper, GrouperInput, GrouperResult } from "@sapphire-rl/spec"
 import { type Difficulty, DIFFICULTIES, type DrgMix, type SampledCase, sampleCase } from "./CaseSampler.ts"
 import { type Mention, type NoteLength, renderNote } from "./NoteRenderer.ts"
 import { deriveSeed, makePrng, type Prng } from "./Prng.ts"
@@ -34,9 +34,11 @@ export interface GeneratedCase {
 }
 
 /** The grouper input of a record or sampled case. */
-export const grouperInput = (c: Pick<SampledCase, "pdx" | "sdx" | "procedures" | "age" | "sex" | "dischargeStatus">) => ({
+export const grouperInput = (
+  c: Pick<SampledCase, "pdx" | "sdx" | "procedures" | "age" | "sex" | "dischargeStatus"> & { readonly poaN?: ReadonlyArray<string> }
+): GrouperInput => ({
   pdx: c.pdx,
-  sdx: c.sdx,
+  sdx: c.sdx.map((code) => (c.poaN?.includes(code) === true ? { code, poa: "N" as const } : code)),
   procedures: c.procedures,
   age: c.age,
   sex: c.sex,
@@ -112,6 +114,7 @@ export const generateCase = (grouper: Grouper, options: GenerateOptions, index: 
         text: note.text,
         pdx: sampled.pdx,
         sdx: sampled.sdx,
+        ...(sampled.poaN.length > 0 ? { poaN: sampled.poaN } : {}),
         procedures: sampled.procedures,
         age: sampled.age,
         sex: sampled.sex === "U" ? "U" : sampled.sex,

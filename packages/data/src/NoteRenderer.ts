@@ -167,6 +167,12 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
     const term = termOf(code)
     mentions.push({ code, role: "sdx" })
     const body = detailsOf(code, Math.max(1, detailCount - 1))
+    if (c.poaN.includes(code)) {
+      // Arose during the stay: the note says when, which is what makes it a hospital-acquired condition.
+      const when = c.procedures.some((p) => PROCEDURES.get(p)?.orStatus === "O.R.") ? `POD${rng.int(2, 4)}` : `HD${rng.int(3, 7)}`
+      sections.push(`Course c/b ${term}, new on ${when} (${body.join("; ")}).`)
+      continue
+    }
     sections.push(rng.chance(0.25) && !paragraph && !LASTING_CC.has(code)
       ? `Course c/b ${term} (${body.join("; ")}).`
       : `${header(style, term, n++)} ${body.map(sentence).join(" ")}`)

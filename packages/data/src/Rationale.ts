@@ -86,12 +86,14 @@ export const rationaleSteps = (record: DrgRecord, result: GrouperResult): Readon
     if (mccs.length > 0) steps.push(`Among the secondary diagnoses, ${mccs.map(nameOf).join(" and ")} ${mccs.length > 1 ? "qualify" : "qualifies"} as a major complication or comorbidity (MCC).`)
     if (ccs.length > 0) steps.push(`${ccs.map(nameOf).join(" and ")} ${ccs.length > 1 ? "are" : "is"} a complication or comorbidity (CC).`)
     for (const code of excluded) steps.push(`${nameOf(code)} would be a CC or MCC, but it is excluded with this principal diagnosis.`)
+    const hac = trace.filter((t) => t.step === "hac" && t.code !== undefined).flatMap((t) => codesIn(record, t.code))
+    for (const code of hac) steps.push(`${nameOf(code)} arose during the stay (not present on admission) and is a hospital-acquired condition, so it does not count for the final DRG.`)
     for (const code of aliveOnly) steps.push(`${nameOf(code)} counts as an MCC only when the patient is discharged alive; this patient died, so it does not count.`)
     if (result.severity !== "none" && mccs.length + ccs.length === 0) {
       const level = result.severity === "MCC" ? "a major complication or comorbidity (MCC)" : "a complication or comorbidity (CC)"
       steps.push(`Among the secondary diagnoses, ${fallback.length > 0 ? fallback.map(nameOf).join(" and ") : "the documented complications"} ${fallback.length > 1 ? "qualify" : "qualifies"} as ${level}.`)
     }
-    const explained = new Set([...mccs, ...ccs, ...excluded, ...aliveOnly, ...fallback])
+    const explained = new Set([...mccs, ...ccs, ...excluded, ...aliveOnly, ...fallback, ...hac])
     const rest = record.sdx.filter((s) => !explained.has(s))
     if (result.severity === "none" && rest.length > 0 && explained.size === 0) {
       steps.push(`None of the secondary diagnoses (${rest.map(nameOf).join(", ")}) counts as a CC or MCC.`)

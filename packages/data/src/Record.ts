@@ -11,6 +11,8 @@ export interface DrgRecord {
   /** Principal diagnosis (dotted ICD-10-CM); "" when the source has no codes (real data). */
   readonly pdx: string
   readonly sdx: ReadonlyArray<string>
+  /** Secondary codes not present on admission (POA = N); absent when every one was. */
+  readonly poaN?: ReadonlyArray<string>
   readonly procedures: ReadonlyArray<string>
   readonly age: number
   readonly sex: "M" | "F" | "U"
@@ -29,6 +31,7 @@ export const DrgRecordSchema = Schema.Struct({
   text: Schema.String,
   pdx: Schema.String,
   sdx: Schema.Array(Schema.String),
+  poaN: Schema.optionalKey(Schema.Array(Schema.String)),
   procedures: Schema.Array(Schema.String),
   age: Schema.Number,
   sex: Schema.Literals(["M", "F", "U"]),
@@ -40,13 +43,14 @@ export const DrgRecordSchema = Schema.Struct({
   difficulty: Schema.Literals(["easy", "medium", "hard", "real"])
 })
 
-/** Serializes a record as one JSON line (fixed field order, so output is byte-stable). */
+/** Serializes a record as one JSON line (fixed field order, so output is byte-stable; `poaN` only when non-empty). */
 export const recordToJson = (r: DrgRecord): string =>
   JSON.stringify({
     id: r.id,
     text: r.text,
     pdx: r.pdx,
     sdx: r.sdx,
+    ...(r.poaN !== undefined && r.poaN.length > 0 ? { poaN: r.poaN } : {}),
     procedures: r.procedures,
     age: r.age,
     sex: r.sex,

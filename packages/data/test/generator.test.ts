@@ -85,6 +85,23 @@ describe("synthetic generator (real v34 grouper)", () => {
     expect(mean("hard")).toBeGreaterThan(mean("medium"))
   })
 
+  it("writes hospital-acquired conditions (POA = N) as arising during the stay, and the final DRG ignores them", () => {
+    const hac = cases.filter((c) => (c.record.poaN ?? []).length > 0)
+    expect(hac.length).toBeGreaterThan(5)
+    let changed = 0
+    for (const c of hac) {
+      for (const code of c.record.poaN!) {
+        expect(c.record.sdx).toContain(code)
+        const term = new RegExp(`c/b [^(]*, new on (POD|HD)\\d`)
+        expect(term.test(c.record.text), c.record.text).toBe(true)
+      }
+      const asIfPresent = grouper.group({ ...grouperInput(c.record), sdx: c.record.sdx })
+      if (asIfPresent.drg !== c.record.drg) changed++
+    }
+    // At least one trap where counting the HAC would have given another DRG (e.g. 469 for 470).
+    expect(changed).toBeGreaterThan(0)
+  })
+
   it("states the discharge status in words: died if and only if status 20, AMA if and only if 07", () => {
     for (const { record } of cases) {
       expect(/expired/i.test(record.text), record.id).toBe(record.dischargeStatus === "20")
