@@ -118,7 +118,7 @@ export const UNRELATED_OR_PROCEDURES: ReadonlyArray<{ readonly code: string; rea
   { code: "0FT44ZZ" }
 ]
 
-/** MDCs of principal diagnoses that may take an unrelated O.R. procedure (it must lie outside them). */
+/** Principal diagnoses of medical stays to which hard cases may add an unrelated O.R. procedure. */
 export const UNRELATED_OR_HOSTS: ReadonlyArray<string> = ["N39.0", "N10", "J18.9", "L03.90", "E86.0", "I50.9", "J44.1"]
 
 /** Non-O.R. procedures and the principal-diagnosis prefixes they go with ("" = any stay). */

@@ -105,6 +105,13 @@ describe("rationales from the grouper trace", () => {
     for (const c of died) expect(rationale("cot-first", c.record, c.result)).toMatch(/only when the patient is discharged alive; this patient died, so it does not count/)
   })
 
+  it("explains hospital-acquired conditions as ignored for the final DRG", () => {
+    const hac = [...generateCases(grouper, { n: 800, seed: 8, difficulty: { easy: 0, medium: 0, hard: 1 } })]
+      .filter((c) => c.result.tier !== "none" && c.result.trace.some((t) => t.step === "hac" && t.code !== undefined))
+    expect(hac.length).toBeGreaterThan(0)
+    for (const c of hac) expect(rationale("cot-first", c.record, c.result)).toMatch(/hospital-acquired condition, so it does not count for the final DRG/)
+  })
+
   it("differential weighs three distinct candidates including the gold", () => {
     for (const c of cases) {
       const cands = differentialCandidates(labelSpace, c.record.drg)
