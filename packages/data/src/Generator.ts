@@ -93,6 +93,7 @@ const DEFAULT_DIFFICULTY: Record<Difficulty, number> = { easy: 3, medium: 4, har
 export const generateCase = (grouper: Grouper, options: GenerateOptions, index: number): GeneratedCase => {
   const rng: Prng = makePrng(deriveSeed(options.seed, index))
   const weights = { ...DEFAULT_DIFFICULTY, ...options.difficulty }
+  if (!DIFFICULTIES.some((d) => (weights[d] ?? 0) > 0)) throw new RangeError("generateCase: the difficulty weights need at least one positive weight")
   const difficulty = rng.weighted(DIFFICULTIES, (d) => weights[d] ?? 0)
   const mix = options.mix ?? "natural"
   const uniform = mix === "uniform" ? familyUniformWeights(grouper) : undefined
@@ -117,7 +118,7 @@ export const generateCase = (grouper: Grouper, options: GenerateOptions, index: 
         ...(sampled.poaN.length > 0 ? { poaN: sampled.poaN } : {}),
         procedures: sampled.procedures,
         age: sampled.age,
-        sex: sampled.sex === "U" ? "U" : sampled.sex,
+        sex: sampled.sex,
         dischargeStatus: sampled.dischargeStatus,
         drg: result.drg,
         title: result.title,
