@@ -112,7 +112,8 @@ describe.skipIf(skipReason !== undefined)(`webgpu nn kernels vs cpu${skipReason 
 
   it("softmax and log-softmax, forward and backward, f32 and f16", async () => {
     const p = pair("register")
-    for (const [rows, cols] of [[3, 1], [7, 300], [2, 64]] as const) {
+    // ≥ 512 rows take the one-thread-per-row kernels on software adapters.
+    for (const [rows, cols] of [[3, 1], [7, 300], [2, 64], [600, 37]] as const) {
       for (const dt of ["f32", "f16"] as const) {
         for (const log of [false, true]) {
           const x = upload(p, randoms(rows * cols, rows + cols, -5, 5), dt)
@@ -131,7 +132,7 @@ describe.skipIf(skipReason !== undefined)(`webgpu nn kernels vs cpu${skipReason 
 
   it("rmsnorm forward and backward", async () => {
     const p = pair("register")
-    for (const [rows, d, dt] of [[5, 1, "f32"], [3, 7, "f32"], [4, 300, "f32"], [6, 130, "f16"]] as const) {
+    for (const [rows, d, dt] of [[5, 1, "f32"], [3, 7, "f32"], [4, 300, "f32"], [6, 130, "f16"], [520, 33, "f32"]] as const) {
       const x = upload(p, randoms(rows * d, d, -2, 2), dt)
       const w = upload(p, randoms(d, d + 1, 0.5, 1.5))
       const out = scratch(p, rows * d, dt)
@@ -282,7 +283,7 @@ describe.skipIf(skipReason !== undefined)(`webgpu nn kernels vs cpu${skipReason 
 
   it("logprobGather forward and backward with ignored targets", async () => {
     const p = pair("register")
-    for (const [N, Vv] of [[5, 300], [4, 7]] as const) {
+    for (const [N, Vv] of [[5, 300], [4, 7], [530, 29]] as const) {
       const logits = upload(p, randoms(N * Vv, Vv, -8, 8))
       const targets = upload(p, Array.from({ length: N }, (_, i) => (i === 1 ? -1 : (i * 37) % Vv)), "i32")
       const out = scratch(p, N)

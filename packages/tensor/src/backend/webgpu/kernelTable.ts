@@ -36,6 +36,8 @@ export type MatmulVariant = "register" | "tiled"
 export interface KernelContext {
   readonly rt: Runtime
   readonly matmul: MatmulVariant
+  /** A CPU rasterizer (llvmpipe…): prefer barrier-free kernels. */
+  readonly software: boolean
 }
 
 type Impl<K extends KernelName> = (ctx: KernelContext, call: Extract<KernelCall, { kernel: K }>) => void

@@ -5,7 +5,7 @@
  */
 import type { KernelCall, View } from "../Kernel.ts"
 import type { KernelContext } from "./kernelTable.ts"
-import { asMatrix, NEG_INF, ROW_WG, rowEntry, WG_REDUCE } from "./rows.ts"
+import { asMatrix, NEG_INF, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 
@@ -18,8 +18,9 @@ const perRow = (v: View) => ({ offset: v.offset, rowStride: v.strides[0] ?? 1, c
 const at2 = (base: number, r: string, col: string) => `ui(${base}u) + ${r} * ui(${base + 1}u) + ${col} * ui(${base + 2}u)`
 
 /** @since 0.1.0 @category kernels */
-export const logprobGather = ({ rt }: KernelContext, c: Call<"logprobGather">): void => {
+export const logprobGather = ({ rt, software }: KernelContext, c: Call<"logprobGather">): void => {
   const x = asMatrix("logprobGather", c.logits)
+  const mode = rowMode(software, x.rows)
   if (x.rows === 0) return
   const words = [x.rows, x.cols, 0, 0]
   put(words, 4, x)
@@ -28,7 +29,7 @@ export const logprobGather = ({ rt }: KernelContext, c: Call<"logprobGather">): 
   put(words, 13, perRow(c.lse))
   rt.run({
     kernel: "logprobGather",
-    key: "",
+    key: mode,
     bindings: [
       { buffer: c.logits.buffer, dtype: c.logits.dtype, write: false },
       { buffer: c.targets.buffer, dtype: c.targets.dtype, write: false },
@@ -36,15 +37,14 @@ export const logprobGather = ({ rt }: KernelContext, c: Call<"logprobGather">): 
       { buffer: c.lse.buffer, dtype: c.lse.dtype, write: true }
     ],
     uniforms: words,
-    groups: x.rows,
-    source: ([xs, ts, os, ls]) => `${WG_REDUCE}
-${rowEntry("ui(0u)")}
+    groups: rowGroups(mode, x.rows),
+    source: ([xs, ts, os, ls]) => `${rowKernel(mode, "ui(0u)")}
   let n = ui(1u);
   var m = ${NEG_INF};
-  for (var j = li; j < n; j += ${ROW_WG}) { m = max(m, ld_${xs}(${at2(4, "row", "j")})); }
+  for (var j = li; j < n; j += ${rowStep(mode)}) { m = max(m, ld_${xs}(${at2(4, "row", "j")})); }
   m = wgMax(m, l);
   var s = 0.0;
-  for (var j = li; j < n; j += ${ROW_WG}) { s += exp(ld_${xs}(${at2(4, "row", "j")}) - m); }
+  for (var j = li; j < n; j += ${rowStep(mode)}) { s += exp(ld_${xs}(${at2(4, "row", "j")}) - m); }
   s = wgSum(s, l);
   if (l == 0u) {
     let lse = m + log(s);

@@ -24,6 +24,9 @@ export interface WebGpuBackendOptions extends AdapterOptions {
   readonly emulateF16?: boolean
   /** Force a matmul variant instead of the per-adapter choice (tests, benchmarks). */
   readonly matmul?: MatmulVariant
+  /** Force one thread per row (true) or one workgroup per row (false) in row kernels
+   * (softmax, RMSNorm, log-prob gather) with many rows; default: per adapter. */
+  readonly rowsPerThread?: boolean
 }
 
 /**
@@ -81,7 +84,8 @@ export const makeWebGpuBackend = async (options: WebGpuBackendOptions = {}): Pro
   const software = isSoftware(adapter)
   const ctx: KernelContext = {
     rt,
-    matmul: options.matmul ?? (software ? "register" : "tiled")
+    matmul: options.matmul ?? (software ? "register" : "tiled"),
+    software: options.rowsPerThread ?? software
   }
   return assemble(rt, ctx, {
     name: "webgpu",

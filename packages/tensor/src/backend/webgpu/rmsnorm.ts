@@ -7,7 +7,7 @@
 import type { KernelCall, View } from "../Kernel.ts"
 import { f32bits } from "./Runtime.ts"
 import type { KernelContext } from "./kernelTable.ts"
-import { asMatrix, ROW_WG, rowEntry, WG_REDUCE } from "./rows.ts"
+import { asMatrix, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 
@@ -20,8 +20,9 @@ const vec = (v: View) => ({ offset: v.offset, rowStride: 0, colStride: v.strides
 const at2 = (base: number, r: string, col: string) => `ui(${base}u) + ${r} * ui(${base + 1}u) + ${col} * ui(${base + 2}u)`
 
 /** @since 0.1.0 @category kernels */
-export const rmsnorm = ({ rt }: KernelContext, c: Call<"rmsnorm">): void => {
+export const rmsnorm = ({ rt, software }: KernelContext, c: Call<"rmsnorm">): void => {
   const x = asMatrix("rmsnorm", c.x)
+  const mode = rowMode(software, x.rows)
   if (x.rows * x.cols === 0) return
   const words = [x.rows, x.cols, f32bits(c.eps), 0]
   put(words, 4, x)
@@ -30,7 +31,7 @@ export const rmsnorm = ({ rt }: KernelContext, c: Call<"rmsnorm">): void => {
   put(words, 13, { offset: c.rstd.offset, rowStride: c.rstd.strides[0] ?? 1, colStride: 0 })
   rt.run({
     kernel: "rmsnorm",
-    key: "",
+    key: mode,
     bindings: [
       { buffer: c.x.buffer, dtype: c.x.dtype, write: false },
       { buffer: c.weight.buffer, dtype: c.weight.dtype, write: false },
@@ -38,16 +39,15 @@ export const rmsnorm = ({ rt }: KernelContext, c: Call<"rmsnorm">): void => {
       { buffer: c.rstd.buffer, dtype: c.rstd.dtype, write: true }
     ],
     uniforms: words,
-    groups: x.rows,
-    source: ([xs, ws, os, rs]) => `${WG_REDUCE}
-${rowEntry("ui(0u)")}
+    groups: rowGroups(mode, x.rows),
+    source: ([xs, ws, os, rs]) => `${rowKernel(mode, "ui(0u)")}
   let n = ui(1u);
   var s = 0.0;
-  for (var j = li; j < n; j += ${ROW_WG}) { let v = ld_${xs}(${at2(4, "row", "j")}); s += v * v; }
+  for (var j = li; j < n; j += ${rowStep(mode)}) { let v = ld_${xs}(${at2(4, "row", "j")}); s += v * v; }
   s = wgSum(s, l);
   let r = inverseSqrt(s / f32(n) + uf(2u));
   if (l == 0u) { st_${rs}(${at2(13, "row", "0")}, r); }
-  for (var j = li; j < n; j += ${ROW_WG}) {
+  for (var j = li; j < n; j += ${rowStep(mode)}) {
     st_${os}(${at2(7, "row", "j")}, ld_${xs}(${at2(4, "row", "j")}) * r * ld_${ws}(${at2(10, "0", "j")}));
   }
 }`
@@ -55,8 +55,9 @@ ${rowEntry("ui(0u)")}
 }
 
 /** @since 0.1.0 @category kernels */
-export const rmsnormBackward = ({ rt }: KernelContext, c: Call<"rmsnormBackward">): void => {
+export const rmsnormBackward = ({ rt, software }: KernelContext, c: Call<"rmsnormBackward">): void => {
   const x = asMatrix("rmsnormBackward", c.x)
+  const mode = rowMode(software, x.rows)
   if (x.rows * x.cols === 0) return
   const words = [x.rows, x.cols, 0, 0]
   put(words, 4, x)
@@ -73,21 +74,20 @@ export const rmsnormBackward = ({ rt }: KernelContext, c: Call<"rmsnormBackward"
   ]
   rt.run({
     kernel: "rmsnormBackward-dx",
-    key: "",
+    key: mode,
     bindings: [...bindings, { buffer: c.dx.buffer, dtype: c.dx.dtype, write: true }],
     uniforms: words,
-    groups: x.rows,
-    source: ([xs, dys, ws, rs, dxs]) => `${WG_REDUCE}
-${rowEntry("ui(0u)")}
+    groups: rowGroups(mode, x.rows),
+    source: ([xs, dys, ws, rs, dxs]) => `${rowKernel(mode, "ui(0u)")}
   let n = ui(1u);
   var s = 0.0;
-  for (var j = li; j < n; j += ${ROW_WG}) {
+  for (var j = li; j < n; j += ${rowStep(mode)}) {
     s += ld_${dys}(${at2(7, "row", "j")}) * ld_${ws}(${at2(13, "0", "j")}) * ld_${xs}(${at2(4, "row", "j")});
   }
   s = wgSum(s, l);
   let r = ld_${rs}(${at2(16, "row", "0")});
   let k = r * r * r * s / f32(n);
-  for (var j = li; j < n; j += ${ROW_WG}) {
+  for (var j = li; j < n; j += ${rowStep(mode)}) {
     let g = ld_${dys}(${at2(7, "row", "j")}) * ld_${ws}(${at2(13, "0", "j")});
     st_${dxs}(${at2(10, "row", "j")}, r * g - ld_${xs}(${at2(4, "row", "j")}) * k);
   }

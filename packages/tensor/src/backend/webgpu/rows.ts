@@ -89,5 +89,58 @@ export const rowEntry = (rowsExpr: string): string => `
   let l = lid.x;
   let li = i32(l);`
 
+/**
+ * How rows map to threads: `group` = one workgroup of 64 per row with shared-memory
+ * reductions (real GPUs); `thread` = one thread per row, no barriers (CPU rasterizers,
+ * where barriers serialize the SIMD lanes; used when there are enough rows to fill cores).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RowMode = "group" | "thread"
+
+/**
+ * Picks the row mode for `rows` rows.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const rowMode = (software: boolean, rows: number): RowMode => (software && rows >= 512 ? "thread" : "group")
+
+/**
+ * Module code + entry header for a row kernel in `mode`; the body loops
+ * `for (var j = li; j < n; j += ${"${rowStep(mode)}"})` and reduces with wgSum / wgMax.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const rowKernel = (mode: RowMode, rowsExpr: string): string =>
+  mode === "group"
+    ? `${WG_REDUCE}\n${rowEntry(rowsExpr)}`
+    : `
+fn wgSum(v: f32, l: u32) -> f32 { return v; }
+fn wgMax(v: f32, l: u32) -> f32 { return v; }
+@compute @workgroup_size(${ROW_WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let row = i32(gid.x + gid.y * nwg.x * ${ROW_WG}u);
+  if (row >= ${rowsExpr}) { return; }
+  let l = 0u;
+  let li = 0;`
+
+/**
+ * The column step of a row kernel's loops.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const rowStep = (mode: RowMode): number => (mode === "group" ? ROW_WG : 1)
+
+/**
+ * Workgroups to launch for `rows` rows.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const rowGroups = (mode: RowMode, rows: number): number => (mode === "group" ? rows : Math.ceil(rows / ROW_WG))
+
 /** Negative infinity without a constant expression (WGSL rejects infinite constants). */
 export const NEG_INF = "bitcast<f32>(0xff800000u + min(u(0u), 0u))"
