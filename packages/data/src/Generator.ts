@@ -54,8 +54,8 @@ const pad = (drg: number): string => String(drg).padStart(3, "0")
 export const leakIn = (text: string, drg: number, title: string, codes: ReadonlyArray<string>): string | undefined => {
   const upper = text.toUpperCase()
   if (/\bDRG\b/.test(upper)) return "mentions DRG"
-  if (new RegExp(`(?<![\\w.])${pad(drg)}(?![\\w])`).test(text)) return `names DRG ${pad(drg)}`
-  if (drg >= 10 && new RegExp(`(?<![\\w.])${drg}(?![\\w]|\\.\\d)`).test(text)) return `names DRG ${drg}`
+  // A standalone number token (not part of a word, code or decimal), plain or zero-padded.
+  if (new RegExp(`(?<![\\w.])0*${drg}(?![\\w]|\\.\\d)`).test(text)) return `names DRG ${pad(drg)}`
   if (title.length > 0 && upper.includes(title.toUpperCase())) return "names the DRG title"
   for (const code of codes) {
     for (const form of new Set([code.toUpperCase(), undot(code)])) {
