@@ -63,6 +63,24 @@ describe("HF snapshots", () => {
     for (let i = 0; i < w.length; i++) expect(Math.abs(r[i]! - w[i]!)).toBeLessThanOrEqual(Math.abs(w[i]!) * 2 ** -8)
   })
 
+  it("writes sharded snapshots with an index that load back", async () => {
+    const config = decodeQwen2Config({
+      hidden_size: 16, intermediate_size: 24, num_hidden_layers: 3, num_attention_heads: 2, num_key_value_heads: 1,
+      rms_norm_eps: 1e-6, vocab_size: 20, max_position_embeddings: 32, tie_word_embeddings: false
+    })
+    const weights = randomQwen2Weights(config, 3)
+    const files = qwen2SnapshotFiles(config, weights, "F16", { maxShardBytes: 3000 })
+    const shards = [...files.keys()].filter((n) => n.endsWith(".safetensors"))
+    expect(shards.length).toBeGreaterThan(2)
+    expect(shards[0]).toBe(`model-00001-of-${String(shards.length).padStart(5, "0")}.safetensors`)
+    for (const s of shards) expect((files.get(s) as Uint8Array).byteLength).toBeLessThan(3000 + 2048)
+    const snap = await loadSnapshot(memorySnapshotReader(files))
+    expect(snap.config.torchDtype).toBe("float16")
+    const back = readQwen2Weights(snap.config, snap.tensors)
+    const w = weights.get("lm_head.weight")!.data
+    back.get("lm_head.weight")!.data.forEach((v, i) => expect(Math.abs(v - w[i]!)).toBeLessThanOrEqual(Math.abs(w[i]!) * 2 ** -11 + 2 ** -25))
+  })
+
   it("names the file at fault for missing files, shards and tensors", async () => {
     expect((await rejection(loadSnapshot(snapshotReaderNode("/nonexistent-snap")))).message).toMatch(
       /nonexistent-snap\/config\.json: file not found/

@@ -118,8 +118,9 @@ export const randomQwen2Weights = (c: Qwen2Config, seed: number, std = 0.02): Qw
 }
 
 /**
- * The files of a single-file HF snapshot (`config.json`, `model.safetensors`) for
- * weights, stored in `dtype`.
+ * The files of an HF snapshot for weights stored in `dtype`: `config.json` (its
+ * torch_dtype set to match) and `model.safetensors`, or shards of at most
+ * `maxShardBytes` with `model.safetensors.index.json`.
  *
  * @since 0.1.0
  * @category encoding
@@ -127,15 +128,45 @@ export const randomQwen2Weights = (c: Qwen2Config, seed: number, std = 0.02): Qw
 export const qwen2SnapshotFiles = (
   c: Qwen2Config,
   weights: Qwen2HostWeights,
-  dtype: SafetensorsDtype = "F32"
+  dtype: SafetensorsDtype = "F32",
+  options: { readonly maxShardBytes?: number } = {}
 ): ReadonlyMap<string, Uint8Array | string> => {
+  const bytesPer = dtype === "F32" ? 4 : 2
   const tensors = qwen2ParameterSpecs(c).map((spec) => {
     const t = weights.get(spec.name)
     if (t === undefined) throw new RangeError(`missing weight ${spec.name}`)
     return { name: spec.name, shape: spec.shape, data: t.data, dtype }
   })
-  return new Map<string, Uint8Array | string>([
-    ["config.json", formatQwen2Config(c)],
-    ["model.safetensors", serializeSafetensors(tensors, { format: "pt" })]
-  ])
+  const config = formatQwen2Config({ ...c, torchDtype: dtype === "F32" ? "float32" : dtype === "F16" ? "float16" : "bfloat16" })
+  const limit = options.maxShardBytes ?? Infinity
+  // Greedy packing in parameter order, as transformers' save_pretrained does.
+  const shards: Array<Array<(typeof tensors)[number]>> = [[]]
+  let size = 0
+  let total = 0
+  for (const t of tensors) {
+    const bytes = t.data.length * bytesPer
+    total += bytes
+    if (size > 0 && size + bytes > limit) {
+      shards.push([])
+      size = 0
+    }
+    shards[shards.length - 1]!.push(t)
+    size += bytes
+  }
+  if (shards.length === 1) {
+    return new Map<string, Uint8Array | string>([
+      ["config.json", config],
+      ["model.safetensors", serializeSafetensors(tensors, { format: "pt" })]
+    ])
+  }
+  const files = new Map<string, Uint8Array | string>([["config.json", config]])
+  const weightMap: Record<string, string> = {}
+  const pad = (n: number) => String(n).padStart(5, "0")
+  shards.forEach((shard, i) => {
+    const name = `model-${pad(i + 1)}-of-${pad(shards.length)}.safetensors`
+    files.set(name, serializeSafetensors(shard, { format: "pt" }))
+    for (const t of shard) weightMap[t.name] = name
+  })
+  files.set("model.safetensors.index.json", `${JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2)}\n`)
+  return files
 }
