@@ -137,7 +137,7 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
   const from = rng.chance(0.15) ? rng.pick([" (transferred from ___ Hospital)", " (from ___ rehab)", " (sent in by PCP Dr. ___)"]) : ""
   const intro = rng.chance(0.5)
     ? `${ageText} y/o ${sexWord}${hist}${from} who ${rng.pick(PRESENT)} ${pdxTerm}.`
-    : `${c.sex === "F" ? "Ms." : "Mr."} ___ is a ${ageText} year old ${c.sex === "F" ? "woman" : "man"}${hist ? ` with ${histItems.join(", ")}` : ""}, admitted with ${pdxTerm}.`
+    : `${c.sex === "F" ? "Ms." : "Mr."} ___ is ${/^(8\d?|11|18)$/.test(ageText) ? "an" : "a"} ${ageText} year old ${c.sex === "F" ? "woman" : "man"}${hist ? ` with ${histItems.join(", ")}` : ""}, admitted with ${pdxTerm}.`
 
   const sections: Array<string> = []
   let n = 1
