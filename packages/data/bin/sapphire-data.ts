@@ -26,7 +26,8 @@ const USAGE = `usage:
   sapphire-data stats FILE [--format jsonl|drg-llama|sapphire] [--limit 40]
   sapphire-data split FILE --out-dir DIR [--test 0.1] [--sft-ratio 0.9] [--small 0.2] [--seed 0] [--min-class 2]
   sapphire-data sft FILE --out FILE [--style cot-first|answer-first|differential|all] [--corpus]
-  sapphire-data prompts FILE --out FILE          (GRPO prompts with their gold titles)`
+  sapphire-data prompts FILE --out FILE          (GRPO prompts with their gold titles)
+  sapphire-data check FILE                       (re-group every record with codes; exit 1 on a mismatch)`
 
 class UsageError extends Error {}
 
@@ -180,6 +181,25 @@ const main = async (argv: ReadonlyArray<string>) => {
       writeLines(out, lines)
       if (skipped > 0) process.stderr.write(`sft: ${skipped} records without codes (real data) need teacher rationales and were skipped\n`)
       process.stdout.write(`sft: ${lines.length} examples\n`)
+      return
+    }
+    case "check": {
+      const file = positionals[0] ?? fail("check needs a FILE")
+      const { grouper } = plugin()
+      let checked = 0, withoutCodes = 0
+      const mismatches: Array<string> = []
+      for (const record of await load(file, format)) {
+        if (record.pdx === "") {
+          withoutCodes++
+          continue
+        }
+        checked++
+        const again = grouper.group(grouperInput(record))
+        if (again.drg !== record.drg || again.title !== record.title) mismatches.push(`${record.id}: recorded ${record.drg}, groups to ${again.drg}`)
+      }
+      process.stdout.write(`check: ${checked} records re-grouped, ${mismatches.length} mismatches, ${withoutCodes} without codes\n`)
+      for (const m of mismatches.slice(0, 20)) process.stdout.write(`  ${m}\n`)
+      if (mismatches.length > 0) process.exitCode = 1
       return
     }
     case "prompts": {

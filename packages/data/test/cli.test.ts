@@ -55,6 +55,23 @@ describe("sapphire-data CLI", () => {
     expect(first.messages[1].content).toContain(`***${source.text}***.`)
   })
 
+  it("check re-groups records and flags a tampered label", () => {
+    const file = join(dir, "k.jsonl")
+    expect(cli(["synth", "--n", "50", "--seed", "5", "--out", file]).status).toBe(0)
+    const ok = cli(["check", file])
+    expect(ok.status, ok.stderr).toBe(0)
+    expect(ok.stdout).toContain("check: 50 records re-grouped, 0 mismatches")
+    const lines = readFileSync(file, "utf8").trimEnd().split("\n")
+    const first = JSON.parse(lines[0]!)
+    const other = first.drg === 871 ? 872 : 871
+    lines[0] = JSON.stringify({ ...first, drg: other })
+    const tampered = join(dir, "t.jsonl")
+    writeFileSync(tampered, lines.join("\n") + "\n")
+    const bad = cli(["check", tampered])
+    expect(bad.status).toBe(1)
+    expect(bad.stdout).toContain(`${first.id}: recorded ${other}, groups to ${first.drg}`)
+  })
+
   it("fails with a clear message on bad arguments and bad input rows", () => {
     const r = cli(["synth", "--n", "ten", "--seed", "1"])
     expect(r.status).toBe(2)
