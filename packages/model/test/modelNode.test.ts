@@ -1,11 +1,14 @@
-import { makeCpuBackend, fromArray, tidy } from "@sapphire-rl/tensor"
+import { fromArray, layerCpu, makeCpuBackend, TensorBackend, tidy } from "@sapphire-rl/tensor"
+import { Effect } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { drgTinyTokenizerFiles, ModelFileError } from "../src/index.ts"
 import {
+  acquireQwen2Node,
   loadQwen2Node,
+  loadTokenizerEffectNode,
   loadTokenizerNode,
   readLoraAdapterNode,
   readQwen2SnapshotNode,
@@ -51,5 +54,30 @@ describe("Node loading and saving", () => {
     const { config } = await readQwen2SnapshotNode(fixturePath("qwen2-f32-tied"))
     await expect(readLoraAdapterNode(join(dir, "empty"), config)).rejects.toBeInstanceOf(ModelFileError)
     await expect(readLoraAdapterNode(join(dir, "empty"), config)).rejects.toThrow(/empty\/adapter_config\.json: file not found/)
+  })
+})
+
+describe("Effect loading", () => {
+  it("acquires a model on the context's backend, frees it with the scope, and types file errors", async () => {
+    const program = Effect.gen(function*() {
+      const backend = yield* TensorBackend
+      const live = yield* Effect.scoped(
+        Effect.gen(function*() {
+          const model = yield* acquireQwen2Node(fixturePath("qwen2-f32-tied"))
+          expect(model.backend).toBe(backend)
+          return backend.memory().liveBuffers
+        })
+      )
+      const after = backend.memory().liveBuffers
+      const error = yield* Effect.flip(Effect.scoped(acquireQwen2Node("/nonexistent-model-dir")))
+      const tokError = yield* Effect.flip(loadTokenizerEffectNode("/nonexistent-model-dir"))
+      return { live, after, error, tokError }
+    })
+    const r = await Effect.runPromise(program.pipe(Effect.provide(layerCpu)))
+    expect(r.live).toBeGreaterThan(0)
+    expect(r.after).toBe(0)
+    expect(r.error).toBeInstanceOf(ModelFileError)
+    expect(r.error.message).toMatch(/nonexistent-model-dir\/config\.json: file not found/)
+    expect(r.tokError._tag).toBe("ModelFileError")
   })
 })

@@ -5,3 +5,4 @@
  */
 export * from "./snapshotNode.ts"
 export * from "./modelNode.ts"
+export * from "./acquireQwen2Node.ts"
