@@ -9,8 +9,8 @@
  * keeps one decimal.
  */
 export const DIAGNOSIS_TERMS = `
-A41.9 | sepsis; sepsis, source unclear; sepsis of unclear source | T {101-103}.{1-9}, HR {105-130}, BCx NGTD; started vanc/zosyn, narrowed as cultures returned; fevers resolved by HD{2-4}
-A41.51 | E. coli sepsis; E. coli bacteremia with sepsis; urosepsis with E. coli bacteremia | BCx {1-2}/2 E. coli; started CTX, narrowed to cipro per sensitivities; T max {101-103}.{1-9}
+A41.9 | sepsis; septicemia; sepsis, organism not identified | T {101-103}.{1-9}, HR {105-130}, BCx NGTD; started vanc/zosyn, narrowed as cultures returned; fevers resolved by HD{2-4}; lactate {2-3}.{1-9} on arrival, cleared with {2-3}L IVF; BCx x2 drawn before abx; completed {7-10}d of abx
+A41.51 | E. coli sepsis; E. coli bacteremia with sepsis; urosepsis with E. coli bacteremia | BCx {1-2}/2 E. coli; started CTX, narrowed to cipro per sensitivities; T max {101-103}.{1-9}; UA with >{50-182} WBC, UCx E. coli; afebrile by HD{2-3}, transitioned to PO abx
 A41.01 | MSSA sepsis; MSSA bacteremia with sepsis | BCx {2-4}/4 MSSA; TTE without vegetation; cefazolin via PICC, ID following
 A41.02 | MRSA sepsis; MRSA bacteremia with sepsis | BCx 2/2 MRSA; on IV vanc, trough goal 15-20; surveillance cultures cleared
 A41.59 | gram negative sepsis; GNR sepsis | BCx with GNR; cefepime, later narrowed; HR {105-125} on arrival
@@ -22,8 +22,8 @@ R50.9 | FUO workup; febrile illness of unclear source; pyrexia of unknown origin
 B34.9 | viral syndrome; viral illness | myalgias, low-grade fevers, resp viral panel pending; supportive care
 A49.02 | MRSA infection; MRSA colonization with infection | wound cx MRSA; doxycycline
 T81.4XXA | post-operative wound infection; surgical site infection | incision erythematous with purulent drainage; wound opened at bedside, packed; vanc
-J18.9 | pneumonia; PNA; CAP; community acquired pneumonia | CXR with RLL opacity; CTX/azithro x{5-7}d; weaned to RA
-J18.1 | lobar pneumonia; lobar PNA | CXR dense LLL consolidation; CTX/azithro; O2 weaned
+J18.9 | pneumonia; PNA; CAP; community acquired pneumonia | CXR with RLL opacity; CTX/azithro x{5-7}d; weaned to RA; procal {1-4}.{1-9}, sputum cx with normal flora; ambulatory sat >{92-94}% on RA prior to d/c
+J18.1 | lobar pneumonia; lobar PNA | CXR dense LLL consolidation; CTX/azithro; O2 weaned; rigors and productive cough, WBC {14-22}
 J15.9 | bacterial pneumonia; bacterial PNA | sputum GPCs, CXR infiltrate; levofloxacin x{5-7}d
 J13 | pneumococcal pneumonia; Strep pneumo PNA | urine strep Ag +; CTX
 J12.9 | viral pneumonia; viral PNA | bilateral interstitial opacities, procal low, abx stopped
@@ -34,12 +34,12 @@ J15.6 | gram negative pneumonia; Klebsiella PNA | sputum Klebsiella; CTX
 J69.0 | aspiration pneumonia; aspiration PNA | witnessed aspiration event, RLL infiltrate; amp-sulbactam; SLP eval, diet modified
 J86.9 | empyema | loculated effusion, chest tube placed by IP, pleural fluid pH {6.8-7.1}; amp-sulbactam
 A15.0 | pulmonary TB; active pulmonary tuberculosis | AFB smear +, cavitary RUL lesion; RIPE started, airborne isolation
-J44.1 | COPD exacerbation; AECOPD; COPD flare | wheezy, nebs, prednisone 40 x5d, azithro; back to baseline {2-3}L NC
+J44.1 | COPD exacerbation; AECOPD; COPD flare | wheezy, nebs, prednisone 40 x5d, azithro; back to baseline {2-3}L NC; duonebs q4h, transitioned to home inhalers; ambulatory sat {89-93}% on RA, no home O2 needed
 J44.0 | COPD exacerbation with bronchitis; AECOPD triggered by bronchitis | increased purulent sputum; nebs, prednisone, doxycycline
 J45.901 | asthma exacerbation; asthma flare | peak flow {150-250}; nebs, prednisone burst
 J45.51 | severe persistent asthma exacerbation; severe asthma flare | continuous nebs in ED, IV magnesium, prednisone; on home ICS/LABA
 J20.9 | acute bronchitis | productive cough, CXR clear; supportive care, albuterol prn
-J96.01 | acute hypoxemic respiratory failure; acute hypoxic resp failure; AHRF | SpO2 {78-86}% on RA, required {4-6}L then NRB, weaned over {2-4}d
+J96.01 | acute hypoxemic respiratory failure; acute hypoxic resp failure; AHRF | SpO2 {78-86}% on RA, required {4-6}L then NRB, weaned over {2-4}d; ABG 7.{38-46}/{32-40}/{50-58} on RA
 J96.02 | acute hypercapnic respiratory failure; hypercarbic resp failure | ABG 7.{21-28}/{70-90}; BiPAP overnight, weaned
 J96.21 | acute on chronic hypoxemic respiratory failure; AoC hypoxic resp failure | baseline {2-3}L home O2, needed {5-6}L + HFNC, weaned to baseline
 J96.22 | acute on chronic hypercapnic respiratory failure; AoC hypercarbic resp failure | VBG pCO2 {70-95}; BiPAP, returned to baseline
@@ -55,14 +55,14 @@ C34.90 | lung cancer; NSCLC; lung mass c/w carcinoma | CT chest spiculated mass;
 C34.11 | RUL lung cancer; RUL adenocarcinoma | RUL mass on CT, biopsy adenocarcinoma
 R06.02 | dyspnea; shortness of breath; SOB | w/u unrevealing (CXR clear, BNP nl, trop neg); improved with ambulation
 J98.11 | atelectasis | bibasilar atelectasis on CXR; IS encouraged
-I21.4 | NSTEMI | trop peaked at {2-9}.{1-9}; heparin gtt, ASA, high-intensity statin
+I21.4 | NSTEMI | trop peaked at {2-9}.{1-9}; heparin gtt, ASA, high-intensity statin; echo EF {45-55}% with regional WMA; started ASA, ticagrelor, high-intensity statin, metoprolol
 I21.09 | anterior STEMI; STEMI (anterior) | ST elevations V1-V4; ASA, heparin gtt, CCU
 I21.19 | inferior STEMI; STEMI (inferior) | ST elevations II, III, aVF; ASA, heparin gtt
 I21.3 | STEMI | ST elevations on EKG; trop peaked {20-80}
-I50.9 | CHF; heart failure | volume up on exam, diuresed with IV lasix; weight down {2-4} kg
+I50.9 | CHF; heart failure | volume up on exam, diuresed with IV lasix; weight down {2-4} kg; diuresed {2-4}L, weight at d/c ___
 I50.21 | acute systolic CHF; acute HFrEF | new EF {20-35}%, BNP {900-2500}; IV lasix, GDMT started
-I50.23 | acute on chronic systolic CHF; AoC sCHF; acute on chronic HFrEF | EF {15-30}%, BNP {1200-3500}; diuresed with IV lasix, net -{3-6}L
-I50.33 | acute on chronic diastolic CHF; AoC dCHF; acute on chronic HFpEF | EF {55-65}%, BNP {500-1500}; IV lasix, net -{2-5}L
+I50.23 | acute on chronic systolic CHF; AoC sCHF; acute on chronic HFrEF | EF {15-30}%, BNP {1200-3500}; diuresed with IV lasix, net -{3-6}L; admission weight {80-110} kg, dry weight {75-100} kg; lasix gtt, metolazone x1; GDMT resumed
+I50.33 | acute on chronic diastolic CHF; AoC dCHF; acute on chronic HFpEF | EF {55-65}%, BNP {500-1500}; IV lasix, net -{2-5}L; orthopnea and LE edema x{1-2} wks; transitioned to PO torsemide
 I50.43 | acute on chronic combined systolic and diastolic CHF; AoC combined CHF | EF {25-35}% with grade II diastolic dysfunction; IV lasix
 I11.0 | hypertensive heart disease with CHF; hypertensive heart failure | BP {170-210}/{90-110} on arrival, volume overloaded; diuresed, BP meds uptitrated
 I13.0 | hypertensive heart and kidney disease with CHF; cardiorenal HF with hypertensive CKD | volume overloaded, Cr stable; diuresed
@@ -96,14 +96,14 @@ I71.4 | AAA; abdominal aortic aneurysm | {5-6}.{1-9} cm infrarenal AAA on CT, no
 I71.01 | thoracic aortic dissection; type B dissection | CTA with descending dissection; esmolol gtt, SBP goal <120
 I70.261 | R leg gangrene from PAD; dry gangrene of the right foot from PAD | dry gangrene R toes, ABI 0.{3-5}; vascular following
 E11.52 | diabetic PVD with gangrene; DM2 with peripheral angiopathy and gangrene | gangrenous toes, monophasic signals; insulin adjusted
-K92.2 | GI bleed; GIB | Hgb {6-8}.{1-9} from baseline {10-12}; PPI gtt, GI consulted
-K92.1 | melena | black tarry stools, BUN {40-70}; PPI gtt
+K92.2 | GI bleed; GIB | Hgb {6-8}.{1-9} from baseline {10-12}; PPI gtt, GI consulted; BUN/Cr ratio elevated, 2 large bore IVs; EGD and colonoscopy without active source
+K92.1 | melena | black tarry stools, BUN {40-70}; PPI gtt; Hgb nadir {6-7}.{1-9}, stable after resuscitation
 K92.0 | hematemesis; coffee-ground emesis | coffee-ground emesis, Hgb stable; PPI
 K25.4 | bleeding gastric ulcer | gastric ulcer with visible vessel treated endoscopically; PPI BID, H. pylori sent
 K26.4 | bleeding duodenal ulcer | duodenal ulcer with adherent clot, epi + clips; PPI gtt
 K57.31 | diverticular bleed | painless BRBPR, colonoscopy with diverticulosis and no other source
 K62.5 | rectal bleeding; BRBPR | small-volume BRBPR, internal hemorrhoids on exam
-K57.32 | diverticulitis | CT sigmoid diverticulitis without abscess; cipro/flagyl, diet advanced
+K57.32 | diverticulitis | CT sigmoid diverticulitis without abscess; cipro/flagyl, diet advanced; LLQ pain, WBC {12-18}; bowel rest then clears, advanced to low residue diet
 K57.20 | perforated diverticulitis with abscess | CT microperforation with {2-4} cm abscess; IR drain, pip-tazo
 K52.9 | colitis; noninfectious colitis | CT colonic wall thickening, stool studies neg
 A09 | infectious gastroenteritis; infectious colitis | diarrhea, cipro/flagyl empirically
@@ -125,7 +125,7 @@ K51.90 | UC flare; ulcerative colitis | bloody diarrhea, IV methylpred, flex sig
 C18.9 | colon cancer; colonic adenocarcinoma | colonoscopy mass, path adenocarcinoma; CEA sent
 K35.80 | acute appendicitis; appendicitis | RLQ pain, CT dilated appendix
 K40.90 | inguinal hernia | reducible inguinal hernia, no incarceration
-K85.9 | acute pancreatitis; pancreatitis | lipase {800-4000}; aggressive IVF, pain control, diet advanced
+K85.9 | acute pancreatitis; pancreatitis | lipase {800-4000}; aggressive IVF, pain control, diet advanced; CT with peripancreatic stranding, no necrosis; tolerating low-fat diet by HD{3-4}
 K85.1 | gallstone pancreatitis; biliary pancreatitis | lipase {900-3000}, CBD dilated; ERCP
 K85.2 | alcoholic pancreatitis; EtOH pancreatitis | lipase {600-3000}; IVF, CIWA
 K86.1 | chronic pancreatitis | chronic pain, calcifications on CT, creon
@@ -143,7 +143,7 @@ C22.0 | HCC; hepatocellular carcinoma | LI-RADS 5 lesion, AFP elevated
 C25.9 | pancreatic cancer; pancreatic adenocarcinoma | pancreatic head mass, EUS biopsy +
 S72.001A | right femoral neck fracture; R hip fx | mechanical fall; XR displaced R femoral neck fx
 S72.141A | right intertrochanteric femur fracture; R intertroch fx | mechanical fall at home; XR intertrochanteric fx
-M17.11 | right knee OA; R knee osteoarthritis | failed conservative mgmt
+M17.11 | right knee OA; R knee osteoarthritis | failed conservative mgmt; admitted for elective surgery
 M16.11 | right hip OA; R hip osteoarthritis | progressive pain, failed injections
 M48.06 | lumbar stenosis; lumbar spinal stenosis | neurogenic claudication, MRI severe L4-5 stenosis
 M54.5 | low back pain; LBP | PT, pain control, MRI without cord compression
@@ -151,9 +151,9 @@ M86.9 | osteomyelitis | MRI osteomyelitis; bone bx, IV abx
 M00.9 | septic arthritis | aspirate WBC {60-120}K; serial bedside aspirations, IV abx
 M62.82 | rhabdomyolysis; rhabdo | CK {8000-40000}; aggressive IVF
 M80.08XA | osteoporotic vertebral compression fracture | L1 compression fx; TLSO, pain control
-L03.115 | RLE cellulitis; right leg cellulitis | erythema demarcated; cefazolin -> cephalexin
-L03.116 | LLE cellulitis; left leg cellulitis | warm erythematous LLE; IV abx -> PO
-L03.90 | cellulitis | IV abx, elevation
+L03.115 | RLE cellulitis; right leg cellulitis | erythema demarcated; cefazolin -> cephalexin; erythema marked, receded on IV abx; no fluctuance on US, no abscess
+L03.116 | LLE cellulitis; left leg cellulitis | warm erythematous LLE; IV abx -> PO; marked borders, receding by HD{2-3}
+L03.90 | cellulitis | IV abx, elevation; cefazolin, transitioned to PO cephalexin
 L03.311 | abdominal wall cellulitis | erythema of the pannus; vanc
 L02.411 | right axillary abscess; R axilla abscess | I&D at bedside, packing
 L89.154 | stage 4 sacral decubitus ulcer; stage IV sacral pressure ulcer | wound care consulted, offloading
@@ -163,21 +163,21 @@ E11.65 | hyperglycemia in T2DM; uncontrolled T2DM | BG {350-500}, no AG; insulin
 E11.649 | hypoglycemia in T2DM; hypoglycemic episode | BG {30-50} on glipizide; D50, glipizide stopped
 E11.00 | HHS; hyperosmolar hyperglycemic state | BG {800-1200}, Osm {330-370}; IVF, insulin
 E11.621 | diabetic foot ulcer; DFU | plantar ulcer, no osteo on MRI; podiatry
-E87.1 | hyponatremia | Na {118-129}; fluid restriction, Na corrected slowly
+E87.1 | hyponatremia | Na {118-129}; fluid restriction, Na corrected slowly; urine osm {300-500}, c/w SIADH; Na {130-134} at d/c
 E86.0 | dehydration; volume depletion | dry MM, BUN/Cr elevated; IVF
 E87.2 | acidosis; metabolic acidosis | bicarb {12-16}; bicarb repleted
 E87.6 | hypokalemia | K {2-3}.{1-9}; repleted
 E83.52 | hypercalcemia | Ca {12-14}.{1-9}; IVF, zoledronic acid
-E43 | severe protein calorie malnutrition; severe malnutrition | per nutrition, meets ASPEN criteria for severe malnutrition; supplements
+E43 | severe protein calorie malnutrition; severe malnutrition | per nutrition, meets ASPEN criteria for severe malnutrition; supplements; BMI {15-17}, temporal wasting; tube feeds discussed
 R62.7 | failure to thrive; FTT | poor PO intake, wt loss; PT/OT
 E05.90 | hyperthyroidism; thyrotoxicosis | TSH undetectable, FT4 elevated; methimazole
 E03.9 | hypothyroidism | home levothyroxine
-N17.9 | AKI; acute kidney injury; ARF | Cr {1-3}.{1-9} from baseline 0.{7-9}; prerenal, improved with IVF
+N17.9 | AKI; acute kidney injury; ARF | Cr {1-3}.{1-9} from baseline 0.{7-9}; prerenal, improved with IVF; FeNa <1%, renal US without obstruction; nephrotoxins held, Cr back to baseline by d/c
 N17.0 | ATN; acute tubular necrosis | Cr peaked {3-6}.{1-9}, muddy brown casts; renal following
 N18.6 | ESRD; end stage renal disease | HD MWF via L AVF
 I12.9 | hypertensive CKD; CKD from hypertension | Cr at baseline
-N39.0 | UTI; urinary tract infection | UA positive, UCx pan-sensitive E. coli; CTX -> PO
-N10 | pyelonephritis; pyelo | CVA tenderness, UCx E. coli; CTX -> cefpodoxime
+N39.0 | UTI; urinary tract infection | UA positive, UCx pan-sensitive E. coli; CTX -> PO; dysuria and frequency, afebrile; ceftriaxone x{2-3}d then PO cephalexin
+N10 | pyelonephritis; pyelo | CVA tenderness, UCx E. coli; CTX -> cefpodoxime; T max {101-103}.{1-9}, R CVA tenderness; renal US without hydronephrosis
 N30.00 | acute cystitis; cystitis | dysuria, UA positive; nitrofurantoin
 N20.0 | nephrolithiasis; kidney stone | CT {4-9} mm renal stone; pain control
 N20.1 | ureteral stone; ureterolithiasis | CT {5-9} mm R UVJ stone with hydro
@@ -185,8 +185,8 @@ R33.9 | urinary retention | PVR {600-1000} cc; foley placed, tamsulosin
 R31.9 | hematuria | gross hematuria, CBI; urology to follow
 E11.22 | diabetic CKD; DM2 with diabetic nephropathy | Cr stable, insulin adjusted
 N40.1 | BPH; benign prostatic hyperplasia | LUTS, tamsulosin/finasteride
-I63.9 | ischemic stroke; CVA; acute infarct | MRI with acute infarct, NIHSS {2-8}
-I63.511 | right MCA stroke; R MCA infarct | L face/arm weakness, MRI acute R MCA infarct
+I63.9 | ischemic stroke; CVA; acute infarct | MRI with acute infarct, NIHSS {2-8}; TTE with bubble neg; A1c and LDL checked, started ASA + high-intensity statin
+I63.511 | right MCA stroke; R MCA infarct | L face/arm weakness, MRI acute R MCA infarct; NIHSS {4-12} on arrival
 I63.412 | left MCA embolic stroke; L MCA cardioembolic infarct | aphasia, MRI acute L MCA infarct
 I63.50 | acute ischemic stroke; AIS | MRI DWI lesion; ASA/statin
 I61.9 | intracerebral hemorrhage; ICH | CTH with intraparenchymal bleed; SBP <140
@@ -198,7 +198,7 @@ G40.919 | intractable epilepsy; refractory epilepsy | on levetiracetam and lacos
 G40.909 | seizure disorder; epilepsy | levetiracetam continued
 G40.901 | status epilepticus | continuous seizure activity, lorazepam, fosphenytoin load
 R56.9 | seizure; convulsion | single GTC, EEG without epileptiform discharges
-G93.41 | metabolic encephalopathy; toxic-metabolic encephalopathy | inattentive, asterixis; improved with treatment of the underlying cause
+G93.41 | metabolic encephalopathy; toxic-metabolic encephalopathy | inattentive, asterixis; improved with treatment of the underlying cause; CTH neg, EEG without seizures; improved with correction of the metabolic derangement
 G03.9 | meningitis | LP with pleocytosis; empiric CTX/vanc/ampicillin
 G00.1 | pneumococcal meningitis | CSF gram + diplococci, Strep pneumo; CTX + dexamethasone
 G61.0 | Guillain-Barre syndrome; GBS | ascending weakness, areflexia; IVIG x5d
@@ -220,7 +220,7 @@ R42 | dizziness; vertigo | orthostatics neg, meclizine
 R04.0 | epistaxis | posterior packing, ENT consulted
 J01.90 | acute sinusitis; sinusitis | amox-clav
 J11.1 | influenza; flu | flu swab +, oseltamivir
-D62 | acute blood loss anemia; ABLA | Hgb {6-7}.{1-9}, transfused {1-2}u pRBC
+D62 | acute blood loss anemia; ABLA | Hgb {6-7}.{1-9}, transfused {1-2}u pRBC; Hgb drop from {10-12} to {6-7}
 D64.9 | anemia | Hgb {9-11}.{1-9} at baseline, no transfusion
 D57.00 | sickle cell crisis; vaso-occlusive crisis | pain crisis, PCA, IVF
 D69.6 | thrombocytopenia | plt {70-120}, monitored
@@ -230,7 +230,7 @@ C92.00 | AML; acute myeloid leukemia | peripheral blasts {30-80}%; heme-onc cons
 C83.30 | DLBCL; diffuse large B cell lymphoma | PET avid nodes, R-CHOP planned
 C90.00 | multiple myeloma | SPEP M-spike; dex, bortezomib
 Z51.11 | admitted for scheduled chemotherapy; chemo admission | C{2-6} of planned regimen tolerated
-F10.239 | EtOH withdrawal; alcohol withdrawal | CIWA max {15-25}; diazepam per CIWA, thiamine/folate/MVI
+F10.239 | EtOH withdrawal; alcohol withdrawal | CIWA max {15-25}; diazepam per CIWA, thiamine/folate/MVI; last drink ___ prior to admission; SW/addiction consult, declined rehab
 F10.231 | DTs; delirium tremens | visual hallucinations, CIWA max {25-35}; phenobarb load
 F10.230 | uncomplicated EtOH withdrawal; mild alcohol w/d | CIWA max {8-14}, few doses of diazepam
 F10.129 | EtOH intoxication; alcohol intoxication | serum EtOH {250-400}; monitored until clinically sober
@@ -248,8 +248,8 @@ T78.2XXA | anaphylaxis | hives, wheeze, hypotension after exposure; IM epi x2
 R53.1 | weakness; generalized weakness | PT/OT
 R53.81 | debility; deconditioning | PT/OT, placement
 B20 | HIV; AIDS | CD4 {50-180}, restarted ART
-R65.20 | severe sepsis; sepsis with organ dysfunction | lactate {2-3}.{1-9}
-R65.21 | septic shock | required norepi x{12-48}h in MICU
+R65.20 | severe sepsis; sepsis with organ dysfunction | lactate {2-3}.{1-9}; lactate {4-6}.{1-9}, Cr bump, cleared with resuscitation
+R65.21 | septic shock | required norepi x{12-48}h in MICU; MAP <65 despite {3-4}L IVF, norepi started
 I50.31 | acute diastolic CHF; acute HFpEF | EF {55-65}%, IV lasix
 G92 | toxic encephalopathy | somnolent from medication effect; held sedating meds
 I49.01 | VF arrest; ventricular fibrillation | shocked x{1-3}, amiodarone
