@@ -21,6 +21,10 @@ export interface DecodeSession {
    * Returns the logits after the last prompt token, [vocab].
    */
   readonly prefill: (prompt: ReadonlyArray<number>, rows: ReadonlyArray<number>) => Promise<Float32Array>
+  /** Optional: several prompts in batched forwards; same result as `prefill` on each in turn. */
+  readonly prefillMany?: (
+    items: ReadonlyArray<{ readonly prompt: ReadonlyArray<number>; readonly rows: ReadonlyArray<number> }>
+  ) => Promise<Array<Float32Array>>
   /** Appends `tokens[r]` to every row r and returns the next logits, [rows, vocab]. */
   readonly step: (tokens: ReadonlyArray<number>) => Promise<Float32Array>
   readonly dispose: () => void

@@ -171,12 +171,16 @@ const generateChunk = async (
 
   const session = model.openSession(rows.length, capacity)
   try {
-    for (let request = 0; request < requests.length; request++) {
-      const prompt = requests[request]!.prompt
-      if (prompt.length === 0) throw new RangeError(`request ${request}: empty prompt`)
-      const logits = await session.prefill(prompt, rowsOf[request]!)
+    requests.forEach((r, i) => {
+      if (r.prompt.length === 0) throw new RangeError(`request ${i}: empty prompt`)
+    })
+    const items = requests.map((r, i) => ({ prompt: r.prompt, rows: rowsOf[i]! }))
+    let first: Array<Float32Array> = []
+    if (session.prefillMany !== undefined) first = await session.prefillMany(items)
+    else for (const it of items) first.push(await session.prefill(it.prompt, it.rows))
+    first.forEach((logits, request) => {
       for (const r of rowsOf[request]!) if (!rows[r]!.done) accept(rows[r]!, logits, 0)
-    }
+    })
     while (rows.some((r) => !r.done)) {
       // Finished rows keep stepping on their last token; their logits are ignored.
       const tokens = rows.map((r) => r.ids.at(-1) ?? requests[r.request]!.prompt.at(-1)!)

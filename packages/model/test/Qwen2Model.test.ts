@@ -103,6 +103,31 @@ const modelSuite = (backendName: string, backend: Backend) =>
       model.dispose()
     })
 
+    it("prefills several prompts in one padded batch as it prefills them one by one", async () => {
+      const { model, config } = await loadFixtureModel("qwen2-bf16-untied", backend)
+      const V = config.vocabSize
+      const prompts = [[3, 120, 64, 9, 9, 15, 101], [11], [100, 1, 2]]
+      // A budget of 9 padded tokens splits the three prompts into two batches.
+      const batched = model.openSession(5, 12, { maxPrefillTokens: 9 })
+      const first = await batched.prefillMany([
+        { prompt: prompts[0]!, rows: [0, 1] },
+        { prompt: prompts[1]!, rows: [2] },
+        { prompt: prompts[2]!, rows: [4, 3] }
+      ])
+      const next = await batched.step([1, 2, 3, 4, 5])
+      const rowPrompt = [0, 0, 1, 2, 2]
+      for (let r = 0; r < 5; r++) {
+        const alone = model.openSession(1, 12)
+        const p = prompts[rowPrompt[r]!]!
+        expect(relError(await alone.prefill(p, [0]), [Array.from(first[rowPrompt[r]!]!)])).toBeLessThan(1e-5)
+        expect(relError(await alone.step([r + 1]), [Array.from(next.subarray(r * V, (r + 1) * V))])).toBeLessThan(1e-5)
+        alone.dispose()
+      }
+      await expect(batched.prefillMany([{ prompt: [1], rows: [0] }])).rejects.toThrow(/not a fresh row/)
+      batched.dispose()
+      model.dispose()
+    })
+
     it("scores sequences (sequenceLogprobs) as log-softmax of the forward logits", async () => {
       const { model, expected, config } = await loadFixtureModel("qwen2-f32-tied", backend)
       const V = config.vocabSize

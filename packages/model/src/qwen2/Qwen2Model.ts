@@ -243,8 +243,8 @@ export class Qwen2Model {
   }
 
   /** A KV-cache decoding session (no gradient); see `Qwen2Session.ts`. */
-  openSession(rows: number, capacity: number): Qwen2Session {
-    return openQwen2Session(this, rows, capacity)
+  openSession(rows: number, capacity: number, options: { readonly maxPrefillTokens?: number } = {}): Qwen2Session {
+    return openQwen2Session(this, rows, capacity, options)
   }
 
   /**

@@ -8,8 +8,19 @@
  * @since 0.1.0
  */
 import type { Tensor } from "@sapphire-rl/tensor"
-import { add, attention, fromArray, noGrad, reshape, rmsnorm, slice, tidy, transpose, matmul, zeros } from "@sapphire-rl/tensor"
+import { add, attention, embedding, fromArray, matmul, noGrad, reshape, rmsnorm, tidy, transpose, zeros } from "@sapphire-rl/tensor"
 import type { Qwen2Model } from "./Qwen2Model.ts"
+
+/**
+ * A prompt and the fresh rows that start from it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PrefillItem {
+  readonly prompt: ReadonlyArray<number>
+  readonly rows: ReadonlyArray<number>
+}
 
 /**
  * A decoding session (the engine's `DecodeSession`).
@@ -21,6 +32,8 @@ export interface Qwen2Session {
   readonly rows: number
   readonly capacity: number
   readonly prefill: (prompt: ReadonlyArray<number>, rows: ReadonlyArray<number>) => Promise<Float32Array>
+  /** Several prompts in batched forwards (right-padded, at most maxPrefillTokens padded tokens each); logits per prompt. */
+  readonly prefillMany: (items: ReadonlyArray<PrefillItem>) => Promise<Array<Float32Array>>
   readonly step: (tokens: ReadonlyArray<number>) => Promise<Float32Array>
   readonly dispose: () => void
 }
@@ -31,7 +44,13 @@ export interface Qwen2Session {
  * @since 0.1.0
  * @category constructors
  */
-export const openQwen2Session = (model: Qwen2Model, rows: number, capacity: number): Qwen2Session => {
+export const openQwen2Session = (
+  model: Qwen2Model,
+  rows: number,
+  capacity: number,
+  options: { readonly maxPrefillTokens?: number } = {}
+): Qwen2Session => {
+  const maxPrefillTokens = options.maxPrefillTokens ?? 8192
   const c = model.config
   const backend = model.backend
   if (capacity > c.maxPositionEmbeddings) {
@@ -58,55 +77,99 @@ export const openQwen2Session = (model: Qwen2Model, rows: number, capacity: numb
 
   const logitsOf = (h: Tensor): Tensor => matmul(h, transpose(model.lmHead))
 
-  // Copies K or V of one prompt [1, Hkv, T, D] into `rowIds` of a cache at slots [0, T).
-  const store = (cache: Tensor, fresh: Tensor, rowIds: ReadonlyArray<number>, T: number) => {
+  // Copies K or V of prompt p of a prefill batch [P, Hkv, Tmax, D] into `rowIds` of a
+  // cache at slots [0, T).
+  const store = (cache: Tensor, fresh: Tensor, p: number, rowIds: ReadonlyArray<number>, T: number) => {
     const v = cache.view
+    const f = fresh.view
     const consecutive = rowIds.every((r, i) => r === rowIds[0]! + i)
     const runs = consecutive ? [[rowIds[0]!, rowIds.length]] : rowIds.map((r) => [r, 1])
     for (const [first, count] of runs as Array<[number, number]>) {
       backend.dispatch({
         kernel: "copy",
         // Stride 0 over rows: one prefill feeds every row that shares the prompt.
-        x: { ...fresh.view, shape: [count, Hkv, T, D], strides: [0, ...fresh.strides.slice(1)] },
+        x: { ...f, shape: [count, Hkv, T, D], strides: [0, ...f.strides.slice(1)], offset: f.offset + p * f.strides[0]! },
         out: { ...v, shape: [count, Hkv, T, D], strides: v.strides, offset: v.offset + first * v.strides[0]! }
       })
     }
   }
 
-  const prefill = async (prompt: ReadonlyArray<number>, rowIds: ReadonlyArray<number>): Promise<Float32Array> => {
-    live()
-    const T = prompt.length
-    if (T === 0 || T > capacity) throw new RangeError(`prefill: prompt of ${T} tokens for capacity ${capacity}`)
-    for (const r of rowIds) {
-      if (r < 0 || r >= rows || started[r]) throw new RangeError(`prefill: row ${r} is not a fresh row of this session`)
-    }
-    const logits = noGrad(() =>
+  // One forward over several right-padded prompts; returns the last-position logits [P, V].
+  const prefillBatch = (items: ReadonlyArray<PrefillItem>): Tensor => {
+    const P = items.length
+    const T = Math.max(...items.map((it) => it.prompt.length))
+    const ids = new Int32Array(P * T)
+    const positions = new Int32Array(P * T)
+    const lastRows = new Int32Array(P)
+    items.forEach((it, p) => {
+      it.prompt.forEach((id, t) => (ids[p * T + t] = id))
+      for (let t = 0; t < T; t++) positions[p * T + t] = t
+      lastRows[p] = p * T + it.prompt.length - 1
+    })
+    return noGrad(() =>
       tidy(() => {
-        const ids = fromArray(Int32Array.from(prompt), [1, T], { backend, dtype: "i32" })
-        const positions = fromArray(Int32Array.from(prompt, (_, t) => t), [1, T], { backend, dtype: "i32" })
-        let x = reshape(model.embed(ids), [T, c.hiddenSize])
+        const pos = fromArray(positions, [P, T], { backend, dtype: "i32" })
+        let x = reshape(model.embed(fromArray(ids, [P, T], { backend, dtype: "i32" })), [P * T, c.hiddenSize])
         for (let l = 0; l < c.numHiddenLayers; l++) {
-          const p = `model.layers.${l}.`
-          const h = rmsnorm(x, model.weight(`${p}input_layernorm.weight`), c.rmsNormEps)
-          const { q, k, v } = model.qkv(h, l, 1, T, positions)
-          store(cacheK[l]!, k, rowIds, T)
-          store(cacheV[l]!, v, rowIds, T)
-          x = add(x, model.attentionOut(attention(q, k, v, { causal: true }), l, 1, T))
-          x = add(x, model.mlp(rmsnorm(x, model.weight(`${p}post_attention_layernorm.weight`), c.rmsNormEps), l))
+          const pre = `model.layers.${l}.`
+          const h = rmsnorm(x, model.weight(`${pre}input_layernorm.weight`), c.rmsNormEps)
+          const { q, k, v } = model.qkv(h, l, P, T, pos)
+          items.forEach((it, p) => {
+            store(cacheK[l]!, k, p, it.rows, it.prompt.length)
+            store(cacheV[l]!, v, p, it.rows, it.prompt.length)
+          })
+          // Causal: a prompt's padding comes after its tokens and never reaches them.
+          x = add(x, model.attentionOut(attention(q, k, v, { causal: true }), l, P, T))
+          x = add(x, model.mlp(rmsnorm(x, model.weight(`${pre}post_attention_layernorm.weight`), c.rmsNormEps), l))
         }
-        // Only the last position's logits are needed.
-        const last = slice(x, [{ start: T - 1 }])
+        // Only each prompt's last position is needed: gather those rows (embedding as a row gather).
+        const last = embedding(x, fromArray(lastRows, [P], { backend, dtype: "i32" }))
         return logitsOf(rmsnorm(last, model.weight("model.norm.weight"), c.rmsNormEps))
       })
     )
-    for (const r of rowIds) {
-      lengths[r] = T
-      started[r] = 1
+  }
+
+  const prefillMany = async (items: ReadonlyArray<PrefillItem>): Promise<Array<Float32Array>> => {
+    live()
+    const seen = new Set<number>()
+    for (const it of items) {
+      const T = it.prompt.length
+      if (T === 0 || T > capacity) throw new RangeError(`prefill: prompt of ${T} tokens for capacity ${capacity}`)
+      for (const r of it.rows) {
+        if (r < 0 || r >= rows || started[r] || seen.has(r)) throw new RangeError(`prefill: row ${r} is not a fresh row of this session`)
+        seen.add(r)
+      }
     }
-    const out = (await logits.toArray()) as Float32Array
-    logits.dispose()
+    const V = c.vocabSize
+    const out: Array<Float32Array> = []
+    let i = 0
+    while (i < items.length) {
+      // Pack prompts while the padded batch stays within the token budget.
+      let j = i + 1
+      let longest = items[i]!.prompt.length
+      while (j < items.length) {
+        const next = Math.max(longest, items[j]!.prompt.length)
+        if ((j - i + 1) * next > maxPrefillTokens) break
+        longest = next
+        j++
+      }
+      const logits = prefillBatch(items.slice(i, j))
+      const host = (await logits.toArray()) as Float32Array
+      logits.dispose()
+      for (let p = 0; p < j - i; p++) out.push(host.slice(p * V, (p + 1) * V))
+      i = j
+    }
+    for (const it of items) {
+      for (const r of it.rows) {
+        lengths[r] = it.prompt.length
+        started[r] = 1
+      }
+    }
     return out
   }
+
+  const prefill = async (prompt: ReadonlyArray<number>, rowIds: ReadonlyArray<number>): Promise<Float32Array> =>
+    (await prefillMany([{ prompt, rows: rowIds }]))[0]!
 
   const step = async (tokens: ReadonlyArray<number>): Promise<Float32Array> => {
     live()
@@ -157,6 +220,7 @@ export const openQwen2Session = (model: Qwen2Model, rows: number, capacity: numb
     rows,
     capacity,
     prefill,
+    prefillMany,
     step,
     dispose: () => {
       if (disposed) return
