@@ -49,7 +49,7 @@ const splitBatch = (out: View, a: View, b: View) => {
 }
 
 /** Register-tile sizes: rows × columns of the output per thread. */
-const TM = 4
+const TM = 8
 const TN = 8
 const WGX = 8
 const WGY = 8
