@@ -40,6 +40,7 @@ describe("synthetic generator (real v34 grouper)", () => {
     for (const { record } of cases) {
       const text = record.text
       const upper = text.toUpperCase()
+      expect(text, "unfilled placeholder").not.toMatch(/\{\d/)
       expect(upper.includes(record.title.toUpperCase())).toBe(false)
       expect(/\bDRG\b/.test(upper)).toBe(false)
       // No standalone number token equal to the DRG (decimals, words like "HD3" and codes do not count).
