@@ -132,7 +132,7 @@ const modelSuite = (backendName: string, backend: Backend) =>
       const { model, expected, config } = await loadFixtureModel("qwen2-f32-tied", backend)
       const V = config.vocabSize
       const seqs = expected.sequences.map((s) => s.ids)
-      const scored = await model.sequenceLogprobs(seqs, [1, 2], 2 * 12 * V - 1)
+      const scored = await model.sequenceLogprobs(seqs, [1, 2], { maxLogits: 2 * 12 * V - 1 })
       seqs.forEach((ids, i) => {
         const logits = expected.sequences[i]!.logits
         const start = [1, 2][i]!
@@ -161,6 +161,14 @@ const modelSuite = (backendName: string, backend: Backend) =>
       const m = await logitsOf(merged, backend, [want.ids])
       expect(relError(a.host, want.logits)).toBeLessThan(TOL)
       expect(relError(m.host, want.logits)).toBeLessThan(TOL)
+      // Scoring with the adapters switched off is the base model.
+      const ids = want.ids
+      const [withLora] = await adapted.sequenceLogprobs([ids], [1])
+      const [withoutLora] = await adapted.sequenceLogprobs([ids], [1], { lora: false })
+      const [baseScores] = await base.model.sequenceLogprobs([ids], [1])
+      expect(adapted.loraEnabled).toBe(true)
+      withoutLora!.forEach((x, i) => expect(Math.abs(x - baseScores![i]!)).toBeLessThan(1e-5))
+      expect(withLora!.some((x, i) => Math.abs(x - baseScores![i]!) > 1e-2)).toBe(true)
       // Adapter path vs merged weights: same model, different f32 rounding.
       expect(relError(a.host, [Array.from(m.host)])).toBeLessThan(1e-5)
       for (const x of [base.model, adapted, merged]) x.dispose()

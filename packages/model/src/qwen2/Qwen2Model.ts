@@ -91,6 +91,11 @@ export class Qwen2Model {
   /** Base weights by HF name (a tied model has no `lm_head.weight`). */
   readonly weights: ReadonlyMap<string, Tensor>
   readonly lora: DeviceLora | null
+  /**
+   * Whether forward passes apply the LoRA adapters. Turning it off gives the base model
+   * without a second copy of the weights (GRPO's reference model when training LoRA).
+   */
+  loraEnabled = true
 
   constructor(config: Qwen2Config, weights: Qwen2HostWeights, options: Qwen2ModelOptions = {}) {
     this.config = config
@@ -148,7 +153,7 @@ export class Qwen2Model {
     const w = this.weight(`${module}.weight`)
     let y = matmul(x, transpose(w))
     if (bias) y = add(y, this.weight(`${module}.bias`))
-    const adapter = this.lora?.modules.get(module)
+    const adapter = this.loraEnabled ? this.lora?.modules.get(module) : undefined
     if (adapter !== undefined) {
       const down = matmul(x, transpose(adapter.a))
       const up = matmul(down, transpose(adapter.b))
@@ -249,13 +254,15 @@ export class Qwen2Model {
 
   /**
    * No-grad scoring: for each sequence, log p(seq[t] | seq[..t]) for t in [start, length).
-   * Sequences are right-padded into batches of at most `maxTokens` logits elements.
+   * Sequences are right-padded into batches of at most `maxLogits` logits elements.
+   * `lora: false` scores with the base model (the adapters are skipped).
    */
   async sequenceLogprobs(
     sequences: ReadonlyArray<ReadonlyArray<number>>,
     starts: ReadonlyArray<number>,
-    maxLogits = 1 << 24
+    options: { readonly maxLogits?: number; readonly lora?: boolean } = {}
   ): Promise<Array<Float32Array>> {
+    const maxLogits = options.maxLogits ?? 1 << 24
     const out: Array<Float32Array> = new Array(sequences.length)
     let i = 0
     while (i < sequences.length) {
@@ -279,14 +286,22 @@ export class Qwen2Model {
         // The logits at t - 1 score the token at t.
         for (let t = start; t < seq.length; t++) targets[b * longest + t - 1] = seq[t]!
       }
-      const lp = noGrad(() =>
-        tidy(() =>
-          this.tokenLogprobs(
-            fromArray(ids, [batch, longest], { backend: this.backend, dtype: "i32" }),
-            fromArray(targets, [batch, longest], { backend: this.backend, dtype: "i32" })
+      const previous = this.loraEnabled
+      this.loraEnabled = options.lora ?? previous
+      let lp: Tensor
+      try {
+        // Synchronous: the flag cannot leak into other work before it is restored.
+        lp = noGrad(() =>
+          tidy(() =>
+            this.tokenLogprobs(
+              fromArray(ids, [batch, longest], { backend: this.backend, dtype: "i32" }),
+              fromArray(targets, [batch, longest], { backend: this.backend, dtype: "i32" })
+            )
           )
         )
-      )
+      } finally {
+        this.loraEnabled = previous
+      }
       const host = (await lp.toArray()) as Float32Array
       lp.dispose()
       for (let b = 0; b < batch; b++) {
