@@ -144,6 +144,15 @@ const modelSuite = (backendName: string, backend: Backend) =>
           expect(Math.abs(scored[i]![t - start]! - (row[ids[t]!]! - lse))).toBeLessThan(1e-4)
         }
       })
+      // At temperature 2: log-softmax of logits / 2.
+      const [hot] = await model.sequenceLogprobs([seqs[0]!], [1], { temperature: 2 })
+      const ids0 = seqs[0]!
+      for (let t = 1; t < ids0.length; t++) {
+        const row = expected.sequences[0]!.logits[t - 1]!.map((v) => v / 2)
+        const m = Math.max(...row)
+        const lse = m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0))
+        expect(Math.abs(hot![t - 1]! - (row[ids0[t]!]! - lse))).toBeLessThan(1e-4)
+      }
       model.dispose()
     })
 

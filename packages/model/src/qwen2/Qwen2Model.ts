@@ -234,9 +234,14 @@ export class Qwen2Model {
   /**
    * log p(targets[b, t] | ids[b, ..t]) for every position, f32 [B, T]; a negative target
    * gives 0 (padding, prompt tokens). With gradient when enabled (the policy term of GRPO).
+   * `temperature` scores under softmax(logits / temperature), as TRL does for rollouts
+   * sampled at that temperature; default 1 (the model's own distribution).
    */
-  tokenLogprobs(ids: Tensor, targets: Tensor): Tensor {
-    return tidy(() => logprobGather(this.forward(ids), targets))
+  tokenLogprobs(ids: Tensor, targets: Tensor, temperature = 1): Tensor {
+    return tidy(() => {
+      const logits = this.forward(ids)
+      return logprobGather(temperature === 1 ? logits : mul(logits, 1 / temperature), targets)
+    })
   }
 
   get vocabSize(): number {
@@ -255,12 +260,13 @@ export class Qwen2Model {
   /**
    * No-grad scoring: for each sequence, log p(seq[t] | seq[..t]) for t in [start, length).
    * Sequences are right-padded into batches of at most `maxLogits` logits elements.
-   * `lora: false` scores with the base model (the adapters are skipped).
+   * `lora: false` scores with the base model (the adapters are skipped); `temperature`
+   * as in `tokenLogprobs`.
    */
   async sequenceLogprobs(
     sequences: ReadonlyArray<ReadonlyArray<number>>,
     starts: ReadonlyArray<number>,
-    options: { readonly maxLogits?: number; readonly lora?: boolean } = {}
+    options: { readonly maxLogits?: number; readonly lora?: boolean; readonly temperature?: number } = {}
   ): Promise<Array<Float32Array>> {
     const maxLogits = options.maxLogits ?? 1 << 24
     const out: Array<Float32Array> = new Array(sequences.length)
@@ -295,7 +301,8 @@ export class Qwen2Model {
           tidy(() =>
             this.tokenLogprobs(
               fromArray(ids, [batch, longest], { backend: this.backend, dtype: "i32" }),
-              fromArray(targets, [batch, longest], { backend: this.backend, dtype: "i32" })
+              fromArray(targets, [batch, longest], { backend: this.backend, dtype: "i32" }),
+              options.temperature ?? 1
             )
           )
         )
