@@ -25,6 +25,8 @@ export interface DecodeSession {
   readonly prefillMany?: (
     items: ReadonlyArray<{ readonly prompt: ReadonlyArray<number>; readonly rows: ReadonlyArray<number> }>
   ) => Promise<Array<Float32Array>>
+  /** Optional: keeps only these rows (renumbered 0 … n-1 in that order) to stop paying for finished ones. */
+  readonly retain?: (rows: ReadonlyArray<number>) => void
   /** Appends `tokens[r]` to every row r and returns the next logits, [rows, vocab]. */
   readonly step: (tokens: ReadonlyArray<number>) => Promise<Float32Array>
   readonly dispose: () => void

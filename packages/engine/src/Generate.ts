@@ -181,12 +181,20 @@ const generateChunk = async (
     first.forEach((logits, request) => {
       for (const r of rowsOf[request]!) if (!rows[r]!.done) accept(rows[r]!, logits, 0)
     })
+    // live[s] = the row held by session row s.
+    let live = rows.map((_, i) => i)
     while (rows.some((r) => !r.done)) {
-      // Finished rows keep stepping on their last token; their logits are ignored.
-      const tokens = rows.map((r) => r.ids.at(-1) ?? requests[r.request]!.prompt.at(-1)!)
+      const active = live.filter((i) => !rows[i]!.done)
+      // Once most rows are finished, drop them from the cache rather than keep stepping them.
+      if (session.retain !== undefined && active.length * 2 <= live.length && live.length - active.length >= 4) {
+        session.retain(live.flatMap((i, s) => (rows[i]!.done ? [] : [s])))
+        live = active
+      }
+      // Finished rows still held keep stepping on their last token; their logits are ignored.
+      const tokens = live.map((i) => rows[i]!.ids.at(-1) ?? requests[rows[i]!.request]!.prompt.at(-1)!)
       const logits = await session.step(tokens)
-      rows.forEach((row, i) => {
-        if (!row.done) accept(row, logits, i * vocab)
+      live.forEach((i, s) => {
+        if (!rows[i]!.done) accept(rows[i]!, logits, s * vocab)
       })
     }
   } finally {

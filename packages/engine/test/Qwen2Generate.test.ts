@@ -55,6 +55,45 @@ const suite = (backendName: string, backend: Backend) => describe(`generate with
     expect(backend.memory().liveBuffers).toBe(model.weights.size)
   })
 
+  it("drops finished rows from the cache without changing any completion", async () => {
+    // Six short rows finish after 2 tokens; the cache then shrinks to the two long ones.
+    const mixed = [
+      { prompt: [3, 120, 64], params: { maxNewTokens: 2, seed: 21, n: 6, ignoreEos: true } },
+      { prompt: [100, 1, 2, 3], params: { maxNewTokens: 12, seed: 22, n: 2, ignoreEos: true } }
+    ]
+    let retained = 0
+    const counting = {
+      ...model,
+      vocabSize: model.vocabSize,
+      eosTokenIds: model.eosTokenIds,
+      sequenceLogprobs: model.sequenceLogprobs.bind(model),
+      openSession: (rows: number, capacity: number) => {
+        const s = model.openSession(rows, capacity)
+        return {
+          get rows() {
+            return s.rows
+          },
+          capacity: s.capacity,
+          prefill: s.prefill,
+          prefillMany: s.prefillMany,
+          step: s.step,
+          dispose: s.dispose,
+          retain: (keep: ReadonlyArray<number>) => {
+            retained++
+            s.retain(keep)
+          }
+        }
+      }
+    }
+    const together = await generate(counting, letters, mixed)
+    expect(retained).toBe(1)
+    for (let i = 0; i < mixed.length; i++) {
+      const [alone] = await generate(model, letters, [mixed[i]!])
+      expect(alone!.completions.map((c) => c.ids)).toEqual(together[i]!.completions.map((c) => c.ids))
+    }
+    expect(together[1]!.completions[0]!.ids).toHaveLength(12)
+  })
+
   it("reports sampler log-probs equal to the scoring pass (1e-4 absolute)", async () => {
     const results = await generate(model, letters, requests)
     const flat = results.flatMap((r, i) => r.completions.map((c) => ({ prompt: requests[i]!.prompt, c })))

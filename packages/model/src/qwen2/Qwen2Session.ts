@@ -35,6 +35,11 @@ export interface Qwen2Session {
   /** Several prompts in batched forwards (right-padded, at most maxPrefillTokens padded tokens each); logits per prompt. */
   readonly prefillMany: (items: ReadonlyArray<PrefillItem>) => Promise<Array<Float32Array>>
   readonly step: (tokens: ReadonlyArray<number>) => Promise<Float32Array>
+  /**
+   * Keeps only `rows` (in that order; they become rows 0 … n-1) and frees the rest of the
+   * cache: finished completions stop costing compute.
+   */
+  readonly retain: (rows: ReadonlyArray<number>) => void
   readonly dispose: () => void
 }
 
@@ -46,7 +51,7 @@ export interface Qwen2Session {
  */
 export const openQwen2Session = (
   model: Qwen2Model,
-  rows: number,
+  initialRows: number,
   capacity: number,
   options: { readonly maxPrefillTokens?: number } = {}
 ): Qwen2Session => {
@@ -58,6 +63,7 @@ export const openQwen2Session = (
   }
   const Hkv = c.numKeyValueHeads
   const D = c.headDim
+  let rows = initialRows
   const shape = [rows, Hkv, capacity, D]
   // Zeros matter: decode steps scatter-add into empty slots (see step).
   const cacheK: Array<Tensor> = []
@@ -68,8 +74,8 @@ export const openQwen2Session = (
       cacheV.push(zeros(shape, { backend }).keep())
     }
   })
-  const lengths = new Int32Array(rows)
-  const started = new Uint8Array(rows)
+  let lengths = new Int32Array(rows)
+  let started = new Uint8Array(rows)
   let disposed = false
   const live = () => {
     if (disposed) throw new Error("Qwen2 session used after dispose")
@@ -216,12 +222,53 @@ export const openQwen2Session = (
     return out
   }
 
+  const retain = (keep: ReadonlyArray<number>): void => {
+    live()
+    const seen = new Set<number>()
+    for (const r of keep) {
+      if (r < 0 || r >= rows || !started[r] || seen.has(r)) throw new RangeError(`retain: row ${r} is not a live row`)
+      seen.add(r)
+    }
+    if (keep.length === 0) throw new RangeError("retain: keep at least one row")
+    const n = keep.length
+    noGrad(() => {
+      for (const caches of [cacheK, cacheV]) {
+        for (let l = 0; l < caches.length; l++) {
+          const old = caches[l]!
+          // Whole rows move, empty slots included, so they stay zero for the scatter-add.
+          const next = zeros([n, Hkv, capacity, D], { backend }).keep()
+          const o = old.view
+          const t = next.view
+          let j = 0
+          while (j < n) {
+            let k = j + 1
+            while (k < n && keep[k] === keep[k - 1]! + 1) k++
+            backend.dispatch({
+              kernel: "copy",
+              x: { ...o, shape: [k - j, Hkv, capacity, D], offset: o.offset + keep[j]! * o.strides[0]! },
+              out: { ...t, shape: [k - j, Hkv, capacity, D], offset: t.offset + j * t.strides[0]! }
+            })
+            j = k
+          }
+          old.dispose()
+          caches[l] = next
+        }
+      }
+    })
+    lengths = Int32Array.from(keep, (r) => lengths[r]!)
+    started = Uint8Array.from(keep, (r) => started[r]!)
+    rows = n
+  }
+
   return {
-    rows,
+    get rows() {
+      return rows
+    },
     capacity,
     prefill,
     prefillMany,
     step,
+    retain,
     dispose: () => {
       if (disposed) return
       disposed = true
