@@ -6,6 +6,7 @@
  *   sapphire-model generate --model DIR --ids 1,5,9 --max-new-tokens 8 --greedy [--backend cpu|webgpu]
  *   sapphire-model chat     --model DIR [--max-new-tokens 64] [--system TEXT] "text"
  *
+ * Every command takes --adapter DIR (a PEFT LoRA adapter) and --f16 (half-precision weights).
  * Stdout holds only the JSON result (chat: the reply text); logs go to stderr.
  * Sampling with temperature / top-p lives in @sapphire-rl/engine; this tool decodes greedily.
  */
@@ -14,13 +15,15 @@ import { join } from "node:path"
 import { parseArgs } from "node:util"
 import * as tensor from "@sapphire-rl/tensor"
 import type { OpenBackend } from "../src/index.ts"
-import { loadSnapshot, openBackend, parseTokenizer, Qwen2Model, readQwen2Weights } from "../src/index.ts"
-import { snapshotReaderNode } from "../src/node/index.ts"
+import { openBackend, parseTokenizer } from "../src/index.ts"
+import type { Qwen2Model } from "../src/index.ts"
+import { loadQwen2Node } from "../src/node/index.ts"
 
 const usage = `usage:
   sapphire-model logits   --model DIR --ids 1,5,9 [--backend cpu|webgpu]
   sapphire-model generate --model DIR --ids 1,5,9 --max-new-tokens 8 --greedy [--backend cpu|webgpu]
-  sapphire-model chat     --model DIR [--max-new-tokens 64] [--system TEXT] [--backend cpu|webgpu] "text"`
+  sapphire-model chat     --model DIR [--max-new-tokens 64] [--system TEXT] [--backend cpu|webgpu] "text"
+options for all: --adapter DIR (PEFT LoRA adapter), --f16 (store weights in half precision)`
 
 const fail = (message: string): never => {
   process.stderr.write(`sapphire-model: ${message}\n`)
@@ -72,6 +75,8 @@ const main = async () => {
       "max-new-tokens": { type: "string" },
       greedy: { type: "boolean", default: false },
       system: { type: "string" },
+      adapter: { type: "string" },
+      f16: { type: "boolean", default: false },
       help: { type: "boolean", default: false }
     }
   })
@@ -85,21 +90,24 @@ const main = async () => {
   const opened = await makeBackend(values.backend)
   const backend = opened.backend
   process.stderr.write(`sapphire-model: ${backend.info.name} (${backend.info.adapter}), loading ${dir}\n`)
-  const snap = await loadSnapshot(snapshotReaderNode(dir))
-  const model = new Qwen2Model(snap.config, readQwen2Weights(snap.config, snap.tensors), { backend })
+  const model = await loadQwen2Node(dir, {
+    backend,
+    ...(values.adapter === undefined ? {} : { adapterDir: values.adapter }),
+    weightDtype: values.f16 ? "f16" : "f32"
+  })
   const maxNew = Number(values["max-new-tokens"] ?? (command === "chat" ? 64 : 16))
   if (!Number.isInteger(maxNew) || maxNew < 0) fail("--max-new-tokens must be a non-negative integer")
 
   if (command === "logits") {
-    const ids = parseIds(values.ids, snap.config.vocabSize)
+    const ids = parseIds(values.ids, model.config.vocabSize)
     const logits = tensor.tidy(() => model.forward(tensor.fromArray(Int32Array.from(ids), [1, ids.length], { backend, dtype: "i32" })))
     const flat = (await logits.toArray()) as Float32Array
-    const V = snap.config.vocabSize
+    const V = model.config.vocabSize
     const rows = ids.map((_, t) => Array.from(flat.subarray(t * V, (t + 1) * V)))
     process.stdout.write(`${JSON.stringify({ logits: rows })}\n`)
   } else if (command === "generate") {
     if (!values.greedy) fail("generate decodes greedily here: pass --greedy (sampling lives in @sapphire-rl/engine)")
-    const ids = parseIds(values.ids, snap.config.vocabSize)
+    const ids = parseIds(values.ids, model.config.vocabSize)
     const out = await greedy(model, ids, maxNew, [])
     process.stdout.write(`${JSON.stringify({ ids: out })}\n`)
   } else {
@@ -119,7 +127,7 @@ const main = async () => {
       { role: "user", content: text }
     ]
     const prompt = tok.encode(tok.applyChatTemplate(messages, { addGenerationPrompt: true }))
-    const stop = [...new Set([...snap.config.eosTokenIds, ...tok.eosTokenIds])]
+    const stop = [...new Set([...model.config.eosTokenIds, ...tok.eosTokenIds])]
     const out = await greedy(model, prompt, maxNew, stop)
     process.stdout.write(`${tok.decode(out, { skipSpecialTokens: true })}\n`)
   }

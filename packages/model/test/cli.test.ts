@@ -28,6 +28,14 @@ describe("sapphire-model CLI", () => {
     expect(relError(got.logits.flat(), want.logits)).toBeLessThan(1e-4)
   })
 
+  it("applies a PEFT adapter (--adapter)", async () => {
+    const want = fixtureJson<ExpectedOutputs>("qwen2-f32-tied-lora/expected.json").sequences[0]!
+    const { stdout } = await cli([
+      "logits", "--model", fixturePath("qwen2-f32-tied"), "--adapter", fixturePath("qwen2-f32-tied-lora"), "--ids", want.ids.join(",")
+    ])
+    expect(relError((JSON.parse(stdout) as { logits: Array<Array<number>> }).logits.flat(), want.logits)).toBeLessThan(1e-4)
+  })
+
   it("generates the PyTorch greedy continuation", async () => {
     const g = fixtureJson<ExpectedOutputs>("qwen2-f32-tied/expected.json").greedy[1]!
     const { stdout } = await cli([
