@@ -96,6 +96,33 @@ describe.skipIf(skipReason !== undefined)(`webgpu backend${skipReason === undefi
     expect(() => tmp.allocate(16)).toThrow(expect.objectContaining({ _tag: "InvalidKernelCall" }))
   })
 
+  it("binds views into buffers past the binding limit through windows", async () => {
+    // A 4 KiB binding limit makes every buffer below "large", as a 272 MB embedding table is
+    // on llvmpipe (128 MiB limit).
+    const small = await makeWebGpuBackend({ label: "windowed", maxBindingSize: 4096 })
+    try {
+      const p: Pair = { cpu: makeCpuBackend(), gpu: small }
+      const big = upload(p, randoms(6000, 31), "f32")
+      // matmul with both operands far into one buffer (vec4 path: offsets stay 4-aligned).
+      const out = scratch(p, 24 * 20)
+      run(p, (V) => ({ kernel: "matmul", a: V(view(big, [24, 16], [16, 1], 4000)), b: V(view(big, [16, 20], [20, 1], 4400)), out: V(view(out, [24, 20])) }))
+      await close(p, out, 1e-6 * 16 + 1e-6, 1e-5) // f32 sums of 16 products
+      // In place on a window: read and write the same region (one shared binding).
+      run(p, (V) => ({ kernel: "binary", op: "mul", a: V(view(big, [30, 10], [10, 1], 5500)), b: V(view(big, [30, 10], [1, 30], 5200)), out: V(view(big, [30, 10], [10, 1], 5500)) }))
+      await close(p, big, 0, 1e-7) // one rounded product per element
+      const ids = upload(p, [40, 3, 39, 40], "i32")
+      const emb = scratch(p, 4 * 20)
+      run(p, (V) => ({ kernel: "embedding", table: V(view(big, [41, 20], [20, 1], 1900)), ids: V(view(ids, [4])), out: V(view(emb, [4, 20])) }))
+      await close(p, emb, 0, 0) // a gather is exact
+      // A single view wider than one binding cannot be windowed.
+      expect(() => run(p, (V) => ({ kernel: "unary", op: "neg", x: V(view(big, [5000])), out: V(view(big, [5000])) }))).toThrow(
+        expect.objectContaining({ _tag: "InvalidKernelCall" })
+      )
+    } finally {
+      small.dispose()
+    }
+  })
+
   it("emulated f16 (packed u32, CAS stores) matches the CPU", async () => {
     expect(emu.info.nativeF16).toBe(false)
     const p: Pair = { cpu: makeCpuBackend(), gpu: emu }

@@ -63,6 +63,12 @@ export interface Runtime {
   readonly read: (buffer: BufferHandle, byteOffset: number, byteLength: number) => Promise<ArrayBuffer>
   readonly memory: () => MemoryStats
   readonly dispose: () => void
+  /**
+   * A handle onto bytes [byteOffset, byteOffset + byteLength) of a buffer, bound as its own
+   * range (for views into buffers larger than the binding limit); drop it after dispatching.
+   */
+  readonly window: (buffer: BufferHandle, byteOffset: number, byteLength: number) => BufferHandle
+  readonly dropWindow: (window: BufferHandle) => void
   /** Counters for tests and benchmarks. */
   readonly stats: () => { pipelines: number; bindGroups: number; submits: number; dispatches: number }
 }
@@ -127,8 +133,12 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
     if (lost !== undefined) throw deviceLost(lost)
   }
 
+  const windows = new Map<number, { buffer: BufferHandle; offset: number; size: number }>()
+  const rangeOf = (h: BufferHandle): { offset: number; size: number } | undefined => windows.get(h.id)
+
   const gpuOf = (h: BufferHandle): GPUBuffer => {
-    const b = handles.get(h.id)
+    const w = windows.get(h.id)
+    const b = handles.get(w === undefined ? h.id : w.buffer.id)
     if (b === undefined) throw invalidCall("webgpu", `buffer ${h.id} is not live (freed or foreign)`)
     return b
   }
@@ -212,17 +222,23 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
   const bindGroupFor = (p: Pipeline, phys: ReadonlyArray<Physical>): GPUBindGroup => {
     let key = p.layoutKey
     const bufs: Array<GPUBuffer> = []
+    const ranges: Array<{ offset: number; size: number } | undefined> = []
     for (const ph of phys) {
       const b = gpuOf(ph.buffer)
+      const r = rangeOf(ph.buffer)
       bufs.push(b)
-      key += `|${gpuId(b)}`
+      ranges.push(r)
+      key += r === undefined ? `|${gpuId(b)}` : `|${gpuId(b)}@${r.offset}+${r.size}`
     }
     let bg = bindGroups.get(key)
     if (bg === undefined) {
       // Bounded: pooled buffers repeat, so a cleared cache refills with what is in use.
       if (bindGroups.size > 8192) bindGroups = new Map()
       const entries: Array<GPUBindGroupEntry> = [{ binding: 0, resource: { buffer: arena, size: UNIFORM_BYTES } }]
-      bufs.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b } }))
+      bufs.forEach((b, i) => {
+        const r = ranges[i]
+        entries.push({ binding: i + 1, resource: r === undefined ? { buffer: b } : { buffer: b, offset: r.offset, size: r.size } })
+      })
       bg = device.createBindGroup({ layout: p.layout, entries })
       bindGroups.set(key, bg)
     }
@@ -381,6 +397,15 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
       handles.clear()
       arena.destroy()
       device.destroy()
+    },
+    window: (buffer, offset, size) => {
+      gpuOf(buffer)
+      const id = nextId++
+      windows.set(id, { buffer, offset, size })
+      return { id, byteLength: size }
+    },
+    dropWindow: (w) => {
+      windows.delete(w.id)
     },
     stats: () => ({ pipelines: pipelines.size, bindGroups: bindGroups.size, submits, dispatches })
   }

@@ -5,7 +5,7 @@
  */
 import { BackendUnavailable } from "../../errors.ts"
 import type { Backend, BufferHandle } from "../Backend.ts"
-import type { KernelCall } from "../Kernel.ts"
+import { DTYPE_BYTES, type KernelCall, type View } from "../Kernel.ts"
 import { type AdapterOptions, describeAdapter, isSoftware, resolveGpu } from "./adapter.ts"
 import { kernelTable, type KernelContext, type MatmulVariant } from "./kernelTable.ts"
 import { invalidCall } from "./gpuErrors.ts"
@@ -24,6 +24,9 @@ export interface WebGpuBackendOptions extends AdapterOptions {
   readonly emulateF16?: boolean
   /** Force a matmul variant instead of the per-adapter choice (tests, benchmarks). */
   readonly matmul?: MatmulVariant
+  /** Bind buffers larger than this many bytes through windows (default: the device's
+   * maxStorageBufferBindingSize; lower it to test the windowing). */
+  readonly maxBindingSize?: number
   /** Force one thread per row (true) or one workgroup per row (false) in row kernels
    * (softmax, RMSNorm, log-prob gather) with many rows; default: per adapter. */
   readonly rowsPerThread?: boolean
@@ -87,7 +90,8 @@ export const makeWebGpuBackend = async (options: WebGpuBackendOptions = {}): Pro
     matmul: options.matmul ?? (software ? "register" : "tiled"),
     software: options.rowsPerThread ?? software
   }
-  return assemble(rt, ctx, {
+  const maxBinding = Math.min(options.maxBindingSize ?? Infinity, device.limits.maxStorageBufferBindingSize)
+  return assemble(rt, ctx, maxBinding, device.limits.minStorageBufferOffsetAlignment, {
     name: "webgpu",
     adapter: describeAdapter(adapter),
     nativeF16,
@@ -99,7 +103,67 @@ export const makeWebGpuBackend = async (options: WebGpuBackendOptions = {}): Pro
   })
 }
 
-const assemble = (rt: Runtime, ctx: KernelContext, info: Backend["info"]): WebGpuBackend => {
+const isView = (x: unknown): x is View =>
+  typeof x === "object" && x !== null && "buffer" in x && "strides" in x && "shape" in x && "offset" in x
+
+/**
+ * Views into buffers larger than one binding may cover are rebased onto a window of the
+ * buffer: per buffer, the union of the byte spans of its views in this call (one window,
+ * so in-place calls still share one binding), aligned down to the offset alignment.
+ */
+const windowCall = (
+  rt: Runtime,
+  call: KernelCall,
+  maxBinding: number,
+  align: number
+): { call: KernelCall; windows: Array<BufferHandle> } | undefined => {
+  const entries = Object.entries(call)
+  if (!entries.some(([, v]) => isView(v) && v.buffer.byteLength > maxBinding)) return undefined
+  const spans = new Map<number, { buffer: BufferHandle; lo: number; hi: number }>()
+  const spanOf = (v: View): [number, number] | undefined => {
+    if (v.shape.some((n) => n === 0)) return undefined
+    let lo = v.offset
+    let hi = v.offset
+    v.shape.forEach((n, d) => {
+      const step = (n - 1) * v.strides[d]!
+      if (step < 0) lo += step
+      else hi += step
+    })
+    const e = DTYPE_BYTES[v.dtype]
+    return [lo * e, (hi + 1) * e]
+  }
+  for (const [, v] of entries) {
+    if (!isView(v) || v.buffer.byteLength <= maxBinding) continue
+    const span = spanOf(v)
+    if (span === undefined) continue
+    const cur = spans.get(v.buffer.id)
+    if (cur === undefined) spans.set(v.buffer.id, { buffer: v.buffer, lo: span[0], hi: span[1] })
+    else spans.set(v.buffer.id, { buffer: v.buffer, lo: Math.min(cur.lo, span[0]), hi: Math.max(cur.hi, span[1]) })
+  }
+  const starts = new Map<number, { window: BufferHandle; start: number }>()
+  for (const [id, s] of spans) {
+    const start = Math.floor(s.lo / align) * align
+    const size = Math.min(Math.ceil((s.hi - start) / 4) * 4, s.buffer.byteLength - start)
+    if (size > maxBinding) {
+      throw invalidCall(call.kernel, `views span ${size} bytes of one buffer, more than one binding (${maxBinding}); split the tensor`)
+    }
+    starts.set(id, { window: rt.window(s.buffer, start, size), start })
+  }
+  const rewritten: Record<string, unknown> = {}
+  for (const [k, v] of entries) {
+    const w = isView(v) ? starts.get(v.buffer.id) : undefined
+    rewritten[k] = w === undefined || !isView(v) ? v : { ...v, buffer: w.window, offset: v.offset - w.start / DTYPE_BYTES[v.dtype] }
+  }
+  return { call: rewritten as unknown as KernelCall, windows: [...starts.values()].map((w) => w.window) }
+}
+
+const assemble = (
+  rt: Runtime,
+  ctx: KernelContext,
+  maxBinding: number,
+  align: number,
+  info: Backend["info"]
+): WebGpuBackend => {
   const write = (buffer: BufferHandle, data: ArrayBufferView, byteOffset = 0): void => {
     const len = data.byteLength
     if (len === 0) return
@@ -126,7 +190,16 @@ const assemble = (rt: Runtime, ctx: KernelContext, info: Backend["info"]): WebGp
   }
   const dispatch = (call: KernelCall): void => {
     const run = kernelTable[call.kernel] as (ctx: KernelContext, call: KernelCall) => void
-    run(ctx, call)
+    const w = windowCall(rt, call, maxBinding, align)
+    if (w === undefined) {
+      run(ctx, call)
+      return
+    }
+    try {
+      run(ctx, w.call)
+    } finally {
+      for (const h of w.windows) rt.dropWindow(h)
+    }
   }
   return {
     info,
