@@ -114,6 +114,33 @@ describe.skipIf(skipReason !== undefined)(`webgpu backend${skipReason === undefi
       const emb = scratch(p, 4 * 20)
       run(p, (V) => ({ kernel: "embedding", table: V(view(big, [41, 20], [20, 1], 1900)), ids: V(view(ids, [4])), out: V(view(emb, [4, 20])) }))
       await close(p, emb, 0, 0) // a gather is exact
+      // Matmuls whose operands span several bindings are split into M/N/K blocks: logits =
+      // hidden · tableᵀ, its input gradient dlogits · table (K blocks, accumulated) and the
+      // table gradient dlogitsᵀ · hidden (transposed A).
+      const [T, D, Vv] = [40, 64, 300]
+      const hidden = upload(p, randoms(T * D, 32))
+      const table = upload(p, randoms(Vv * D, 33))
+      const dlogits = upload(p, randoms(T * Vv, 34))
+      const cases = [
+        { a: view(hidden, [T, D]), b: view(table, [D, Vv], [1, D]), out: [T, Vv], K: D },
+        { a: view(dlogits, [T, Vv]), b: view(table, [Vv, D]), out: [T, D], K: Vv },
+        { a: view(dlogits, [Vv, T], [1, Vv]), b: view(hidden, [T, D]), out: [Vv, D], K: T }
+      ]
+      for (const c of cases) {
+        const o = scratch(p, c.out[0]! * c.out[1]!)
+        run(p, (V) => ({ kernel: "matmul", a: V(c.a), b: V(c.b), out: V(view(o, c.out)) }))
+        await close(p, o, 1e-6 * c.K + 1e-6, 1e-5) // f32 sums of K products, block sums in another order
+      }
+      // Embedding tables wider than a binding are cut into row blocks (gather and scatter-add),
+      // out-of-range ids still read zeros.
+      const tbl = upload(p, randoms(150 * 20, 35))
+      const ids2 = upload(p, [149, 0, 77, -3, 150, 77, 12, 149], "i32")
+      const g = scratch(p, 8 * 20)
+      run(p, (V) => ({ kernel: "embedding", table: V(view(tbl, [150, 20])), ids: V(view(ids2, [8])), out: V(view(g, [8, 20])) }))
+      await close(p, g, 0, 0) // exact gather
+      const dy = upload(p, randoms(8 * 20, 36))
+      run(p, (V) => ({ kernel: "embeddingBackward", ids: V(view(ids2, [8])), dy: V(view(dy, [8, 20])), dtable: V(view(tbl, [150, 20])) }))
+      await close(p, tbl, 1e-6, 1e-6) // at most two rows summed per id
       // A single view wider than one binding cannot be windowed.
       expect(() => run(p, (V) => ({ kernel: "unary", op: "neg", x: V(view(big, [5000])), out: V(view(big, [5000])) }))).toThrow(
         expect.objectContaining({ _tag: "InvalidKernelCall" })

@@ -38,6 +38,9 @@ export interface KernelContext {
   readonly matmul: MatmulVariant
   /** A CPU rasterizer (llvmpipe…): prefer barrier-free kernels. */
   readonly software: boolean
+  /** Bytes one storage binding may cover, and the binding offset alignment. */
+  readonly maxBinding: number
+  readonly align: number
 }
 
 type Impl<K extends KernelName> = (ctx: KernelContext, call: Extract<KernelCall, { kernel: K }>) => void

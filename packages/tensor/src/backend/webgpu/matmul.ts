@@ -22,7 +22,7 @@ type Call = Extract<KernelCall, { kernel: "matmul" }>
 const GENERIC_MAX_WORK = 1 << 18
 
 // Uniform layout: 0 M, 1 N, 2 K, 3 batch, 4 aOff, 5 aRow, 6 aK, 7 bOff, 8 bK, 9 bCol,
-// 10 outOff, 11 accumulate, 12 groups along x (for the tiled grid); batch dims from 16.
+// 10 outOff, 11 accumulate, 12 out row stride, 13 out batch stride; batch dims from 16.
 const BATCH_AT = 16
 
 const batchCode = (rank: number): string =>
@@ -60,7 +60,7 @@ const TN_NT = 4
 const storeTile = (o: string, rows: number, cols: number, value: (i: number, j: number) => string): string =>
   Array.from({ length: rows }, (_, i) =>
     Array.from({ length: cols }, (_, j) =>
-      `if (m0 + ${i} < M && n0 + ${j} < N) { let idx = oBase + (m0 + ${i}) * N + n0 + ${j}; var v = ${value(i, j)}; if (acc) { v += ld_${o}(idx); } st_${o}(idx, v); }`
+      `if (m0 + ${i} < M && n0 + ${j} < N) { let idx = oBase + (m0 + ${i}) * ldo + n0 + ${j}; var v = ${value(i, j)}; if (acc) { v += ld_${o}(idx); } st_${o}(idx, v); }`
     ).join("\n")
   ).join("\n")
 
@@ -73,7 +73,7 @@ const registerPrologue = (batchRank: number, tm: number, tn: number): string => 
   ${batchCode(batchRank)}
   let aBase = ui(4u) + bo0; let aRow = ui(5u);
   let bBase = ui(7u) + bo1; let bK = ui(8u); let bCol = ui(9u);
-  let oBase = ui(10u) + batch * M * N;
+  let oBase = ui(10u) + batch * ui(13u); let ldo = ui(12u);
   let acc = u(11u) != 0u;`
 
 const registerSource = (names: ReadonlyArray<string>, batchRank: number): string => {
@@ -139,7 +139,7 @@ var<workgroup> Bs: array<array<f32, ${TILE}>, ${TK}>;
   ${batchCode(batchRank)}
   let aBase = ui(4u) + bo0; let aRow = ui(5u); let aK = ui(6u);
   let bBase = ui(7u) + bo1; let bK = ui(8u); let bCol = ui(9u);
-  let oBase = ui(10u) + batch * M * N;
+  let oBase = ui(10u) + batch * ui(13u); let ldo = ui(12u);
   let acc = u(11u) != 0u;
   let tm = i32(wg.y) * ${TILE}; let tn = i32(wg.x) * ${TILE};
   let tx = i32(lid.x); let ty = i32(lid.y);
@@ -170,7 +170,7 @@ var<workgroup> Bs: array<array<f32, ${TILE}>, ${TK}>;
     for (var j = 0; j < 4; j++) {
       let gm = tm + ty + i * 16; let gn = tn + tx + j * 16;
       if (gm < M && gn < N) {
-        let idx = oBase + gm * N + gn;
+        let idx = oBase + gm * ldo + gn;
         var v = c[i][j];
         if (acc) { v += ld_${o}(idx); }
         st_${o}(idx, v);
@@ -192,7 +192,7 @@ const genericSource = (names: ReadonlyArray<string>, batchRank: number): string 
   let bBase = ui(7u) + bo1 + n * ui(9u); let bK = ui(8u);
   var s = 0.0;
   for (var k = 0; k < K; k++) { s = fma(ld_${a}(aBase + k * aK), ld_${b}(bBase + k * bK), s); }
-  let idx = ui(10u) + batch * M * N + m * N + n;
+  let idx = ui(10u) + batch * ui(13u) + m * ui(12u) + n;
   if (u(11u) != 0u) { s += ld_${o}(idx); }
   st_${o}(idx, s);
 }`
@@ -221,6 +221,13 @@ export const matmul = (ctx: KernelContext, c: Call): void => {
   }
   const batch = splitBatch(c.out, c.a, c.b)
   if (numel(c.out.shape) === 0) return
+  // out: unit column stride and batch dims that collapse to one stride (contiguous, or a
+  // column block of a wider output when a large product is split).
+  const ob = coalesce(c.out.shape.slice(0, r - 2), [c.out.strides.slice(0, r - 2)])
+  if (c.out.strides[r - 1] !== 1 || (batch.count > 1 && ob.shape.length > 1)) {
+    throw invalidCall("matmul", "out must have unit column stride and collapsible batch dims")
+  }
+  const outBatchStride = batch.count > 1 ? ob.strides[0]![0]! : 0
   if (K === 0) {
     if (c.accumulate !== true) rt.run(fillZero(c.out))
     return
@@ -277,7 +284,9 @@ export const matmul = (ctx: KernelContext, c: Call): void => {
     b.strides[r - 2]!,
     b.strides[r - 1]!,
     c.out.offset,
-    c.accumulate === true ? 1 : 0
+    c.accumulate === true ? 1 : 0,
+    c.out.strides[r - 2]!,
+    outBatchStride
   ]
   for (let i = words.length; i < BATCH_AT; i++) words.push(0)
   if (batchInfo.rank > 0) {
