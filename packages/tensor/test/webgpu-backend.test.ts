@@ -96,6 +96,16 @@ describe.skipIf(skipReason !== undefined)(`webgpu backend${skipReason === undefi
     expect(() => tmp.allocate(16)).toThrow(expect.objectContaining({ _tag: "InvalidKernelCall" }))
   })
 
+  it("surfaces device loss as DeviceLost", async () => {
+    const doomed = await makeWebGpuBackend({ label: "doomed" })
+    const buf = doomed.allocate(64)
+    doomed.device.destroy()
+    await doomed.device.lost
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(() => doomed.allocate(16)).toThrow(expect.objectContaining({ _tag: "DeviceLost" }))
+    await expect(doomed.read(buf)).rejects.toMatchObject({ _tag: "DeviceLost" })
+  })
+
   it("binds views into buffers past the binding limit through windows", async () => {
     // A 4 KiB binding limit makes every buffer below "large", as a 272 MB embedding table is
     // on llvmpipe (128 MiB limit).

@@ -100,6 +100,12 @@ interface Pipeline {
   readonly layoutKey: string
 }
 
+const sameWords = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 /** Dispatches per submitted batch: enough to amortize submit, small enough to start work early. */
 const BATCH = 128
 const UNIFORM_BYTES = UNIFORM_WORDS * 4
@@ -151,6 +157,12 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
   let encoder: GPUCommandEncoder | undefined
   let pass: GPUComputePassEncoder | undefined
   let used = 0
+  let inBatch = 0
+  // What the open pass last bound, so repeated state is not re-encoded.
+  let lastPipeline: GPUComputePipeline | undefined
+  let lastBindGroup: GPUBindGroup | undefined
+  let lastSlot = -1
+  let lastWords: ArrayLike<number> | undefined
   let submits = 0
   let dispatches = 0
 
@@ -162,6 +174,11 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
     encoder = undefined
     pass = undefined
     used = 0
+    inBatch = 0
+    lastPipeline = undefined
+    lastBindGroup = undefined
+    lastSlot = -1
+    lastWords = undefined
     submits++
   }
 
@@ -285,10 +302,24 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
     if (spec.uniforms.length > UNIFORM_WORDS) throw invalidCall(spec.kernel, "too many uniform words")
     if (encoder === undefined) encoder = device.createCommandEncoder()
     if (pass === undefined) pass = encoder.beginComputePass()
-    // Words past the kernel's own are never read, so stale ones from an earlier batch are harmless.
-    arenaCpu.set(spec.uniforms, used * UNIFORM_WORDS)
-    pass.setPipeline(p.pipeline)
-    pass.setBindGroup(0, bg, [used * UNIFORM_BYTES])
+    // Identical uniforms reuse the previous slot (long chains of the same op encode only the
+    // dispatch). Words past the kernel's own are never read, so stale ones are harmless.
+    const words = spec.uniforms
+    let slot = lastSlot
+    if (slot < 0 || lastWords === undefined || !sameWords(words, lastWords)) {
+      slot = used++
+      arenaCpu.set(words, slot * UNIFORM_WORDS)
+      lastWords = words
+    }
+    if (p.pipeline !== lastPipeline) {
+      pass.setPipeline(p.pipeline)
+      lastPipeline = p.pipeline
+    }
+    if (bg !== lastBindGroup || slot !== lastSlot) {
+      pass.setBindGroup(0, bg, [slot * UNIFORM_BYTES])
+      lastBindGroup = bg
+      lastSlot = slot
+    }
     const g = spec.groups
     if (typeof g === "number") {
       if (g > 0) {
@@ -298,9 +329,9 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
     } else if (g[0] > 0 && g[1] > 0 && g[2] > 0) {
       pass.dispatchWorkgroups(g[0], g[1], g[2])
     }
-    used++
+    inBatch++
     dispatches++
-    if (used >= BATCH) submit()
+    if (used >= BATCH || inBatch >= BATCH) submit()
   }
 
   const allocate = (byteLength: number): BufferHandle => {
