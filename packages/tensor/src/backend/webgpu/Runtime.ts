@@ -377,14 +377,17 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
     }
   }
 
+  const stagingPool = new Map<number, Array<GPUBuffer>>()
+
   const read = async (h: BufferHandle, byteOffset: number, byteLength: number): Promise<ArrayBuffer> => {
     check()
     const b = gpuOf(h)
     const start = Math.floor(byteOffset / 4) * 4
     const end = Math.ceil((byteOffset + byteLength) / 4) * 4
     if (end > b.size) throw invalidCall("read", `range ${byteOffset}+${byteLength} exceeds buffer of ${b.size} bytes`)
-    const size = Math.max(4, end - start)
-    const staging = device.createBuffer({ size, usage: 0x01 | 0x08, label: `${label}/staging` })
+    const size = sizeClass(Math.max(4, end - start))
+    const staging = stagingPool.get(size)?.pop() ??
+      device.createBuffer({ size, usage: 0x01 | 0x08, label: `${label}/staging` })
     if (encoder === undefined) encoder = device.createCommandEncoder()
     pass?.end()
     pass = undefined
@@ -399,7 +402,14 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
     }
     const bytes = staging.getMappedRange().slice(byteOffset - start, byteOffset - start + byteLength)
     staging.unmap()
-    staging.destroy()
+    // Small read-backs (item(), losses) repeat: keep a few staging buffers per size class.
+    const list = stagingPool.get(size) ?? []
+    if (list.length < 4 && size <= 1 << 24) {
+      list.push(staging)
+      stagingPool.set(size, list)
+    } else {
+      staging.destroy()
+    }
     check()
     throwAsync()
     return bytes
@@ -424,6 +434,8 @@ export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; la
       submit()
       disposed = true
       pool.clear()
+      for (const list of stagingPool.values()) for (const b of list) b.destroy()
+      stagingPool.clear()
       for (const b of handles.values()) b.destroy()
       handles.clear()
       arena.destroy()
