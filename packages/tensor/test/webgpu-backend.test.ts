@@ -90,6 +90,10 @@ describe.skipIf(skipReason !== undefined)(`webgpu backend${skipReason === undefi
     expect(() => gpu.dispatch({ kernel: "matmul", a: v([2, 3]), b: v([4, 2]), out: v([2, 2]) })).toThrow(
       expect.objectContaining({ _tag: "InvalidKernelCall" })
     )
+    // A view past the end of its buffer is rejected before encoding (not read clamped).
+    expect(() => gpu.dispatch({ kernel: "unary", op: "neg", x: { ...v([4]), offset: a.byteLength / 4 - 2 }, out: v([4]) })).toThrow(
+      expect.objectContaining({ _tag: "InvalidKernelCall" })
+    )
     gpu.free(a)
     const tmp = await makeWebGpuBackend({ label: "disposed" })
     tmp.dispose()

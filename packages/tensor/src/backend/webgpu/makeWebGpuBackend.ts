@@ -7,6 +7,7 @@ import { BackendUnavailable } from "../../errors.ts"
 import type { Backend, BufferHandle } from "../Backend.ts"
 import { DTYPE_BYTES, type KernelCall, type View } from "../Kernel.ts"
 import { type AdapterOptions, describeAdapter, isSoftware, resolveGpu } from "./adapter.ts"
+import { validate } from "../cpu/validate.ts"
 import { kernelTable, type KernelContext, type MatmulVariant } from "./kernelTable.ts"
 import { invalidCall } from "./gpuErrors.ts"
 import { makeRuntime, type Runtime } from "./Runtime.ts"
@@ -24,6 +25,9 @@ export interface WebGpuBackendOptions extends AdapterOptions {
   readonly emulateF16?: boolean
   /** Force a matmul variant instead of the per-adapter choice (tests, benchmarks). */
   readonly matmul?: MatmulVariant
+  /** Check every call against its contract (shapes, bounds) before encoding; default true.
+   * Without it an out-of-bounds view reads or writes clamped garbage instead of throwing. */
+  readonly validate?: boolean
   /** Bind buffers larger than this many bytes through windows (default: the device's
    * maxStorageBufferBindingSize; lower it to test the windowing). */
   readonly maxBindingSize?: number
@@ -92,7 +96,7 @@ export const makeWebGpuBackend = async (options: WebGpuBackendOptions = {}): Pro
     maxBinding: Math.min(options.maxBindingSize ?? Infinity, device.limits.maxStorageBufferBindingSize),
     align: device.limits.minStorageBufferOffsetAlignment
   }
-  return assemble(rt, ctx, ctx.maxBinding, ctx.align, {
+  return assemble(rt, ctx, ctx.maxBinding, ctx.align, options.validate ?? true, {
     name: "webgpu",
     adapter: describeAdapter(adapter),
     nativeF16,
@@ -238,6 +242,7 @@ const assemble = (
   ctx: KernelContext,
   maxBinding: number,
   align: number,
+  check: boolean,
   info: Backend["info"]
 ): WebGpuBackend => {
   const write = (buffer: BufferHandle, data: ArrayBufferView, byteOffset = 0): void => {
@@ -265,6 +270,7 @@ const assemble = (
     rt.free(tmp)
   }
   const dispatch = (call: KernelCall): void => {
+    if (check) validate(call)
     if (
       call.kernel === "matmul" &&
       [call.a, call.b, call.out].some((v) => v.buffer.byteLength > maxBinding && spanBytes(v) > maxBinding)
