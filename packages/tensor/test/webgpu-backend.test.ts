@@ -62,6 +62,20 @@ describe.skipIf(skipReason !== undefined)(`webgpu backend${skipReason === undefi
     expect(after.pooledBytes).toBeLessThanOrEqual(warm.pooledBytes + 256)
   })
 
+  it("keeps at most poolLimitBytes of freed buffers", async () => {
+    const capped = await makeWebGpuBackend({ label: "capped", poolLimitBytes: 64 * 1024 })
+    try {
+      const bufs = Array.from({ length: 10 }, () => capped.allocate(16 * 1024))
+      for (const b of bufs) capped.free(b)
+      const m = capped.memory()
+      expect(m.liveBytes).toBe(0)
+      expect(m.pooledBytes).toBeLessThanOrEqual(64 * 1024)
+      expect(m.pooledBytes).toBeGreaterThan(0)
+    } finally {
+      capped.dispose()
+    }
+  })
+
   it("batches many small ops into few submits and reuses pipelines and bind groups", async () => {
     const n = 64
     const a = gpu.allocate(n * 4)

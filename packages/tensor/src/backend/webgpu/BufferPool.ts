@@ -39,12 +39,13 @@ export interface BufferPool {
 }
 
 /**
- * Makes a pool on `device`; `create` is called for new buffers (it may throw on OOM).
+ * Makes a pool on `device` holding at most `limitBytes` of freed buffers (beyond that,
+ * freed buffers are destroyed).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeBufferPool = (device: GPUDevice, label: string): BufferPool => {
+export const makeBufferPool = (device: GPUDevice, label: string, limitBytes = 2 ** 30): BufferPool => {
   const free = new Map<number, Array<GPUBuffer>>()
   let pooled = 0
   return {
@@ -60,6 +61,11 @@ export const makeBufferPool = (device: GPUDevice, label: string): BufferPool => 
     },
     release: (buffer) => {
       const size = buffer.size
+      // Bounded: shapes that stop recurring (another sequence length) must not pin memory.
+      if (pooled + size > limitBytes) {
+        buffer.destroy()
+        return
+      }
       let list = free.get(size)
       if (list === undefined) {
         list = []

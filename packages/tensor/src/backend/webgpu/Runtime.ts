@@ -116,10 +116,13 @@ const UNIFORM_BYTES = UNIFORM_WORDS * 4
  * @since 0.1.0
  * @category constructors
  */
-export const makeRuntime = (device: GPUDevice, options: { nativeF16: boolean; label: string }): Runtime => {
+export const makeRuntime = (
+  device: GPUDevice,
+  options: { nativeF16: boolean; label: string; poolLimitBytes?: number }
+): Runtime => {
   const { nativeF16, label } = options
   const limits = device.limits
-  const pool = makeBufferPool(device, label)
+  const pool = makeBufferPool(device, label, options.poolLimitBytes)
   const handles = new Map<number, GPUBuffer>()
   let nextId = 1
   let liveBytes = 0

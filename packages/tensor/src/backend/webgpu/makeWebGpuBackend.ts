@@ -25,6 +25,8 @@ export interface WebGpuBackendOptions extends AdapterOptions {
   readonly emulateF16?: boolean
   /** Force a matmul variant instead of the per-adapter choice (tests, benchmarks). */
   readonly matmul?: MatmulVariant
+  /** Most bytes of freed buffers kept for reuse (default 1 GiB). */
+  readonly poolLimitBytes?: number
   /** Check every call against its contract (shapes, bounds) before encoding; default true.
    * Without it an out-of-bounds view reads or writes clamped garbage instead of throwing. */
   readonly validate?: boolean
@@ -87,7 +89,11 @@ export const makeWebGpuBackend = async (options: WebGpuBackendOptions = {}): Pro
   }
   const label = options.label ?? "sapphire"
   const device = await adapter.requestDevice({ requiredFeatures: wanted, requiredLimits, label })
-  const rt = makeRuntime(device, { nativeF16, label })
+  const rt = makeRuntime(device, {
+    nativeF16,
+    label,
+    ...(options.poolLimitBytes === undefined ? {} : { poolLimitBytes: options.poolLimitBytes })
+  })
   const software = isSoftware(adapter)
   const ctx: KernelContext = {
     rt,
