@@ -240,8 +240,91 @@ const dkvVec4 = (names: ReadonlyArray<string | undefined>, D: number): string =>
 }`
 }
 
+/** Keys per shared-memory tile of the tiled forward. */
+const BC = 16
+
+/**
+ * Tiled forward for real GPUs: a workgroup takes 64 query rows of one (b, h); key/value
+ * tiles of BC rows are staged in workgroup memory and read by all 64 rows, so each K/V
+ * element is loaded from global memory once per 64 queries instead of once per query.
+ * Loop bounds are constants (fast on GPU compilers; llvmpipe uses the per-thread kernel).
+ */
+const forwardTiled = (names: ReadonlyArray<string | undefined>, D: number): string => {
+  const [qs, ks, vs, os, ls, kls] = names
+  const D4 = D / 4
+  return `
+var<workgroup> Ks: array<vec4<f32>, ${BC * D4}>;
+var<workgroup> kvShared: i32;
+var<workgroup> Vs: array<vec4<f32>, ${BC * D4}>;
+@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
+  let b = i32(wid.z); let h = i32(wid.y);
+  let t0 = i32(wid.x) * ${WG};
+  let t = t0 + i32(lid.x);
+  let hk = h / (Hq / Hkv);
+  ${
+    kls === undefined
+      ? "let kvLen = ui(8u);"
+      : `if (lid.x == 0u) { kvShared = ldi_${kls}(ui(${KVL_AT}u) + b * ui(${KVL_AT + 1}u)); }
+  // The loop bound below must be workgroup-uniform: a storage load is not, this is.
+  let kvLen = workgroupUniformLoad(&kvShared);`
+  }
+  // Keys the last row of this block sees: the workgroup-uniform loop bound.
+  let tLast = min(t0 + ${WG - 1}, T - 1);
+  let nMax = max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + tLast + 1), u(6u) != 0u));
+  var n = max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + t + 1), u(6u) != 0u));
+  if (t >= T) { n = 0; }
+  var q: array<vec4<f32>, ${D4}>;
+  var acc: array<vec4<f32>, ${D4}>;
+  let qb = ${el(0, "b", "h", "min(t, T - 1)", "0")} >> 2;
+  for (var d = 0; d < ${D4}; d++) { q[d] = ld4_${qs}(qb + d) * scale; acc[d] = vec4<f32>(0.0); }
+  let kb = ${el(1, "b", "hk", "0", "0")}; let kst = ui(${view4(1) + 3}u);
+  let vb = ${el(2, "b", "hk", "0", "0")}; let vst = ui(${view4(2) + 3}u);
+  let one = vec4<f32>(1.0);
+  var m = ${NEG_INF};
+  var l = 0.0;
+  for (var s0 = 0; s0 < nMax; s0 += ${BC}) {
+    for (var e = i32(lid.x); e < ${BC * D4}; e += ${WG}) {
+      let j = e / ${D4}; let d = e % ${D4};
+      let s = min(s0 + j, S - 1);
+      Ks[e] = ld4_${ks}(((kb + s * kst) >> 2) + d);
+      Vs[e] = ld4_${vs}(((vb + s * vst) >> 2) + d);
+    }
+    workgroupBarrier();
+    var sc: array<f32, ${BC}>;
+    var mt = m;
+    for (var j = 0; j < ${BC}; j++) {
+      var dd = vec4<f32>(0.0);
+      for (var d = 0; d < ${D4}; d++) { dd = fma(q[d], Ks[j * ${D4} + d], dd); }
+      sc[j] = select(${NEG_INF}, dot(dd, one), s0 + j < n);
+      mt = max(mt, sc[j]);
+    }
+    if (mt > ${NEG_INF}) {
+      let corr = exp(m - mt);
+      l = l * corr;
+      for (var d = 0; d < ${D4}; d++) { acc[d] = acc[d] * corr; }
+      for (var j = 0; j < ${BC}; j++) {
+        let p = exp(sc[j] - mt);
+        l += p;
+        for (var d = 0; d < ${D4}; d++) { acc[d] = fma(vec4<f32>(p), Vs[j * ${D4} + d], acc[d]); }
+      }
+      m = mt;
+    }
+    workgroupBarrier();
+  }
+  if (t < T) {
+    let inv = select(0.0, 1.0 / l, n > 0);
+    for (var d = 0; d < ${D4}; d++) {
+      let o = acc[d] * inv;
+      ${[0, 1, 2, 3].map((j) => `st_${os}(${el(3, "b", "h", "t", `(4 * d + ${j})`)}, o[${j}]);`).join(" ")}
+    }
+    st_${ls}(${lseAt("b", "h", "t")}, select(${NEG_INF}, m + log(l), n > 0));
+  }
+}`
+}
+
 /** @since 0.1.0 @category kernels */
-export const attention = ({ rt }: KernelContext, c: Call<"attention">): void => {
+export const attention = ({ attention: variant, maxWorkgroupStorage, rt }: KernelContext, c: Call<"attention">): void => {
   const D = validate("attention", c)
   const [B, Hq, T] = c.q.shape as [number, number, number, number]
   const rows = B * Hq * T
@@ -266,6 +349,17 @@ export const attention = ({ rt }: KernelContext, c: Call<"attention">): void => 
   if (kvl !== undefined) bindings.push({ buffer: kvl.buffer, dtype: kvl.dtype, write: false })
   const vec = vec4Ok(D, [c.q, c.k, c.v])
   words[10] = vec ? D / 4 : D
+  if (vec && variant === "tiled" && 2 * BC * D * 4 <= maxWorkgroupStorage && B <= 65535 && Hq <= 65535) {
+    rt.run({
+      kernel: "attention-tiled",
+      key: `D${D}|${kvl !== undefined ? "kvl" : ""}`,
+      bindings: bindings.map((b, i) => (i < 3 ? { ...b, vec4: true } : b)),
+      uniforms: words,
+      groups: [Math.ceil(T / WG), Hq, B],
+      source: (names) => forwardTiled(names, D)
+    })
+    return
+  }
   rt.run({
     kernel: "attention",
     key: `D${D}|${kvl !== undefined ? "kvl" : ""}|${vec ? "v4" : ""}`,

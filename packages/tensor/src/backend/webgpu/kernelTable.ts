@@ -38,6 +38,10 @@ export interface KernelContext {
   readonly matmul: MatmulVariant
   /** A CPU rasterizer (llvmpipe…): prefer barrier-free kernels. */
   readonly software: boolean
+  /** Attention forward: one thread per query row reading K/V from storage (`thread`, CPU
+   * rasterizers) or 64-row workgroups sharing K/V tiles in workgroup memory (`tiled`). */
+  readonly attention: "thread" | "tiled"
+  readonly maxWorkgroupStorage: number
   /** Bytes one storage binding may cover, and the binding offset alignment. */
   readonly maxBinding: number
   readonly align: number

@@ -25,6 +25,8 @@ export interface WebGpuBackendOptions extends AdapterOptions {
   readonly emulateF16?: boolean
   /** Force a matmul variant instead of the per-adapter choice (tests, benchmarks). */
   readonly matmul?: MatmulVariant
+  /** Attention forward variant instead of the per-adapter choice (tests, benchmarks). */
+  readonly attention?: "thread" | "tiled"
   /** Most bytes of freed buffers kept for reuse (default 1 GiB). */
   readonly poolLimitBytes?: number
   /** Check every call against its contract (shapes, bounds) before encoding; default true.
@@ -99,6 +101,8 @@ export const makeWebGpuBackend = async (options: WebGpuBackendOptions = {}): Pro
     rt,
     matmul: options.matmul ?? (software ? "register" : "tiled"),
     software: options.rowsPerThread ?? software,
+    attention: options.attention ?? (software ? "thread" : "tiled"),
+    maxWorkgroupStorage: device.limits.maxComputeWorkgroupStorageSize,
     maxBinding: Math.min(options.maxBindingSize ?? Infinity, device.limits.maxStorageBufferBindingSize),
     align: device.limits.minStorageBufferOffsetAlignment
   }
