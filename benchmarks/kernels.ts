@@ -6,7 +6,7 @@
  *
  *   npx tsx benchmarks/kernels.ts            # table
  *   npx tsx benchmarks/kernels.ts --json     # one JSON object per line
- *   options: --sizes=256,512 --no-cpu --no-numpy --reps=N
+ *   options: --sizes=256,512 --no-cpu --no-numpy --reps=N --attention=thread|tiled
  *
  * Self-contained: runs wherever the WebGPU backend finds an adapter (llvmpipe, a real GPU
  * through Vulkan / Metal / D3D12).
@@ -284,7 +284,11 @@ print(json.dumps({'numpy': np.__version__, 'core': core, 'config': config, 'thre
 }
 
 const main = async () => {
-  const gpu = await makeWebGpuBackend({ label: "bench" })
+  const attention = option("attention")
+  const gpu = await makeWebGpuBackend({
+    label: "bench",
+    ...(attention === "thread" || attention === "tiled" ? { attention } : {})
+  })
   const adapter = gpu.info.adapter
   if (!json) console.log(`adapter: ${adapter} (native f16: ${gpu.info.nativeF16})`)
   const numpy = numpyBaseline()
