@@ -404,8 +404,160 @@ const forwardScalar = ([qs, ks, vs, os, ls, kls]: ReadonlyArray<string | undefin
   st_${ls}(${lseAt("b", "h", "t")}, select(${NEG_INF}, m + log(l), n > 0));
 }`
 
+/** Tiled backward pass 1 (real GPUs): 64 query rows share K/V tiles; dq and Di per row. */
+const dqTiled = (names: ReadonlyArray<string | undefined>, D: number): string => {
+  const [qs, ks, vs, os, dos, ls, dqs, dl] = names
+  const D4 = D / 4
+  return `
+var<workgroup> Ks: array<vec4<f32>, ${BC * D4}>;
+var<workgroup> Vs: array<vec4<f32>, ${BC * D4}>;
+@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
+  let b = i32(wid.z); let h = i32(wid.y);
+  let t0 = i32(wid.x) * ${WG};
+  let t = t0 + i32(lid.x);
+  let tc = min(t, T - 1);
+  let hk = h / (Hq / Hkv);
+  let kvLen = ui(8u);
+  let tLast = min(t0 + ${WG - 1}, T - 1);
+  let nMax = max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + tLast + 1), u(6u) != 0u));
+  var n = max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + t + 1), u(6u) != 0u));
+  if (t >= T) { n = 0; }
+  var q: array<vec4<f32>, ${D4}>;
+  var g: array<vec4<f32>, ${D4}>;
+  var dq: array<vec4<f32>, ${D4}>;
+  let one = vec4<f32>(1.0);
+  var di = 0.0;
+  let qb = ${el(0, "b", "h", "tc", "0")} >> 2;
+  let gb = ${el(4, "b", "h", "tc", "0")} >> 2;
+  for (var d = 0; d < ${D4}; d++) {
+    q[d] = ld4_${qs}(qb + d);
+    g[d] = ld4_${dos}(gb + d);
+    let o = vec4<f32>(${[0, 1, 2, 3].map((j) => `ld_${os}(${el(3, "b", "h", "tc", `(4 * d + ${j})`)})`).join(", ")});
+    di += dot(g[d], o);
+    dq[d] = vec4<f32>(0.0);
+  }
+  let lse = ld_${ls}(${lseAt("b", "h", "tc")});
+  let kb = ${el(1, "b", "hk", "0", "0")}; let kst = ui(${view4(1) + 3}u);
+  let vb = ${el(2, "b", "hk", "0", "0")}; let vst = ui(${view4(2) + 3}u);
+  for (var s0 = 0; s0 < nMax; s0 += ${BC}) {
+    for (var e = i32(lid.x); e < ${BC * D4}; e += ${WG}) {
+      let j = e / ${D4}; let d = e % ${D4};
+      let s = min(s0 + j, S - 1);
+      Ks[e] = ld4_${ks}(((kb + s * kst) >> 2) + d);
+      Vs[e] = ld4_${vs}(((vb + s * vst) >> 2) + d);
+    }
+    workgroupBarrier();
+    for (var j = 0; j < ${BC}; j++) {
+      if (s0 + j < n) {
+        var dd = vec4<f32>(0.0);
+        var pp = vec4<f32>(0.0);
+        for (var d = 0; d < ${D4}; d++) {
+          dd = fma(q[d], Ks[j * ${D4} + d], dd);
+          pp = fma(g[d], Vs[j * ${D4} + d], pp);
+        }
+        let ds = exp(dot(dd, one) * scale - lse) * (dot(pp, one) - di);
+        for (var d = 0; d < ${D4}; d++) { dq[d] = fma(vec4<f32>(ds), Ks[j * ${D4} + d], dq[d]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  if (t < T) {
+    for (var d = 0; d < ${D4}; d++) {
+      let o = dq[d] * scale;
+      ${[0, 1, 2, 3].map((j) => `st_${dqs}(${el(5, "b", "h", "t", `(4 * d + ${j})`)}, o[${j}]);`).join(" ")}
+    }
+    st_${dl}((b * Hq + h) * T + t, di);
+  }
+}`
+}
+
+/**
+ * Tiled backward pass 2 (real GPUs): 64 key rows of one (b, kv head) share tiles of BC query
+ * rows (q, dout, lse, Di) of every query head in the group; dk and dv per key row.
+ */
+const dkvTiled = (names: ReadonlyArray<string | undefined>, D: number): string => {
+  const [qs, ks, vs, dos, ls, dl, dks, dvs] = names
+  const D4 = D / 4
+  return `
+var<workgroup> Qs: array<vec4<f32>, ${BC * D4}>;
+var<workgroup> Gs: array<vec4<f32>, ${BC * D4}>;
+var<workgroup> Ls: array<f32, ${BC}>;
+var<workgroup> Ds: array<f32, ${BC}>;
+@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
+  let b = i32(wid.z); let hk = i32(wid.y);
+  let sFirst = i32(wid.x) * ${WG};
+  let s = sFirst + i32(lid.x);
+  let sc = min(s, S - 1);
+  let group = Hq / Hkv;
+  let kvLen = min(ui(8u), S);
+  let causal = u(6u) != 0u;
+  var kr: array<vec4<f32>, ${D4}>;
+  var vr: array<vec4<f32>, ${D4}>;
+  var dk: array<vec4<f32>, ${D4}>;
+  var dv: array<vec4<f32>, ${D4}>;
+  let one = vec4<f32>(1.0);
+  let kb = ${el(1, "b", "hk", "sc", "0")} >> 2;
+  let vb = ${el(2, "b", "hk", "sc", "0")} >> 2;
+  for (var d = 0; d < ${D4}; d++) {
+    kr[d] = ld4_${ks}(kb + d);
+    vr[d] = ld4_${vs}(vb + d);
+    dk[d] = vec4<f32>(0.0); dv[d] = vec4<f32>(0.0);
+  }
+  let live = s < kvLen;
+  // Causal: query rows before tStart see none of this block's keys.
+  let tStart = select(0, max(0, sFirst - ui(7u)), causal);
+  for (var hh = 0; hh < group; hh++) {
+    let h = hk * group + hh;
+    for (var t0 = tStart; t0 < T; t0 += ${BC}) {
+      for (var e = i32(lid.x); e < ${BC * D4}; e += ${WG}) {
+        let i = e / ${D4}; let d = e % ${D4};
+        let t = min(t0 + i, T - 1);
+        Qs[e] = ld4_${qs}((${el(0, "b", "h", "t", "0")} >> 2) + d);
+        Gs[e] = ld4_${dos}((${el(4, "b", "h", "t", "0")} >> 2) + d);
+      }
+      if (i32(lid.x) < ${BC}) {
+        let t = min(t0 + i32(lid.x), T - 1);
+        Ls[lid.x] = ld_${ls}(${lseAt("b", "h", "t")});
+        Ds[lid.x] = ld_${dl}((b * Hq + h) * T + t);
+      }
+      workgroupBarrier();
+      for (var i = 0; i < ${BC}; i++) {
+        let t = t0 + i;
+        // Key s is visible to row t iff s < min(kvLen, S, causal ? qOffset + t + 1 : S).
+        if (live && t < T && (!causal || s <= ui(7u) + t)) {
+          var dd = vec4<f32>(0.0);
+          var pp = vec4<f32>(0.0);
+          for (var d = 0; d < ${D4}; d++) {
+            dd = fma(Qs[i * ${D4} + d], kr[d], dd);
+            pp = fma(Gs[i * ${D4} + d], vr[d], pp);
+          }
+          let p = exp(dot(dd, one) * scale - Ls[i]);
+          let ds = p * (dot(pp, one) - Ds[i]);
+          for (var d = 0; d < ${D4}; d++) {
+            dv[d] = fma(vec4<f32>(p), Gs[i * ${D4} + d], dv[d]);
+            dk[d] = fma(vec4<f32>(ds), Qs[i * ${D4} + d], dk[d]);
+          }
+        }
+      }
+      workgroupBarrier();
+    }
+  }
+  if (s < S) {
+    for (var d = 0; d < ${D4}; d++) {
+      let a = dk[d] * scale; let c = dv[d];
+      ${[0, 1, 2, 3].map((j) => `st_${dks}(${el(6, "b", "hk", "s", `(4 * d + ${j})`)}, a[${j}]); st_${dvs}(${el(7, "b", "hk", "s", `(4 * d + ${j})`)}, c[${j}]);`).join("\n      ")}
+    }
+  }
+}`
+}
+
 /** @since 0.1.0 @category kernels */
-export const attentionBackward = ({ rt }: KernelContext, c: Call<"attentionBackward">): void => {
+export const attentionBackward = (
+  { attention: variant, maxWorkgroupStorage, rt }: KernelContext,
+  c: Call<"attentionBackward">
+): void => {
   const D = validate("attentionBackward", c)
   const [B, Hq, T] = c.q.shape as [number, number, number, number]
   const [, Hkv, S] = c.k.shape as [number, number, number, number]
@@ -419,6 +571,36 @@ export const attentionBackward = ({ rt }: KernelContext, c: Call<"attentionBackw
   const vec = vec4Ok(D, [c.q, c.k, c.v, c.dout])
   words[10] = vec ? D / 4 : D
   const ro = (v: View, v4 = false) => ({ buffer: v.buffer, dtype: v.dtype, write: false, vec4: vec && v4 })
+  const tiled = vec && variant === "tiled" && 2 * BC * D * 4 + 2 * BC * 4 <= maxWorkgroupStorage && B <= 65535 &&
+    Hq <= 65535
+  if (tiled && rows > 0 && keyRows > 0) {
+    rt.run({
+      kernel: "attentionBackward-dq-tiled",
+      key: `D${D}`,
+      bindings: [ro(c.q, true), ro(c.k, true), ro(c.v, true), ro(c.out), ro(c.dout, true), ro(c.lse), {
+        buffer: c.dq.buffer,
+        dtype: c.dq.dtype,
+        write: true
+      }, { buffer: delta, dtype: "f32", write: true }],
+      uniforms: words,
+      groups: [Math.ceil(T / WG), Hq, B],
+      source: (names) => dqTiled(names, D)
+    })
+    rt.run({
+      kernel: "attentionBackward-dkv-tiled",
+      key: `D${D}`,
+      bindings: [ro(c.q, true), ro(c.k, true), ro(c.v, true), ro(c.dout, true), ro(c.lse), { buffer: delta, dtype: "f32", write: false }, {
+        buffer: c.dk.buffer,
+        dtype: c.dk.dtype,
+        write: true
+      }, { buffer: c.dv.buffer, dtype: c.dv.dtype, write: true }],
+      uniforms: words,
+      groups: [Math.ceil(S / WG), Hkv, B],
+      source: (names) => dkvTiled(names, D)
+    })
+    rt.free(delta)
+    return
+  }
   if (rows > 0) {
     rt.run({
       kernel: "attentionBackward-dq",
