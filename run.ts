@@ -16,10 +16,18 @@ The default run (once the pipeline lands) will:
 Status: the pipeline is not implemented yet, so this command runs no training.
 
 Available now:
-  npx msdrg group < cases.jsonl     group JSON Lines cases with the MS-DRG v34 grouper
-  npx msdrg resolve "<title text>"  resolve free text to an MS-DRG v34 title
-  npx msdrg families                list the 340 DRG families and their tiers
-  npm test                          run every test
+  npx msdrg group < cases.jsonl            group JSON Lines cases with the MS-DRG v34 grouper (explained by a trace)
+  npx msdrg resolve "<title text>"         resolve free text to an MS-DRG v34 title
+  npx msdrg families                       list the 340 DRG families and their tiers
+  npx sapphire-data synth --n 2000 --seed 7 --out cases.jsonl
+                                           generate the synthetic MS-DRG benchmark (labels from the grouper)
+  npx sapphire-data stats cases.jsonl      DRG / family / tier / difficulty histograms
+  npx sapphire-data sft|prompts|split ...  SFT completions, GRPO prompts, stratified splits
+  npx sapphire-model logits|generate|chat --model DIR ...
+                                           run a Qwen2 checkpoint (Hugging Face layout) on CPU or WebGPU
+  npx tsx benchmarks/kernels.ts            kernel speed (WebGPU and CPU, numpy baseline)
+  npx tsx benchmarks/model.ts              Qwen2 train and decode tokens/s (PyTorch baseline)
+  npm test                                 run every test
 
 Subcommands of run.ts:
   plan (default)   print this text

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest"
 import { parseCaseLine } from "../src/cli/index.ts"
 import { createGrouper, labelSpaceV34 } from "../src/index.ts"
 
-// Worked cases of /work/shared/msdrg/seed_examples.md, transcribed with their gold DRGs.
+// Worked cases of ../shared/msdrg/seed_examples.md, transcribed with their gold DRGs.
 const fixturePath = fileURLToPath(new URL("./fixtures/seed_examples.jsonl", import.meta.url))
 const examplesPath = fileURLToPath(new URL("../../../../shared/msdrg/seed_examples.md", import.meta.url))
 

@@ -1,7 +1,7 @@
 /**
  * Built-in v34 diagnosis attributes: `[code, MDC as PDX, default medical family, CC level
  * as SDX, PDX-exclusion collection]`. Written from the project's seed table
- * (/work/shared/msdrg/seed_table.tsv: every PDX and SDX row) plus the few codes that DRG
+ * (../shared/msdrg/seed_table.tsv: every PDX and SDX row) plus the few codes that DRG
  * logic names (tPA elsewhere, acute leukemia, HIV). Codes are undotted, as in CMS files.
  * A null MDC/family means the code is known as a secondary diagnosis only.
  */
