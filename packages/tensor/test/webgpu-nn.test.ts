@@ -53,6 +53,10 @@ const MATMUL_CASES: ReadonlyArray<MatmulCase> = [
   { M: 72, N: 64, K: 64, dtype: "f16" }, // f16 vec4 loads
   { M: 50, N: 70, K: 45, dtype: "f16", bT: true }, // f16 staged
   { M: 96, N: 72, K: 80, acc: true },
+  { M: 1, N: 1024, K: 512 }, // decoding: one row, 1-row register tiles
+  { M: 1, N: 1000, K: 512, bT: true },
+  { M: 2, N: 600, K: 256, bT: true },
+  { M: 3, N: 1000, K: 128 },
   { M: 5, N: 3, K: 4, acc: true }
 ]
 

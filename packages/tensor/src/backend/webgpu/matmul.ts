@@ -51,11 +51,15 @@ const splitBatch = (out: View, a: View, b: View) => {
 /** Register-tile sizes: rows × columns of the output per thread. */
 const TM = 8
 const TN = 8
+/** Fewer rows per thread for short A (decoding one token per sequence): no idle rows. */
+const rowsPerThread = (M: number, max: number): number => (M >= max ? max : M >= 4 ? 4 : M >= 2 ? 2 : 1)
 const WGX = 8
 const WGY = 8
-/** The A·Bᵀ variant keeps a 4×4 tile of vec4 partial sums. */
+/** The A·Bᵀ variant keeps a 4×4 tile of vec4 partial sums (1×4 and 2×4 for short A: reading
+ * B is the cost there, and more threads with fewer rows each stream it faster on llvmpipe). */
 const TM_NT = 4
 const TN_NT = 4
+
 
 const storeTile = (o: string, rows: number, cols: number, value: (i: number, j: number) => string): string =>
   Array.from({ length: rows }, (_, i) =>
@@ -76,7 +80,7 @@ const registerPrologue = (batchRank: number, tm: number, tn: number): string => 
   let oBase = ui(10u) + batch * ui(13u); let ldo = ui(12u);
   let acc = u(11u) != 0u;`
 
-const registerSource = (names: ReadonlyArray<string>, batchRank: number): string => {
+const registerSource = (names: ReadonlyArray<string>, batchRank: number, TM: number): string => {
   const [a, b, o] = names
   const accDecl = Array.from({ length: TM }, (_, i) => `var c${i}0 = vec4<f32>(0.0); var c${i}1 = vec4<f32>(0.0);`).join("\n")
   const aLoads = Array.from(
@@ -107,7 +111,7 @@ const registerSource = (names: ReadonlyArray<string>, batchRank: number): string
 }`
 }
 
-const ntSource = (names: ReadonlyArray<string>, batchRank: number): string => {
+const ntSource = (names: ReadonlyArray<string>, batchRank: number, TM_NT: number): string => {
   const [a, b, o] = names
   const rows = Array.from({ length: TM_NT }, (_, i) => i)
   const cols = Array.from({ length: TN_NT }, (_, j) => j)
@@ -298,25 +302,27 @@ export const matmul = (ctx: KernelContext, c: Call): void => {
     { buffer: c.out.buffer, dtype: c.out.dtype, write: true }
   ]
   const rank = batchInfo.rank
+  const tmReg = rowsPerThread(M, TM)
+  const tmNT = rowsPerThread(M, TM_NT)
   const groups: [number, number, number] =
     variant === "register"
-      ? [Math.ceil(N / TN / WGX), Math.ceil(M / TM / WGY), batchInfo.count]
+      ? [Math.ceil(N / TN / WGX), Math.ceil(M / tmReg / WGY), batchInfo.count]
       : variant === "nt"
-      ? [Math.ceil(N / TN_NT / WGX), Math.ceil(M / TM_NT / WGY), batchInfo.count]
+      ? [Math.ceil(N / TN_NT / WGX), Math.ceil(M / tmNT / WGY), batchInfo.count]
       : variant === "tiled"
       ? [Math.ceil(N / TILE), Math.ceil(M / TILE), batchInfo.count]
       : [Math.ceil(N / 8), Math.ceil(M / 8), batchInfo.count]
   rt.run({
     kernel: `matmul-${variant}`,
-    key: `b${rank}`,
+    key: `b${rank}|${variant === "register" ? tmReg : variant === "nt" ? tmNT : ""}`,
     bindings,
     uniforms: words,
     groups,
     source: (names) =>
       variant === "register"
-        ? registerSource(names, rank)
+        ? registerSource(names, rank, tmReg)
         : variant === "nt"
-        ? ntSource(names, rank)
+        ? ntSource(names, rank, tmNT)
         : variant === "tiled"
         ? tiledSource(names, rank)
         : genericSource(names, rank)
