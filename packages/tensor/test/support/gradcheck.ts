@@ -5,6 +5,7 @@
 import { expect } from "vitest"
 import type { DType } from "../../src/backend/Kernel.ts"
 import { fromArray, getDefaultBackend, mul, sum, type Tensor, tidy } from "../../src/index.ts"
+import { rowMajorStrides } from "../../src/tensor/shape.ts"
 import { numericGradient } from "./reference.ts"
 import { closeness, randomArray } from "./views.ts"
 
@@ -72,22 +73,11 @@ export const gradCheck = async (c: GradCheck): Promise<void> => {
   expect(backend.memory().liveBytes, "buffers released").toBe(before)
 }
 
-/** Row-major index → multi-index and back, for f64 references. */
-export const strides = (shape: ReadonlyArray<number>): Array<number> => {
-  const s = new Array<number>(shape.length)
-  let acc = 1
-  for (let d = shape.length - 1; d >= 0; d--) {
-    s[d] = acc
-    acc *= shape[d]!
-  }
-  return s
-}
-
 /** Broadcasts a row-major array of `shape` to `target` (NumPy rules). */
 export const broadcastTo = (x: ReadonlyArray<number>, shape: ReadonlyArray<number>, target: ReadonlyArray<number>): Array<number> => {
   const n = target.reduce((a, b) => a * b, 1)
-  const ts = strides(target)
-  const xs = strides(shape)
+  const ts = rowMajorStrides(target)
+  const xs = rowMajorStrides(shape)
   const lead = target.length - shape.length
   const out = new Array<number>(n)
   for (let i = 0; i < n; i++) {
@@ -125,8 +115,8 @@ export const reduceRef = (
 ): Array<number> => {
   const outShape = shape.map((d, i) => (axes.includes(i) ? 1 : d))
   const groups = new Map<number, Array<number>>()
-  const st = strides(shape)
-  const os = strides(outShape)
+  const st = rowMajorStrides(shape)
+  const os = rowMajorStrides(outShape)
   for (let i = 0; i < x.length; i++) {
     let o = 0
     for (let d = 0; d < shape.length; d++) {
@@ -144,8 +134,8 @@ export const reduceRef = (
 /** Permutes a row-major array. */
 export const permuteRef = (x: ReadonlyArray<number>, shape: ReadonlyArray<number>, axes: ReadonlyArray<number>): Array<number> => {
   const outShape = axes.map((a) => shape[a]!)
-  const st = strides(shape)
-  const os = strides(outShape)
+  const st = rowMajorStrides(shape)
+  const os = rowMajorStrides(outShape)
   const out = new Array<number>(x.length)
   for (let i = 0; i < x.length; i++) {
     let off = 0

@@ -5,18 +5,7 @@
 import type { Backend } from "../../src/backend/Backend.ts"
 import { DTYPE_BYTES, type DType, type View } from "../../src/backend/Kernel.ts"
 import { fromF16Array, toF16Array } from "../../src/f16.ts"
-
-export const rowMajor = (shape: ReadonlyArray<number>): Array<number> => {
-  const s = new Array<number>(shape.length)
-  let acc = 1
-  for (let d = shape.length - 1; d >= 0; d--) {
-    s[d] = acc
-    acc *= shape[d]!
-  }
-  return s
-}
-
-export const size = (shape: ReadonlyArray<number>): number => shape.reduce((a, b) => a * b, 1)
+import { numel, rowMajorStrides } from "../../src/tensor/shape.ts"
 
 /** Uploads values as a contiguous view (with `pad` unused elements before it, to test offsets). */
 export const upload = (
@@ -26,19 +15,19 @@ export const upload = (
   dtype: DType = "f32",
   pad = 0
 ): View => {
-  const n = size(shape)
+  const n = numel(shape)
   if (values.length !== n) throw new Error(`upload: ${values.length} values for shape ${shape}`)
   const total = n + pad
   const buffer = backend.allocate(total * DTYPE_BYTES[dtype])
   const padded = Array.from({ length: total }, (_, i) => (i < pad ? 0 : values[i - pad]!))
   const data = dtype === "f32" ? Float32Array.from(padded) : dtype === "i32" ? Int32Array.from(padded) : toF16Array(padded)
   backend.write(buffer, data)
-  return { buffer, dtype, shape, strides: rowMajor(shape), offset: pad }
+  return { buffer, dtype, shape, strides: rowMajorStrides(shape), offset: pad }
 }
 
 export const empty = (backend: Backend, shape: ReadonlyArray<number>, dtype: DType = "f32"): View => {
-  const buffer = backend.allocate(Math.max(1, size(shape)) * DTYPE_BYTES[dtype])
-  return { buffer, dtype, shape, strides: rowMajor(shape), offset: 0 }
+  const buffer = backend.allocate(Math.max(1, numel(shape)) * DTYPE_BYTES[dtype])
+  return { buffer, dtype, shape, strides: rowMajorStrides(shape), offset: 0 }
 }
 
 /** Reads the elements of a (possibly strided) view in row-major order. */
@@ -51,7 +40,7 @@ export const download = async (backend: Backend, v: View): Promise<Array<number>
     : fromF16Array(new Uint16Array(bytes))
   const out: Array<number> = []
   const idx = new Array<number>(v.shape.length).fill(0)
-  const n = size(v.shape)
+  const n = numel(v.shape)
   for (let i = 0; i < n; i++) {
     let off = v.offset
     for (let d = 0; d < idx.length; d++) off += idx[d]! * v.strides[d]!
