@@ -4,10 +4,11 @@
  *
  *   npx tsx benchmarks/model.ts [--backends cpu,webgpu] [--batch 8] [--seq 256] [--steps 2]
  *                               [--decode-tokens 64] [--no-torch]
+ *                               [--torch-python /usr/bin/python3] [--torch-device cpu|cuda]
  *
  * Default shapes: vocab 512, d_model 256, 4 layers, 4 heads, MLP 1024, batch 8 x 256.
- * PyTorch runs benchmarks/reference/bench_qwen2_torch.py with /usr/bin/python3 when torch
- * imports there. Ratios are "ours / PyTorch" (higher is better for us).
+ * PyTorch runs benchmarks/reference/bench_qwen2_torch.py with --torch-python (default /usr/bin/python3)
+ * on --torch-device when torch imports there. Ratios are "ours / PyTorch" (higher is better for us).
  */
 import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -25,7 +26,10 @@ const { values } = parseArgs({
     steps: { type: "string", default: "2" },
     "decode-tokens": { type: "string", default: "64" },
     "decode-prompt": { type: "string", default: "16" },
-    "no-torch": { type: "boolean", default: false }
+    "no-torch": { type: "boolean", default: false },
+    // Debian's python3-torch lives under /usr/bin/python3; GPU machines often have their own.
+    "torch-python": { type: "string", default: "/usr/bin/python3" },
+    "torch-device": { type: "string", default: "cpu" }
   }
 })
 const B = Number(values.batch)
@@ -118,12 +122,13 @@ const argmax = (x: Float32Array, offset: number, n: number) => {
 
 const torch = (): Result | string => {
   const script = fileURLToPath(new URL("./reference/bench_qwen2_torch.py", import.meta.url))
+  const python = values["torch-python"]
   try {
-    execFileSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" })
+    execFileSync(python, ["-c", "import torch"], { stdio: "ignore" })
   } catch {
-    return "PyTorch not installed for /usr/bin/python3 (apt-get install python3-torch)"
+    return `PyTorch not installed for ${python} (apt-get install python3-torch, or pass --torch-python)`
   }
-  const out = execFileSync("/usr/bin/python3", [
+  const out = execFileSync(python, [
     script,
     JSON.stringify({
       vocab: config.vocabSize,
@@ -136,7 +141,8 @@ const torch = (): Result | string => {
       seq: T,
       trainSteps: steps,
       decodePrompt,
-      decodeTokens
+      decodeTokens,
+      device: values["torch-device"]
     })
   ], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
   const r = JSON.parse(out) as { backend: string; trainTokensPerSecond: number; decodeTokensPerSecond: number }

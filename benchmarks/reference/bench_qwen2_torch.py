@@ -3,6 +3,8 @@
 and KV-cache decoding, on the same shapes, printed as one JSON object.
 
     /usr/bin/python3 benchmarks/reference/bench_qwen2_torch.py '{"vocab":512,"hidden":256,...}'
+
+`"device": "cuda"` in the JSON runs it on a GPU (timings then synchronize the device).
 """
 import json
 import math
@@ -68,7 +70,7 @@ class Qwen2(torch.nn.Module):
             v = v.repeat_interleave(rep, 1)
             S = k.shape[2]
             s = q @ k.transpose(-1, -2) / math.sqrt(hd)
-            mask = torch.ones(T, S, dtype=torch.bool).tril(S - T)
+            mask = torch.ones(T, S, dtype=torch.bool, device=x.device).tril(S - T)
             s = s.masked_fill(~mask, float("-inf"))
             a = (torch.softmax(s, -1) @ v).transpose(1, 2).reshape(B, T, -1)
             x = x + m.o(a)
@@ -81,11 +83,14 @@ def main():
     c = json.loads(sys.argv[1])
     torch.manual_seed(0)
     torch.set_num_threads(c.get("threads", torch.get_num_threads()))
-    model = Qwen2(c)
+    dev = torch.device(c.get("device", "cpu"))
+    # GPU work is asynchronous: time only after the device has finished.
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+    model = Qwen2(c).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
     B, T = c["batch"], c["seq"]
-    ids = torch.randint(0, c["vocab"], (B, T))
-    pos = torch.arange(T).expand(B, T)
+    ids = torch.randint(0, c["vocab"], (B, T), device=dev)
+    pos = torch.arange(T, device=dev).expand(B, T)
 
     def step():
         logits = model(ids[:, :-1], pos[:, :-1])
@@ -95,29 +100,34 @@ def main():
         opt.step()
 
     step()
+    sync()
     t0 = time.perf_counter()
     steps = c.get("trainSteps", 3)
     for _ in range(steps):
         step()
+    sync()
     train_s = (time.perf_counter() - t0) / steps
 
     nkv, hd = c["kvHeads"], c["hidden"] // c["heads"]
     prompt, new = c.get("decodePrompt", 16), c.get("decodeTokens", 64)
     with torch.no_grad():
         def decode():
-            cache = [(torch.zeros(B, nkv, prompt + new, hd), torch.zeros(B, nkv, prompt + new, hd)) for _ in range(c["layers"])]
-            p = torch.randint(0, c["vocab"], (B, prompt))
-            logits = model(p, torch.arange(prompt).expand(B, prompt), cache, 0)
+            cache = [(torch.zeros(B, nkv, prompt + new, hd, device=dev), torch.zeros(B, nkv, prompt + new, hd, device=dev)) for _ in range(c["layers"])]
+            p = torch.randint(0, c["vocab"], (B, prompt), device=dev)
+            logits = model(p, torch.arange(prompt, device=dev).expand(B, prompt), cache, 0)
             tok = logits[:, -1].argmax(-1, keepdim=True)
+            sync()
             t0 = time.perf_counter()
             for i in range(new):
-                logits = model(tok, torch.full((B, 1), prompt + i), cache, prompt + i)
+                logits = model(tok, torch.full((B, 1), prompt + i, device=dev), cache, prompt + i)
                 tok = logits[:, -1].argmax(-1, keepdim=True)
+            sync()
             return time.perf_counter() - t0
         decode()
         decode_s = decode()
     print(json.dumps({
-        "backend": f"pytorch {torch.__version__} cpu ({torch.get_num_threads()} threads)",
+        "backend": f"pytorch {torch.__version__} " + (
+            f"cuda ({torch.cuda.get_device_name()})" if dev.type == "cuda" else f"cpu ({torch.get_num_threads()} threads)"),
         "trainStepSeconds": train_s,
         "trainTokensPerSecond": B * (T - 1) / train_s,
         "decodeTokensPerSecond": B * new / decode_s,
