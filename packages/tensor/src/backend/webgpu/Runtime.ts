@@ -39,8 +39,14 @@ export interface DispatchSpec {
   readonly key: string
   readonly source: (names: ReadonlyArray<string>) => string
   readonly bindings: ReadonlyArray<Binding>
-  /** At most UNIFORM_WORDS 32-bit words (reinterpret floats with `f32bits`). */
+  /** At most `uniformWords` 32-bit words (reinterpret floats with `f32bits`). */
   readonly uniforms: ArrayLike<number>
+  /** Size of the uniform block: UNIFORM_WORDS (default) or a multiple of it up to
+   * MAX_UNIFORM_WORDS (fused groups carry many views' shapes and strides). */
+  readonly uniformWords?: number
+  /** Pipelines of generated kernels with open-ended keys (fused groups) live in a capped
+   * cache instead of the permanent one. */
+  readonly transient?: boolean
   /** Workgroups; a count above 65535 is spread over a 2-D grid (kernels use `linearIndex`). */
   readonly groups: number | readonly [number, number, number]
 }
@@ -58,6 +64,8 @@ export interface Runtime {
   readonly allocate: (byteLength: number) => BufferHandle
   readonly free: (buffer: BufferHandle) => void
   readonly writeRaw: (buffer: BufferHandle, data: ArrayBufferView, byteOffset: number) => void
+  /** Throws if the backend is disposed or the device lost (for work queued before encoding). */
+  readonly check: () => void
   readonly run: (spec: DispatchSpec) => void
   readonly flush: () => void
   readonly read: (buffer: BufferHandle, byteOffset: number, byteLength: number) => Promise<ArrayBuffer>
@@ -98,6 +106,7 @@ interface Pipeline {
   readonly pipeline: GPUComputePipeline
   readonly layout: GPUBindGroupLayout
   readonly layoutKey: string
+  readonly uniformBytes: number
 }
 
 const sameWords = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
@@ -109,6 +118,10 @@ const sameWords = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
 /** Dispatches per submitted batch: enough to amortize submit, small enough to start work early. */
 const BATCH = 128
 const UNIFORM_BYTES = UNIFORM_WORDS * 4
+/** Largest uniform block a dispatch may ask for (within the default 64 KiB binding limit). */
+export const MAX_UNIFORM_WORDS = UNIFORM_WORDS * 8
+/** Transient (generated) pipelines kept; the oldest is dropped past this. */
+const TRANSIENT_PIPELINES = 256
 
 /**
  * Makes the engine on a device. `label` names the buffers (debugging).
@@ -166,6 +179,7 @@ export const makeRuntime = (
   let lastBindGroup: GPUBindGroup | undefined
   let lastSlot = -1
   let lastWords: ArrayLike<number> | undefined
+  let lastUniformWords = UNIFORM_WORDS
   let submits = 0
   let dispatches = 0
 
@@ -182,6 +196,7 @@ export const makeRuntime = (
     lastBindGroup = undefined
     lastSlot = -1
     lastWords = undefined
+    lastUniformWords = UNIFORM_WORDS
     submits++
   }
 
@@ -200,12 +215,12 @@ export const makeRuntime = (
     return id
   }
 
-  const layoutFor = (phys: ReadonlyArray<Physical>): { key: string; layout: GPUBindGroupLayout } => {
-    const key = phys.map((p) => (p.write ? "w" : "r")).join("")
+  const layoutFor = (phys: ReadonlyArray<Physical>, uniformWords: number): { key: string; layout: GPUBindGroupLayout } => {
+    const key = `${uniformWords}:${phys.map((p) => (p.write ? "w" : "r")).join("")}`
     let layout = layouts.get(key)
     if (layout === undefined) {
       const entries: Array<GPUBindGroupLayoutEntry> = [
-        { binding: 0, visibility: 4, buffer: { type: "uniform", hasDynamicOffset: true, minBindingSize: UNIFORM_BYTES } }
+        { binding: 0, visibility: 4, buffer: { type: "uniform", hasDynamicOffset: true, minBindingSize: uniformWords * 4 } }
       ]
       phys.forEach((p, i) =>
         entries.push({ binding: i + 1, visibility: 4, buffer: { type: p.write ? "storage" : "read-only-storage" } })
@@ -216,8 +231,21 @@ export const makeRuntime = (
     return { key, layout }
   }
 
-  const pipelineFor = (spec: DispatchSpec, key: string, phys: ReadonlyArray<Physical>, names: ReadonlyArray<string>): Pipeline => {
-    let p = pipelines.get(key)
+  const transient = new Map<string, Pipeline>()
+  const pipelineFor = (
+    spec: DispatchSpec,
+    key: string,
+    phys: ReadonlyArray<Physical>,
+    names: ReadonlyArray<string>,
+    uniformWords: number
+  ): Pipeline => {
+    const cache = spec.transient === true ? transient : pipelines
+    let p = cache.get(key)
+    if (p !== undefined && cache === transient) {
+      // Most recently used last, so eviction drops the oldest.
+      transient.delete(key)
+      transient.set(key, p)
+    }
     if (p === undefined) {
       const decls: Array<BindingDecl> = phys.map((ph, i) => ({
         name: `b${i}`,
@@ -225,16 +253,17 @@ export const makeRuntime = (
         write: ph.write,
         vec4: ph.vec4
       }))
-      const code = `${wgslHeader(decls, nativeF16)}\n${spec.source(names)}`
+      const code = `${wgslHeader(decls, nativeF16, uniformWords)}\n${spec.source(names)}`
       const module = device.createShaderModule({ code, label: `${label}/${spec.kernel}` })
-      const { key: layoutKey, layout } = layoutFor(phys)
+      const { key: layoutKey, layout } = layoutFor(phys, uniformWords)
       const pipeline = device.createComputePipeline({
         layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
         compute: { module, entryPoint: "main" },
         label: `${label}/${spec.kernel}`
       })
-      p = { pipeline, layout, layoutKey }
-      pipelines.set(key, p)
+      p = { pipeline, layout, layoutKey, uniformBytes: uniformWords * 4 }
+      cache.set(key, p)
+      if (transient.size > TRANSIENT_PIPELINES) transient.delete(transient.keys().next().value!)
     }
     return p
   }
@@ -254,7 +283,7 @@ export const makeRuntime = (
     if (bg === undefined) {
       // Bounded: pooled buffers repeat, so a cleared cache refills with what is in use.
       if (bindGroups.size > 8192) bindGroups = new Map()
-      const entries: Array<GPUBindGroupEntry> = [{ binding: 0, resource: { buffer: arena, size: UNIFORM_BYTES } }]
+      const entries: Array<GPUBindGroupEntry> = [{ binding: 0, resource: { buffer: arena, size: p.uniformBytes } }]
       bufs.forEach((b, i) => {
         const r = ranges[i]
         entries.push({ binding: i + 1, resource: r === undefined ? { buffer: b } : { buffer: b, offset: r.offset, size: r.size } })
@@ -296,23 +325,32 @@ export const makeRuntime = (
       const q = phys[i]!
       key += `${q.dtype}${q.write ? "w" : "r"}${q.vec4 ? "4" : ""}`
     }
-    key += `|${names.join(",")}`
+    key += `|${names.join(",")}|u${spec.uniformWords ?? UNIFORM_WORDS}`
     const limit = limits.maxStorageBuffersPerShaderStage
     if (phys.length > limit) throw invalidCall(spec.kernel, `needs ${phys.length} storage buffers, limit ${limit}`)
-    const p = pipelineFor(spec, key, phys, names)
+    const uniformWords = spec.uniformWords ?? UNIFORM_WORDS
+    if (uniformWords % UNIFORM_WORDS !== 0 || uniformWords > MAX_UNIFORM_WORDS) {
+      throw invalidCall(spec.kernel, `uniform block of ${uniformWords} words`)
+    }
+    if (spec.uniforms.length > uniformWords) throw invalidCall(spec.kernel, "too many uniform words")
+    const p = pipelineFor(spec, key, phys, names, uniformWords)
     const bg = bindGroupFor(p, phys)
 
-    if (spec.uniforms.length > UNIFORM_WORDS) throw invalidCall(spec.kernel, "too many uniform words")
+    const slots = uniformWords / UNIFORM_WORDS
+    // A block spanning several slots must fit in the arena before the next upload.
+    if (slots > 1 && used + slots > BATCH) submit()
     if (encoder === undefined) encoder = device.createCommandEncoder()
     if (pass === undefined) pass = encoder.beginComputePass()
     // Identical uniforms reuse the previous slot (long chains of the same op encode only the
     // dispatch). Words past the kernel's own are never read, so stale ones are harmless.
     const words = spec.uniforms
     let slot = lastSlot
-    if (slot < 0 || lastWords === undefined || !sameWords(words, lastWords)) {
-      slot = used++
+    if (slot < 0 || lastWords === undefined || lastUniformWords !== uniformWords || !sameWords(words, lastWords)) {
+      slot = used
+      used += slots
       arenaCpu.set(words, slot * UNIFORM_WORDS)
       lastWords = words
+      lastUniformWords = uniformWords
     }
     if (p.pipeline !== lastPipeline) {
       pass.setPipeline(p.pipeline)
@@ -425,6 +463,7 @@ export const makeRuntime = (
     allocate,
     free,
     writeRaw,
+    check,
     run,
     flush: () => {
       check()
@@ -453,6 +492,6 @@ export const makeRuntime = (
     dropWindow: (w) => {
       windows.delete(w.id)
     },
-    stats: () => ({ pipelines: pipelines.size, bindGroups: bindGroups.size, submits, dispatches })
+    stats: () => ({ pipelines: pipelines.size + transient.size, bindGroups: bindGroups.size, submits, dispatches })
   }
 }

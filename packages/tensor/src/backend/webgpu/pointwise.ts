@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { BinaryOp, KernelCall, UnaryOp } from "../Kernel.ts"
-import { runElementwise } from "./elementwise.ts"
+import { type Operand, runElementwise } from "./elementwise.ts"
 import { f32bits, type Runtime } from "./Runtime.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
@@ -58,75 +58,141 @@ fn powSigned(a: f32, b: f32) -> f32 {
   return select(r, -r, odd);
 }`
 
-/** @since 0.1.0 @category kernels */
-export const fill = (rt: Runtime, c: Call<"fill">): void => {
-  const isInt = c.out.dtype === "i32"
+/**
+ * A call of one of the pointwise kernels (fill, copy, unary, binary, where).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PointwiseCall = Call<"fill"> | Call<"copy"> | Call<"unary"> | Call<"binary"> | Call<"where">
+
+/**
+ * What a pointwise call computes, independent of how it is launched: its operands (the
+ * written view last), scalar uniform words, and the WGSL statement for one element.
+ * `body(names, off, scalar)` uses `names[v]` for operand v's binding, `off(v)` for its
+ * element offset and `scalar(j)` for the uniform word index (a `u32` literal) of scalar j.
+ * Shared by the one-kernel-per-call launcher and the fused groups.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PointwisePlan {
+  readonly kernel: PointwiseCall["kernel"]
+  /** Everything the body's code depends on besides binding dtypes. */
+  readonly key: string
+  readonly shape: ReadonlyArray<number>
+  readonly operands: ReadonlyArray<Operand>
+  readonly scalars: ReadonlyArray<number>
+  readonly body: (names: ReadonlyArray<string>, off: (v: number) => string, scalar: (j: number) => string) => string
+  readonly moduleCode: string
+}
+
+/**
+ * The plan of a pointwise call.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const pointwisePlan = (c: PointwiseCall): PointwisePlan => {
+  switch (c.kernel) {
+    case "fill": {
+      const isInt = c.out.dtype === "i32"
+      return {
+        kernel: "fill",
+        key: c.out.dtype,
+        shape: c.out.shape,
+        operands: [{ view: c.out, write: true }],
+        scalars: [isInt ? c.value | 0 : f32bits(c.value)],
+        body: ([o], off, s) => (isInt ? `sti_${o}(${off(0)}, ui(${s(0)}));` : `st_${o}(${off(0)}, uf(${s(0)}));`),
+        moduleCode: ""
+      }
+    }
+    case "copy": {
+      const exactInt = c.x.dtype === "i32" && c.out.dtype === "i32"
+      return {
+        kernel: "copy",
+        key: `${c.x.dtype}>${c.out.dtype}`,
+        shape: c.out.shape,
+        operands: [{ view: c.x, write: false }, { view: c.out, write: true }],
+        scalars: [],
+        body: ([x, o], off) => (exactInt ? `sti_${o}(${off(1)}, ldi_${x}(${off(0)}));` : `st_${o}(${off(1)}, ld_${x}(${off(0)}));`),
+        moduleCode: ""
+      }
+    }
+    case "unary": {
+      const f = UNARY[c.op]
+      return {
+        kernel: "unary",
+        key: c.op,
+        shape: c.out.shape,
+        operands: [{ view: c.x, write: false }, { view: c.out, write: true }],
+        scalars: [],
+        body: ([x, o], off) => `st_${o}(${off(1)}, ${f(`ld_${x}(${off(0)})`)});`,
+        moduleCode: ""
+      }
+    }
+    case "binary": {
+      const f = BINARY[c.op]
+      return {
+        kernel: "binary",
+        key: c.op,
+        shape: c.out.shape,
+        operands: [{ view: c.a, write: false }, { view: c.b, write: false }, { view: c.out, write: true }],
+        scalars: [],
+        body: ([a, b, o], off) => `st_${o}(${off(2)}, ${f(`ld_${a}(${off(0)})`, `ld_${b}(${off(1)})`)});`,
+        moduleCode: c.op === "pow" ? POW_FN : ""
+      }
+    }
+    case "where":
+      return {
+        kernel: "where",
+        key: "",
+        shape: c.out.shape,
+        operands: [
+          { view: c.cond, write: false },
+          { view: c.a, write: false },
+          { view: c.b, write: false },
+          { view: c.out, write: true }
+        ],
+        scalars: [],
+        body: ([k, a, b, o], off) =>
+          `st_${o}(${off(3)}, select(ld_${b}(${off(2)}), ld_${a}(${off(1)}), ld_${k}(${off(0)}) != 0.0));`,
+        moduleCode: ""
+      }
+  }
+}
+
+/**
+ * Runs a pointwise call as its own dispatch.
+ *
+ * @since 0.1.0
+ * @category kernels
+ */
+export const pointwise = (rt: Runtime, c: PointwiseCall): void => {
+  const p = pointwisePlan(c)
   runElementwise(
     rt,
-    "fill",
-    c.out.dtype,
-    c.out.shape,
-    [{ view: c.out, write: true }],
-    [isInt ? c.value | 0 : f32bits(c.value)],
-    ([o]) => (isInt ? `sti_${o}(o0, ui(1u));` : `st_${o}(o0, uf(1u));`)
+    p.kernel,
+    p.key,
+    p.shape,
+    p.operands,
+    p.scalars,
+    (names) => p.body(names, (v) => `o${v}`, (j) => `${1 + j}u`),
+    p.moduleCode
   )
 }
 
 /** @since 0.1.0 @category kernels */
-export const copy = (rt: Runtime, c: Call<"copy">): void => {
-  const exactInt = c.x.dtype === "i32" && c.out.dtype === "i32"
-  runElementwise(
-    rt,
-    "copy",
-    `${c.x.dtype}>${c.out.dtype}`,
-    c.out.shape,
-    [{ view: c.x, write: false }, { view: c.out, write: true }],
-    [],
-    ([x, o]) => (exactInt ? `sti_${o}(o1, ldi_${x}(o0));` : `st_${o}(o1, ld_${x}(o0));`)
-  )
-}
+export const fill = (rt: Runtime, c: Call<"fill">): void => pointwise(rt, c)
 
 /** @since 0.1.0 @category kernels */
-export const unary = (rt: Runtime, c: Call<"unary">): void => {
-  runElementwise(
-    rt,
-    "unary",
-    c.op,
-    c.out.shape,
-    [{ view: c.x, write: false }, { view: c.out, write: true }],
-    [],
-    ([x, o]) => `st_${o}(o1, ${UNARY[c.op](`ld_${x}(o0)`)});`
-  )
-}
+export const copy = (rt: Runtime, c: Call<"copy">): void => pointwise(rt, c)
 
 /** @since 0.1.0 @category kernels */
-export const binary = (rt: Runtime, c: Call<"binary">): void => {
-  runElementwise(
-    rt,
-    "binary",
-    c.op,
-    c.out.shape,
-    [{ view: c.a, write: false }, { view: c.b, write: false }, { view: c.out, write: true }],
-    [],
-    ([a, b, o]) => `st_${o}(o2, ${BINARY[c.op](`ld_${a}(o0)`, `ld_${b}(o1)`)});`,
-    c.op === "pow" ? POW_FN : ""
-  )
-}
+export const unary = (rt: Runtime, c: Call<"unary">): void => pointwise(rt, c)
 
 /** @since 0.1.0 @category kernels */
-export const where = (rt: Runtime, c: Call<"where">): void => {
-  runElementwise(
-    rt,
-    "where",
-    "",
-    c.out.shape,
-    [
-      { view: c.cond, write: false },
-      { view: c.a, write: false },
-      { view: c.b, write: false },
-      { view: c.out, write: true }
-    ],
-    [],
-    ([k, a, b, o]) => `st_${o}(o3, select(ld_${b}(o2), ld_${a}(o1), ld_${k}(o0) != 0.0));`
-  )
-}
+export const binary = (rt: Runtime, c: Call<"binary">): void => pointwise(rt, c)
+
+/** @since 0.1.0 @category kernels */
+export const where = (rt: Runtime, c: Call<"where">): void => pointwise(rt, c)

@@ -91,15 +91,20 @@ ${b.write ? `fn st_${n}(i: i32, v: f32) { ${n}[i] = i32(v); }\nfn sti_${n}(i: i3
 }
 
 /**
- * The prelude for a kernel with the given bindings (slot 0 is the uniform block).
+ * The prelude for a kernel with the given bindings (slot 0 is the uniform block of
+ * `uniformWords` words, a multiple of UNIFORM_WORDS).
  *
  * @since 0.1.0
  * @category utils
  */
-export const wgslHeader = (bindings: ReadonlyArray<BindingDecl>, nativeF16: boolean): string => {
+export const wgslHeader = (
+  bindings: ReadonlyArray<BindingDecl>,
+  nativeF16: boolean,
+  uniformWords: number = UNIFORM_WORDS
+): string => {
   const parts = [
     nativeF16 ? "enable f16;" : "",
-    `@group(0) @binding(0) var<uniform> U: array<vec4<u32>, ${UNIFORM_WORDS / 4}>;`,
+    `@group(0) @binding(0) var<uniform> U: array<vec4<u32>, ${uniformWords / 4}>;`,
     "fn u(i: u32) -> u32 { return U[i >> 2u][i & 3u]; }",
     "fn ui(i: u32) -> i32 { return bitcast<i32>(U[i >> 2u][i & 3u]); }",
     "fn uf(i: u32) -> f32 { return bitcast<f32>(U[i >> 2u][i & 3u]); }"

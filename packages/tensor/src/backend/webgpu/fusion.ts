@@ -1,0 +1,164 @@
+/**
+ * Deferred fusion: small pointwise calls (fill, copy, unary, binary, where) wait in a queue
+ * instead of being encoded at once; at a flush point the queue runs as one fused dispatch
+ * (`fusedKernel.ts`), or call by call while its signature is new (compiling a shader costs
+ * far more than the dispatches it would save, unless the same group comes back, as the
+ * steps of a training loop do).
+ *
+ * The backend flushes before anything that must see the queued work in order: another
+ * kernel, `write`, `read`, `flush`, and `free` of a buffer the queue touches.
+ *
+ * @since 0.1.0
+ */
+import type { BufferHandle } from "../Backend.ts"
+import type { KernelCall } from "../Kernel.ts"
+import { type FusedOp, fusedOp, fusedSpec, type GroupBinding } from "./fusedKernel.ts"
+import { pointwise, type PointwiseCall, pointwisePlan } from "./pointwise.ts"
+import { MAX_UNIFORM_WORDS, type Runtime } from "./Runtime.ts"
+
+/**
+ * Limits of a fused group.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FusionOptions {
+  /** Storage buffers one shader may bind (the adapter's maxStorageBuffersPerShaderStage). */
+  readonly maxBindings: number
+  /** Largest buffer bound whole (bigger ones go through windows, unfused). */
+  readonly maxBindingBytes: number
+  /** Largest call (elements) that joins a group: one workgroup loops over every element. */
+  readonly maxElements: number
+  /** Most calls per group (bounds the generated code). */
+  readonly maxOps: number
+  /** A group signature is compiled once it has been flushed this many times. */
+  readonly fuseAfter: number
+}
+
+/**
+ * The queue.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Fuser {
+  /** Queues a call and returns true, or returns false (queue untouched) when the call
+   * cannot be fused: the caller then flushes and runs it itself. */
+  readonly offer: (call: KernelCall) => boolean
+  /** Encodes the queued calls, fused or one by one. */
+  readonly flush: () => void
+  /** Whether a queued call uses the buffer. */
+  readonly touches: (buffer: BufferHandle) => boolean
+  readonly stats: () => { fusedGroups: number; fusedOps: number }
+}
+
+const isPointwise = (c: KernelCall): c is PointwiseCall =>
+  c.kernel === "fill" || c.kernel === "copy" || c.kernel === "unary" || c.kernel === "binary" || c.kernel === "where"
+
+/** Signatures counted before the counts are forgotten (bounds memory on endless new groups). */
+const SEEN_CAP = 4096
+
+/**
+ * Makes a queue over a runtime.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
+  const { maxBindings, maxBindingBytes, maxElements, maxOps, fuseAfter } = options
+  let calls: Array<PointwiseCall> = []
+  let ops: Array<FusedOp> = []
+  let slots: Array<Array<number>> = []
+  let bindings: Array<GroupBinding> = []
+  let words = 0
+  const byBuffer = new Map<number, number>()
+  let seen = new Map<string, number>()
+  let fusedGroups = 0
+  let fusedOps = 0
+
+  const reset = () => {
+    calls = []
+    ops = []
+    slots = []
+    bindings = []
+    words = 0
+    byBuffer.clear()
+  }
+
+  const flush = (): void => {
+    if (calls.length === 0) return
+    const group = { calls, ops, slots, bindings }
+    reset()
+    if (group.calls.length === 1) {
+      pointwise(rt, group.calls[0]!)
+      return
+    }
+    const { signature, spec } = fusedSpec(group.ops, group.slots, group.bindings)
+    const count = (seen.get(signature) ?? 0) + 1
+    if (seen.size >= SEEN_CAP && !seen.has(signature)) seen = new Map()
+    seen.set(signature, count)
+    if (count < fuseAfter) {
+      for (const c of group.calls) pointwise(rt, c)
+      return
+    }
+    rt.run(spec)
+    fusedGroups++
+    fusedOps += group.calls.length
+  }
+
+  const offer = (call: KernelCall): boolean => {
+    if (!isPointwise(call)) return false
+    const plan = pointwisePlan(call)
+    const op = fusedOp(plan)
+    if (op.n === 0 || op.n > maxElements) return false
+    // Within one call a buffer must keep one dtype (one binding per buffer in the group).
+    const own = new Map<number, string>()
+    for (const o of plan.operands) {
+      const b = o.view.buffer
+      if (b.byteLength > maxBindingBytes) return false
+      const d = own.get(b.id)
+      if (d !== undefined && d !== o.view.dtype) return false
+      own.set(b.id, o.view.dtype)
+    }
+    rt.check()
+    let fresh = 0
+    let conflict = false
+    for (const [id, dtype] of own) {
+      const k = byBuffer.get(id)
+      if (k === undefined) fresh++
+      else if (bindings[k]!.dtype !== dtype) conflict = true
+    }
+    if (
+      conflict ||
+      bindings.length + fresh > maxBindings ||
+      words + op.words > MAX_UNIFORM_WORDS ||
+      calls.length >= maxOps
+    ) {
+      flush()
+    }
+    const mine = plan.operands.map((o) => {
+      const b = o.view.buffer
+      let k = byBuffer.get(b.id)
+      if (k === undefined) {
+        k = bindings.length
+        bindings.push({ buffer: b, dtype: o.view.dtype, write: o.write })
+        byBuffer.set(b.id, k)
+      } else if (o.write) {
+        bindings[k]!.write = true
+      }
+      return k
+    })
+    calls.push(call)
+    ops.push(op)
+    slots.push(mine)
+    words += op.words
+    return true
+  }
+
+  return {
+    offer,
+    flush,
+    touches: (buffer) => byBuffer.has(buffer.id),
+    stats: () => ({ fusedGroups, fusedOps })
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * Deferred fusion of small pointwise calls on WebGPU: random chains (fast-check) mixing
+ * in-place ops, transposed / broadcast / strided / offset views, aliasing between calls
+ * (read-after-write, write-after-read, write-after-write on one buffer), f16 and i32, and
+ * reads, writes and frees in the middle of a chain give the same bytes fused as unfused,
+ * and match the CPU reference within tolerance; groups split at the binding limit.
+ */
+import * as fc from "fast-check"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { Backend, BufferHandle } from "../src/backend/Backend.ts"
+import type { BinaryOp, DType, KernelCall, UnaryOp, View } from "../src/backend/Kernel.ts"
+import { makeCpuBackend } from "../src/backend/cpu/index.ts"
+import { makeWebGpuBackend, type WebGpuBackend } from "../src/backend/webgpu/index.ts"
+import { fromF16Array, toF16Array } from "../src/f16.ts"
+import { failWithoutAdapterInCi, randoms, skipReason } from "./webgpuHarness.ts"
+
+failWithoutAdapterInCi()
+
+/** Every buffer holds 80 elements; every view is [8, 8] (or [64]) inside them. */
+const LEN = 80
+const DTYPES: ReadonlyArray<DType> = ["f32", "f32", "f32", "f32", "f16", "f16", "i32", "i32"]
+
+interface ViewSpec {
+  readonly shape: ReadonlyArray<number>
+  readonly strides: ReadonlyArray<number>
+  readonly offset: number
+}
+
+/** Views a call may write (no element twice). */
+const OUT_VIEWS: ReadonlyArray<ViewSpec> = [
+  { shape: [8, 8], strides: [8, 1], offset: 0 },
+  { shape: [8, 8], strides: [1, 8], offset: 0 }, // transposed
+  { shape: [8, 8], strides: [9, 1], offset: 0 }, // strided rows
+  { shape: [8, 8], strides: [8, 1], offset: 16 }, // offset
+  { shape: [64], strides: [1], offset: 8 } // flat, coalesces to rank 1
+]
+/** Views a call may read: the above plus broadcasts. */
+const IN_VIEWS: ReadonlyArray<ViewSpec> = [
+  ...OUT_VIEWS,
+  { shape: [8, 8], strides: [0, 1], offset: 5 }, // row broadcast
+  { shape: [8, 8], strides: [1, 0], offset: 3 }, // column broadcast
+  { shape: [64], strides: [0], offset: 7 } // scalar broadcast
+]
+
+const sameView = (a: ViewSpec, b: ViewSpec) =>
+  a.offset === b.offset && a.shape.join() === b.shape.join() && a.strides.join() === b.strides.join()
+
+/** The [8, 8] views and the [64] views never mix within a call. */
+const compatible = (a: ViewSpec, b: ViewSpec) => a.shape.length === b.shape.length
+
+type Operand = { readonly buf: number; readonly view: number }
+
+/** A step of a program over buffers 0..7 (dtypes DTYPES). */
+type Step =
+  | { readonly t: "fill"; readonly out: Operand; readonly value: number }
+  | { readonly t: "copy"; readonly x: Operand; readonly out: Operand }
+  | { readonly t: "unary"; readonly op: UnaryOp; readonly x: Operand; readonly out: Operand }
+  | { readonly t: "binary"; readonly op: BinaryOp; readonly a: Operand; readonly b: Operand; readonly out: Operand }
+  | { readonly t: "where"; readonly cond: Operand; readonly a: Operand; readonly b: Operand; readonly out: Operand }
+  | { readonly t: "read"; readonly buf: number }
+  | { readonly t: "write"; readonly buf: number; readonly seed: number }
+  /** A scratch buffer: filled, read by a call into `out`, then freed mid-chain. */
+  | { readonly t: "scratch"; readonly out: Operand; readonly value: number }
+  | { readonly t: "flush" }
+
+/** Full op set (for fused vs unfused, compared exactly): bounded, never NaN. */
+const UNARY_ALL: ReadonlyArray<UnaryOp> = ["neg", "abs", "tanh", "sigmoid", "silu", "relu", "sin", "cos", "square"]
+const BINARY_ALL: ReadonlyArray<BinaryOp> = ["add", "sub", "mul", "max", "min", "eq", "ne", "lt", "le", "gt", "ge"]
+/** Continuous ops without large-argument trigonometry (for the CPU comparison). */
+const UNARY_SMOOTH: ReadonlyArray<UnaryOp> = ["neg", "abs", "tanh", "sigmoid", "silu", "relu"]
+const BINARY_SMOOTH: ReadonlyArray<BinaryOp> = ["add", "sub", "mul", "max", "min"]
+
+const operandArb = (views: ReadonlyArray<ViewSpec>) =>
+  fc.record({ buf: fc.integer({ min: 0, max: DTYPES.length - 1 }), view: fc.integer({ min: 0, max: views.length - 1 }) })
+
+const stepArb = (smooth: boolean): fc.Arbitrary<Step> => {
+  const inA = operandArb(IN_VIEWS)
+  const outA = operandArb(OUT_VIEWS)
+  const value = fc.integer({ min: -8, max: 8 }).map((v) => v / 4)
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.record({ t: fc.constant("fill" as const), out: outA, value }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant("copy" as const), x: inA, out: outA }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        t: fc.constant("unary" as const),
+        op: fc.constantFrom(...(smooth ? UNARY_SMOOTH : UNARY_ALL)),
+        x: inA,
+        out: outA
+      })
+    },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        t: fc.constant("binary" as const),
+        op: fc.constantFrom(...(smooth ? BINARY_SMOOTH : BINARY_ALL)),
+        a: inA,
+        b: inA,
+        out: outA
+      })
+    },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant("where" as const), cond: inA, a: inA, b: inA, out: outA }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant("read" as const), buf: fc.integer({ min: 0, max: DTYPES.length - 1 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        t: fc.constant("write" as const),
+        buf: fc.integer({ min: 0, max: DTYPES.length - 1 }),
+        seed: fc.integer({ min: 1, max: 1000 })
+      })
+    },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant("scratch" as const), out: outA, value }) },
+    { weight: 1, arbitrary: fc.constant({ t: "flush" as const }) }
+  )
+}
+
+/** Whether a step is well defined: within one call a written buffer is read only through
+ * the written view itself (otherwise the call races with itself on any parallel backend),
+ * all views of a call have one rank, and the CPU comparison keeps to exact conversions. */
+const wellDefined = (s: Step, smooth: boolean): boolean => {
+  const check = (out: Operand, ins: ReadonlyArray<Operand>) =>
+    ins.every((x) =>
+      compatible(IN_VIEWS[x.view]!, OUT_VIEWS[out.view]!) &&
+      (x.buf !== out.buf || (x.view < OUT_VIEWS.length && sameView(IN_VIEWS[x.view]!, OUT_VIEWS[out.view]!)))
+    ) &&
+    // Float to i32 truncates: a last-bit difference near an integer would flip it.
+    (!smooth || DTYPES[out.buf] !== "i32" || ins.every((x) => DTYPES[x.buf] === "i32"))
+  switch (s.t) {
+    case "copy":
+    case "unary":
+      return check(s.out, [s.x])
+    case "binary":
+      // i32 products grow past f32's 24 exact bits within a chain (the GPU computes in f32).
+      return check(s.out, [s.a, s.b]) && !(smooth && s.op === "mul" && DTYPES[s.out.buf] === "i32")
+    case "where":
+      return check(s.out, [s.cond, s.a, s.b])
+    default:
+      return true
+  }
+}
+
+const initial = (buf: number, seed: number): Array<number> => {
+  const d = DTYPES[buf]!
+  return Array.from(d === "i32" ? randoms(LEN, seed + buf, -4, 4).map(Math.round) : randoms(LEN, seed + buf, -1, 1))
+}
+
+const encode = (values: ReadonlyArray<number>, dtype: DType): ArrayBufferView =>
+  dtype === "f32" ? Float32Array.from(values) : dtype === "i32" ? Int32Array.from(values) : toF16Array(values)
+
+const decode = (bytes: ArrayBuffer, dtype: DType): Array<number> =>
+  dtype === "f32"
+    ? Array.from(new Float32Array(bytes))
+    : dtype === "i32"
+    ? Array.from(new Int32Array(bytes))
+    : Array.from(fromF16Array(new Uint16Array(bytes)))
+
+/** Runs a program on one backend; returns every read (mid-chain and final) in order. */
+const execute = async (be: Backend, steps: ReadonlyArray<Step>): Promise<Array<Array<number>>> => {
+  const bufs: Array<BufferHandle> = DTYPES.map((d, i) => {
+    const b = be.allocate(LEN * (d === "f16" ? 2 : 4))
+    be.write(b, encode(initial(i, 7), d))
+    return b
+  })
+  const view = (o: Operand, views: ReadonlyArray<ViewSpec>): View => ({ buffer: bufs[o.buf]!, dtype: DTYPES[o.buf]!, ...views[o.view]! })
+  const I = (o: Operand) => view(o, IN_VIEWS)
+  const O = (o: Operand) => view(o, OUT_VIEWS)
+  const reads: Array<Array<number>> = []
+  const readBuf = async (i: number) => reads.push(decode(await be.read(bufs[i]!), DTYPES[i]!))
+  for (const s of steps) {
+    let call: KernelCall | undefined
+    switch (s.t) {
+      case "fill":
+        call = { kernel: "fill", out: O(s.out), value: DTYPES[s.out.buf] === "i32" ? Math.round(s.value * 4) : s.value }
+        break
+      case "copy":
+        call = { kernel: "copy", x: I(s.x), out: O(s.out) }
+        break
+      case "unary":
+        call = { kernel: "unary", op: s.op, x: I(s.x), out: O(s.out) }
+        break
+      case "binary":
+        call = { kernel: "binary", op: s.op, a: I(s.a), b: I(s.b), out: O(s.out) }
+        break
+      case "where":
+        call = { kernel: "where", cond: I(s.cond), a: I(s.a), b: I(s.b), out: O(s.out) }
+        break
+      case "read":
+        await readBuf(s.buf)
+        break
+      case "write":
+        be.write(bufs[s.buf]!, encode(initial(s.buf, s.seed), DTYPES[s.buf]!))
+        break
+      case "scratch": {
+        const tmp = be.allocate(64 * 4)
+        const t: View = { buffer: tmp, dtype: "f32", shape: [64], strides: [1], offset: 0 }
+        be.dispatch({ kernel: "fill", out: t, value: s.value })
+        const o = O(s.out)
+        be.dispatch({ kernel: "binary", op: "add", a: o, b: { ...t, shape: o.shape, strides: o.shape.map(() => 0) }, out: o })
+        be.free(tmp)
+        break
+      }
+      case "flush":
+        be.flush()
+        break
+    }
+    if (call !== undefined) be.dispatch(call)
+  }
+  for (let i = 0; i < bufs.length; i++) await readBuf(i)
+  for (const b of bufs) be.free(b)
+  return reads
+}
+
+const bits = (xs: ReadonlyArray<number>) => xs.map((x) => (Number.isNaN(x) ? "NaN" : Object.is(x, -0) ? "0" : String(x)))
+
+describe.skipIf(skipReason !== undefined)(`webgpu fusion${skipReason === undefined ? "" : ` (skipped: ${skipReason})`}`, {
+  timeout: 120_000
+}, () => {
+  let plain: WebGpuBackend
+  let fused: WebGpuBackend
+  let plainEmulated: WebGpuBackend
+  let emulated: WebGpuBackend
+  const cpu = makeCpuBackend()
+  beforeAll(async () => {
+    plain = await makeWebGpuBackend({ label: "unfused", fuse: false })
+    // Every group fuses (no repeat needed) and groups stay short, so programs split often.
+    fused = await makeWebGpuBackend({ label: "fused", fuseAfter: 1, fuseMaxOps: 6 })
+    plainEmulated = await makeWebGpuBackend({ label: "unfused-packed-f16", fuse: false, emulateF16: true })
+    emulated = await makeWebGpuBackend({ label: "fused-packed-f16", fuseAfter: 1, fuseMaxOps: 6, emulateF16: true })
+  })
+  afterAll(() => {
+    plain?.dispose()
+    fused?.dispose()
+    plainEmulated?.dispose()
+    emulated?.dispose()
+    cpu.dispose()
+  })
+
+  const programArb = (smooth: boolean) =>
+    fc.array(stepArb(smooth), { minLength: 4, maxLength: 24 }).map((steps) => steps.filter((s) => wellDefined(s, smooth)))
+
+  it("fused chains give the same bytes as unfused ones (f32, f16 native and packed, i32)", async () => {
+    const before = fused.stats()
+    await fc.assert(
+      fc.asyncProperty(programArb(false), async (steps) => {
+        const want = await execute(plain, steps)
+        const got = await execute(fused, steps)
+        const wantPacked = await execute(plainEmulated, steps)
+        const packed = await execute(emulated, steps)
+        expect(got.length).toBe(want.length)
+        for (let r = 0; r < want.length; r++) {
+          // Same WGSL expressions on the same device: exact (NaN compared as NaN).
+          expect(bits(got[r]!)).toEqual(bits(want[r]!))
+          expect(bits(packed[r]!)).toEqual(bits(wantPacked[r]!))
+        }
+      }),
+      { numRuns: 12, seed: 20261127 }
+    )
+    const after = fused.stats()
+    expect(after.fusedGroups).toBeGreaterThan(before.fusedGroups)
+    expect(after.fusedOps - before.fusedOps).toBeGreaterThan(2 * (after.fusedGroups - before.fusedGroups) - 1)
+  })
+
+  it("fused chains match the CPU reference", async () => {
+    await fc.assert(
+      fc.asyncProperty(programArb(true), async (steps) => {
+        const want = await execute(cpu, steps)
+        const got = await execute(fused, steps)
+        for (let r = 0; r < want.length; r++) {
+          for (let i = 0; i < want[r]!.length; i++) {
+            const w = want[r]![i]!
+            const g = got[r]![i]!
+            // f32: transcendental functions differ by a few ulp and chains add a few more;
+            // f16 results also round to 11 bits (2^-11 relative) at every store.
+            const tol = 2e-2 * Math.max(1, Math.abs(w))
+            expect(Math.abs(g - w), `read ${r} element ${i}: gpu ${g} cpu ${w}`).toBeLessThanOrEqual(tol)
+          }
+        }
+      }),
+      { numRuns: 10, seed: 7 }
+    )
+  })
+
+  it("splits a group at the storage-buffer binding limit", async () => {
+    const limit = fused.info.limits.maxStorageBuffersPerShaderStage
+    const count = limit + 4
+    const n = 32
+    const run = async (be: WebGpuBackend) => {
+      const bufs = Array.from({ length: count }, (_, i) => {
+        const b = be.allocate(n * 4)
+        be.write(b, Float32Array.from(randoms(n, 100 + i)))
+        return b
+      })
+      const v = (b: BufferHandle): View => ({ buffer: b, dtype: "f32", shape: [n], strides: [1], offset: 0 })
+      const s0 = be.stats()
+      // Each call reads its predecessor's buffer: the chain touches `count` buffers.
+      for (let rep = 0; rep < 2; rep++) {
+        for (let i = 1; i < count; i++) {
+          be.dispatch({ kernel: "binary", op: "add", a: v(bufs[i - 1]!), b: v(bufs[i]!), out: v(bufs[i]!) })
+        }
+      }
+      const out = new Float32Array(await be.read(bufs[count - 1]!))
+      const s1 = be.stats()
+      for (const b of bufs) be.free(b)
+      return { out: Array.from(out), groups: s1.fusedGroups - s0.fusedGroups }
+    }
+    const big = await makeWebGpuBackend({ label: "fused-big", fuseAfter: 1, fuseMaxOps: 64 })
+    try {
+      const want = await run(plain)
+      const got = await run(big)
+      expect(got.out).toEqual(want.out)
+      // 2 (count - 1) calls, at most `limit` buffers per group: at least 3 groups.
+      expect(got.groups).toBeGreaterThanOrEqual(3)
+    } finally {
+      big.dispose()
+    }
+  })
+
+  it("compiles a group only once it repeats (fuseAfter), then reuses the pipeline", async () => {
+    const be = await makeWebGpuBackend({ label: "fuse-after" })
+    try {
+      const n = 256
+      const a = be.allocate(n * 4)
+      const b = be.allocate(n * 4)
+      be.write(a, Float32Array.from(randoms(n, 1)))
+      be.write(b, Float32Array.from(randoms(n, 2)))
+      const v: View = { buffer: a, dtype: "f32", shape: [n], strides: [1], offset: 0 }
+      const step = () => {
+        be.dispatch({ kernel: "binary", op: "add", a: v, b: { ...v, buffer: b }, out: v })
+        be.dispatch({ kernel: "unary", op: "tanh", x: v, out: v })
+        be.dispatch({ kernel: "binary", op: "mul", a: { ...v, shape: [16, 16], strides: [1, 16] }, b: { ...v, buffer: b, shape: [16, 16], strides: [16, 1] }, out: { ...v, buffer: b, shape: [16, 16], strides: [16, 1] } })
+      }
+      const s0 = be.stats()
+      step()
+      await be.read(a, 0, 4)
+      const s1 = be.stats()
+      expect(s1.fusedGroups - s0.fusedGroups).toBe(0)
+      expect(s1.dispatches - s0.dispatches).toBe(3)
+      step()
+      await be.read(a, 0, 4)
+      step()
+      await be.read(a, 0, 4)
+      const s2 = be.stats()
+      expect(s2.fusedGroups - s1.fusedGroups).toBe(2)
+      expect(s2.fusedOps - s1.fusedOps).toBe(6)
+      expect(s2.dispatches - s1.dispatches).toBe(2)
+      be.free(a)
+      be.free(b)
+    } finally {
+      be.dispose()
+    }
+  })
+})
