@@ -7,6 +7,7 @@
  *   npx tsx benchmarks/kernels.ts            # table
  *   npx tsx benchmarks/kernels.ts --json     # one JSON object per line
  *   options: --sizes=256,512 --no-cpu --no-numpy --reps=N --attention=thread|tiled
+ *            --only=matmul,attention,rows,chain (sections to run; default all)
  *
  * Self-contained: runs wherever the WebGPU backend finds an adapter (llvmpipe, a real GPU
  * through Vulkan / Metal / D3D12).
@@ -23,6 +24,8 @@ const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.s
 const json = flag("json")
 const sizes = (option("sizes") ?? "256,512,1024,2048").split(",").map(Number)
 const forcedReps = option("reps") === undefined ? undefined : Number(option("reps"))
+const only = option("only")?.split(",")
+const section = (name: string) => only === undefined || only.includes(name)
 
 interface Row {
   kernel: string
@@ -199,7 +202,12 @@ const benchRowOps = async (be: Backend, name: string) => {
   for (const b of [p, g, m, v]) be.free(b)
 }
 
-const benchChain = async (be: Backend, name: string) => {
+/**
+ * 1,000 small dependent ops. The mul reads `a` transposed while writing `a`, so its result
+ * races on any parallel backend: this row measures per-op cost, not values (the fusion tests
+ * check values, with well-defined aliasing). `kernel` names the row ("chain (no fusion)").
+ */
+const benchChain = async (be: Backend, name: string, kernel = "chain") => {
   const n = 256
   const chain = 1000
   const a = randomBuffer(be, n, "f32", 13)
@@ -212,7 +220,7 @@ const benchChain = async (be: Backend, name: string) => {
   const ms = await time(be, a, () => {
     for (let i = 0; i < chain; i++) be.dispatch(ops[i % ops.length]!)
   }, forcedReps ?? 5)
-  emit({ kernel: "chain", dtype: "f32", backend: name, m: chain, n, k: null, ms, gflops: null, gbps: null, usPerOp: (ms * 1000) / chain })
+  emit({ kernel, dtype: "f32", backend: name, m: chain, n, k: null, ms, gflops: null, gbps: null, usPerOp: (ms * 1000) / chain })
   be.free(a)
   be.free(b)
 }
@@ -291,19 +299,27 @@ const main = async () => {
   })
   const adapter = gpu.info.adapter
   if (!json) console.log(`adapter: ${adapter} (native f16: ${gpu.info.nativeF16})`)
-  const numpy = numpyBaseline()
-  for (const size of sizes) {
-    for (const dtype of ["f32", "f16"] as const) await benchMatmul(gpu, "webgpu", size, dtype)
+  const numpy = section("matmul") ? numpyBaseline() : undefined
+  if (section("matmul")) {
+    for (const size of sizes) {
+      for (const dtype of ["f32", "f16"] as const) await benchMatmul(gpu, "webgpu", size, dtype)
+    }
   }
-  await benchAttention(gpu, "webgpu", "f32")
-  await benchRowOps(gpu, "webgpu")
-  await benchChain(gpu, "webgpu")
+  if (section("attention")) await benchAttention(gpu, "webgpu", "f32")
+  if (section("rows")) await benchRowOps(gpu, "webgpu")
+  if (section("chain")) {
+    // Fusion is on by default; the same chain on a backend without it, in the same run.
+    await benchChain(gpu, "webgpu")
+    const plain = await makeWebGpuBackend({ label: "bench-unfused", fuse: false })
+    await benchChain(plain, "webgpu", "chain (no fusion)")
+    plain.dispose()
+  }
   if (!flag("no-cpu")) {
     const cpu = makeCpuBackend({ validate: false })
-    for (const size of sizes.filter((s) => s <= 512)) await benchMatmul(cpu, "cpu", size, "f32")
-    await benchAttention(cpu, "cpu", "f32")
-    await benchRowOps(cpu, "cpu")
-    await benchChain(cpu, "cpu")
+    if (section("matmul")) for (const size of sizes.filter((s) => s <= 512)) await benchMatmul(cpu, "cpu", size, "f32")
+    if (section("attention")) await benchAttention(cpu, "cpu", "f32")
+    if (section("rows")) await benchRowOps(cpu, "cpu")
+    if (section("chain")) await benchChain(cpu, "cpu")
     cpu.dispose()
   }
   gpu.dispose()
