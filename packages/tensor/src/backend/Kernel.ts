@@ -243,6 +243,9 @@ export type KernelCall =
 /** The kernel names. @since 0.1.0 @category models */
 export type KernelName = KernelCall["kernel"]
 
+/** The call of one kernel. @since 0.1.0 @category models */
+export type KernelCallOf<K extends KernelName> = Extract<KernelCall, { readonly kernel: K }>
+
 /** All kernel names, for coverage tests. @since 0.1.0 @category constants */
 export const KERNEL_NAMES: ReadonlyArray<KernelName> = [
   "fill",

@@ -11,6 +11,7 @@ import type { Backend, BufferHandle, MemoryStats } from "../Backend.ts"
 import type { KernelCall, View } from "../Kernel.ts"
 import { adamw } from "./adamw.ts"
 import { attention, attentionBackward } from "./attention.ts"
+import type { Hosts } from "./CpuKernel.ts"
 import { binary, copy, fill, unary, where } from "./elementwise.ts"
 import { embedding, embeddingBackward } from "./embedding.ts"
 import { logprobGather, logprobGatherBackward } from "./logprob.ts"
@@ -18,7 +19,7 @@ import { matmul } from "./matmul.ts"
 import { rmsnorm, rmsnormBackward } from "./norm.ts"
 import { argmax, reduce, softmax, softmaxBackward } from "./reduce.ts"
 import { rope } from "./rope.ts"
-import { destination, gather, type HostBuffer, makeHostBuffer } from "./Storage.ts"
+import { destination, type HostBuffer, makeHostBuffer } from "./Storage.ts"
 import { validate } from "./validate.ts"
 
 /**
@@ -50,7 +51,16 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
     if (b === undefined) throw new InvalidKernelCall({ kernel, message: `buffer ${h.id} is not live` })
     return b
   }
-  const H = (v: View, kernel: string): HostBuffer => host(v.buffer, kernel)
+
+  /** Looks up every view's buffer before the kernel runs, so a dead buffer fails the call before any write. */
+  const hostsOf = <C extends KernelCall>(call: C): Hosts<C> => {
+    const hosts: Record<string, HostBuffer> = {}
+    for (const name in call) {
+      const value: unknown = call[name]
+      if (typeof value === "object" && value !== null && "buffer" in value) hosts[name] = host((value as View).buffer, call.kernel)
+    }
+    return hosts as Hosts<C>
+  }
 
   const allocate = (byteLength: number): BufferHandle => {
     if (disposed) throw new InvalidKernelCall({ kernel: "allocate", message: "backend disposed" })
@@ -88,127 +98,50 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
   }
 
   const dispatch = (call: KernelCall): void => {
-    const k = call.kernel
     if (check) validate(call)
     switch (call.kernel) {
       case "fill":
-        return fill(H(call.out, k), call.out, call.value)
+        return fill(call, hostsOf(call))
       case "copy":
-        return copy(H(call.x, k), call.x, H(call.out, k), call.out)
+        return copy(call, hostsOf(call))
       case "unary":
-        return unary(call.op, H(call.x, k), call.x, H(call.out, k), call.out)
+        return unary(call, hostsOf(call))
       case "binary":
-        return binary(call.op, H(call.a, k), call.a, H(call.b, k), call.b, H(call.out, k), call.out)
+        return binary(call, hostsOf(call))
       case "where":
-        return where(H(call.cond, k), call.cond, H(call.a, k), call.a, H(call.b, k), call.b, H(call.out, k), call.out)
+        return where(call, hostsOf(call))
       case "reduce":
-        return reduce(call.op, H(call.x, k), call.x, call.axis, H(call.out, k), call.out)
+        return reduce(call, hostsOf(call))
       case "argmax":
-        return argmax(H(call.x, k), call.x, call.axis, H(call.out, k), call.out)
+        return argmax(call, hostsOf(call))
       case "matmul":
-        return matmul(H(call.a, k), call.a, H(call.b, k), call.b, H(call.out, k), call.out, call.accumulate ?? false)
+        return matmul(call, hostsOf(call))
       case "softmax":
-        return softmax(call.log, H(call.x, k), call.x, H(call.out, k), call.out)
+        return softmax(call, hostsOf(call))
       case "softmaxBackward":
-        return softmaxBackward(call.log, H(call.y, k), call.y, H(call.dy, k), call.dy, H(call.dx, k), call.dx)
+        return softmaxBackward(call, hostsOf(call))
       case "rmsnorm":
-        return rmsnorm(
-          H(call.x, k),
-          call.x,
-          H(call.weight, k),
-          call.weight,
-          call.eps,
-          H(call.out, k),
-          call.out,
-          H(call.rstd, k),
-          call.rstd
-        )
+        return rmsnorm(call, hostsOf(call))
       case "rmsnormBackward":
-        return rmsnormBackward(
-          H(call.x, k),
-          call.x,
-          H(call.weight, k),
-          call.weight,
-          H(call.rstd, k),
-          call.rstd,
-          H(call.dy, k),
-          call.dy,
-          H(call.dx, k),
-          call.dx,
-          H(call.dweight, k),
-          call.dweight
-        )
+        return rmsnormBackward(call, hostsOf(call))
       case "rope":
-        return rope(H(call.x, k), call.x, H(call.positions, k), call.positions, call.theta, call.inverse, H(call.out, k), call.out)
+        return rope(call, hostsOf(call))
       case "attention":
-        return attention(
-          H(call.q, k),
-          call.q,
-          H(call.k, k),
-          call.k,
-          H(call.v, k),
-          call.v,
-          H(call.out, k),
-          call.out,
-          H(call.lse, k),
-          call.lse,
-          call.scale,
-          call.causal,
-          call.qOffset,
-          call.kvLength,
-          call.kvLengths === undefined ? undefined : gather(H(call.kvLengths, k), call.kvLengths)
-        )
+        return attention(call, hostsOf(call))
       case "attentionBackward":
-        return attentionBackward(
-          {
-            q: H(call.q, k),
-            k: H(call.k, k),
-            v: H(call.v, k),
-            out: H(call.out, k),
-            lse: H(call.lse, k),
-            dout: H(call.dout, k),
-            dq: H(call.dq, k),
-            dk: H(call.dk, k),
-            dv: H(call.dv, k)
-          },
-          call,
-          call.scale,
-          call.causal,
-          call.qOffset,
-          call.kvLength
-        )
+        return attentionBackward(call, hostsOf(call))
       case "embedding":
-        return embedding(H(call.table, k), call.table, H(call.ids, k), call.ids, H(call.out, k), call.out)
+        return embedding(call, hostsOf(call))
       case "embeddingBackward":
-        return embeddingBackward(H(call.ids, k), call.ids, H(call.dy, k), call.dy, H(call.dtable, k), call.dtable)
+        return embeddingBackward(call, hostsOf(call))
       case "logprobGather":
-        return logprobGather(
-          H(call.logits, k),
-          call.logits,
-          H(call.targets, k),
-          call.targets,
-          H(call.out, k),
-          call.out,
-          H(call.lse, k),
-          call.lse
-        )
+        return logprobGather(call, hostsOf(call))
       case "logprobGatherBackward":
-        return logprobGatherBackward(
-          H(call.logits, k),
-          call.logits,
-          H(call.targets, k),
-          call.targets,
-          H(call.lse, k),
-          call.lse,
-          H(call.dy, k),
-          call.dy,
-          H(call.dlogits, k),
-          call.dlogits
-        )
+        return logprobGatherBackward(call, hostsOf(call))
       case "adamw":
-        return adamw(call, { param: H(call.param, k), grad: H(call.grad, k), m: H(call.m, k), v: H(call.v, k) })
+        return adamw(call, hostsOf(call))
       case "random": {
-        const dst = destination(H(call.out, k), call.out)
+        const dst = destination(hostsOf(call).out, call.out)
         philoxFill(call.distribution, call.key, call.counter, dst.data)
         return dst.commit()
       }

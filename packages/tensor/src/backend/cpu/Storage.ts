@@ -149,6 +149,20 @@ export const scatter = (host: HostBuffer, v: View, data: ArrayLike<number>): voi
 }
 
 /**
+ * Row `r` of a 2-D view, as a 1-D view (no copy): for reading one row of a large
+ * table or logits matrix at a time.
+ *
+ * @since 0.1.0
+ */
+export const rowOf = (v: View, r: number): View => ({
+  buffer: v.buffer,
+  dtype: v.dtype,
+  shape: [v.shape[1]!],
+  strides: [v.strides[1]!],
+  offset: v.offset + r * v.strides[0]!
+})
+
+/**
  * A contiguous f32 destination for a result: the storage itself when `out` is contiguous
  * f32 (write in place, then `commit` does nothing), else a temporary that `commit` scatters.
  *
@@ -162,4 +176,16 @@ export const destination = (host: HostBuffer, out: View): { readonly data: Value
   }
   const data = valuesFor(out.dtype, n)
   return { data, commit: () => scatter(host, out, data) }
+}
+
+/**
+ * Writes a whole contiguous result into `out` through `destination` (elements convert as a
+ * typed-array store does: f64 → f32 rounds, f16 outputs round again from f32).
+ *
+ * @since 0.1.0
+ */
+export const store = (host: HostBuffer, out: View, data: Float32Array | Float64Array): void => {
+  const dst = destination(host, out)
+  dst.data.set(data)
+  dst.commit()
 }

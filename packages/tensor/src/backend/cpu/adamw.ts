@@ -3,14 +3,11 @@
  *
  * @since 0.1.0
  */
-import type { KernelCall } from "../Kernel.ts"
-import { gather, type HostBuffer, scatter } from "./Storage.ts"
+import type { CpuKernel } from "./CpuKernel.ts"
+import { gather, scatter } from "./Storage.ts"
 
 /** @since 0.1.0 */
-export const adamw = (
-  call: Extract<KernelCall, { kernel: "adamw" }>,
-  hosts: { readonly param: HostBuffer; readonly grad: HostBuffer; readonly m: HostBuffer; readonly v: HostBuffer }
-): void => {
+export const adamw: CpuKernel<"adamw"> = (call, hosts) => {
   const p = gather(hosts.param, call.param, true)
   const g = gather(hosts.grad, call.grad, true)
   const m = gather(hosts.m, call.m, true)

@@ -7,7 +7,8 @@
  * @since 0.1.0
  */
 import type { View } from "../Kernel.ts"
-import { destination, gather, type HostBuffer } from "./Storage.ts"
+import type { CpuKernel } from "./CpuKernel.ts"
+import { gather, store } from "./Storage.ts"
 
 /** Geometry shared by forward and backward. */
 interface Geometry {
@@ -32,27 +33,13 @@ const visible = (causal: boolean, qOffset: number, t: number, kvLen: number, S: 
   Math.max(0, Math.min(kvLen, S, causal ? qOffset + t + 1 : S))
 
 /** @since 0.1.0 */
-export const attention = (
-  qh: HostBuffer,
-  qv: View,
-  kh: HostBuffer,
-  kv: View,
-  vh: HostBuffer,
-  vv: View,
-  outh: HostBuffer,
-  outv: View,
-  lseh: HostBuffer,
-  lsev: View,
-  scale: number,
-  causal: boolean,
-  qOffset: number,
-  kvLength: number,
-  kvLengths: ArrayLike<number> | undefined
-): void => {
-  const { B, D, Hkv, Hq, S, T } = geometry(qv, kv)
-  const q = gather(qh, qv)
-  const k = gather(kh, kv)
-  const v = gather(vh, vv)
+export const attention: CpuKernel<"attention"> = (call, hosts) => {
+  const { causal, kvLength, qOffset, scale } = call
+  const { B, D, Hkv, Hq, S, T } = geometry(call.q, call.k)
+  const q = gather(hosts.q, call.q)
+  const k = gather(hosts.k, call.k)
+  const v = gather(hosts.v, call.v)
+  const kvLengths = call.kvLengths === undefined ? undefined : gather(hosts.kvLengths!, call.kvLengths)
   const out = new Float32Array(B * Hq * T * D)
   const lse = new Float32Array(B * Hq * T)
   const group = Hq / Hkv
@@ -92,50 +79,20 @@ export const attention = (
       }
     }
   }
-  const od = destination(outh, outv)
-  od.data.set(out as never)
-  od.commit()
-  const ld = destination(lseh, lsev)
-  ld.data.set(lse as never)
-  ld.commit()
+  store(hosts.out, call.out, out)
+  store(hosts.lse, call.lse, lse)
 }
 
 /** @since 0.1.0 */
-export const attentionBackward = (
-  hosts: {
-    readonly q: HostBuffer
-    readonly k: HostBuffer
-    readonly v: HostBuffer
-    readonly out: HostBuffer
-    readonly lse: HostBuffer
-    readonly dout: HostBuffer
-    readonly dq: HostBuffer
-    readonly dk: HostBuffer
-    readonly dv: HostBuffer
-  },
-  views: {
-    readonly q: View
-    readonly k: View
-    readonly v: View
-    readonly out: View
-    readonly lse: View
-    readonly dout: View
-    readonly dq: View
-    readonly dk: View
-    readonly dv: View
-  },
-  scale: number,
-  causal: boolean,
-  qOffset: number,
-  kvLength: number
-): void => {
-  const { B, D, Hkv, Hq, S, T } = geometry(views.q, views.k)
-  const q = gather(hosts.q, views.q)
-  const k = gather(hosts.k, views.k)
-  const v = gather(hosts.v, views.v)
-  const o = gather(hosts.out, views.out)
-  const lse = gather(hosts.lse, views.lse)
-  const dout = gather(hosts.dout, views.dout)
+export const attentionBackward: CpuKernel<"attentionBackward"> = (call, hosts) => {
+  const { causal, kvLength, qOffset, scale } = call
+  const { B, D, Hkv, Hq, S, T } = geometry(call.q, call.k)
+  const q = gather(hosts.q, call.q)
+  const k = gather(hosts.k, call.k)
+  const v = gather(hosts.v, call.v)
+  const o = gather(hosts.out, call.out)
+  const lse = gather(hosts.lse, call.lse)
+  const dout = gather(hosts.dout, call.dout)
   const dq = new Float64Array(B * Hq * T * D)
   const dk = new Float64Array(B * Hkv * S * D)
   const dv = new Float64Array(B * Hkv * S * D)
@@ -170,9 +127,7 @@ export const attentionBackward = (
       }
     }
   }
-  for (const [name, data] of [["dq", dq], ["dk", dk], ["dv", dv]] as const) {
-    const dst = destination(hosts[name], views[name])
-    for (let i = 0; i < data.length; i++) dst.data[i] = data[i]!
-    dst.commit()
-  }
+  store(hosts.dq, call.dq, dq)
+  store(hosts.dk, call.dk, dk)
+  store(hosts.dv, call.dv, dv)
 }

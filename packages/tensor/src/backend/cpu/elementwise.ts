@@ -5,21 +5,21 @@
  *
  * @since 0.1.0
  */
-import type { BinaryOp, UnaryOp, View } from "../Kernel.ts"
-import { destination, gather, type HostBuffer, numel, type Values } from "./Storage.ts"
+import type { CpuKernel } from "./CpuKernel.ts"
+import { destination, gather, numel, type Values } from "./Storage.ts"
 
 /** @since 0.1.0 */
-export const fill = (out: HostBuffer, view: View, value: number): void => {
-  const dst = destination(out, view)
-  dst.data.fill(value)
+export const fill: CpuKernel<"fill"> = (call, hosts) => {
+  const dst = destination(hosts.out, call.out)
+  dst.data.fill(call.value)
   dst.commit()
 }
 
 /** @since 0.1.0 */
-export const copy = (xh: HostBuffer, x: View, outh: HostBuffer, out: View): void => {
+export const copy: CpuKernel<"copy"> = (call, hosts) => {
   // Copy first: source and destination may share storage.
-  const src = gather(xh, x, true)
-  const dst = destination(outh, out)
+  const src = gather(hosts.x, call.x, true)
+  const dst = destination(hosts.out, call.out)
   if (src.constructor === dst.data.constructor) dst.data.set(src as never)
   else for (let i = 0; i < src.length; i++) dst.data[i] = src[i]!
   dst.commit()
@@ -32,12 +32,12 @@ const sigmoid = (x: number): number => {
 }
 
 /** @since 0.1.0 */
-export const unary = (op: UnaryOp, xh: HostBuffer, x: View, outh: HostBuffer, out: View): void => {
-  const a = gather(xh, x)
-  const dst = destination(outh, out)
+export const unary: CpuKernel<"unary"> = (call, hosts) => {
+  const a = gather(hosts.x, call.x)
+  const dst = destination(hosts.out, call.out)
   const o = dst.data
   const n = o.length
-  switch (op) {
+  switch (call.op) {
     case "neg":
       for (let i = 0; i < n; i++) o[i] = -a[i]!
       break
@@ -85,22 +85,14 @@ export const unary = (op: UnaryOp, xh: HostBuffer, x: View, outh: HostBuffer, ou
 }
 
 /** @since 0.1.0 */
-export const binary = (
-  op: BinaryOp,
-  ah: HostBuffer,
-  av: View,
-  bh: HostBuffer,
-  bv: View,
-  outh: HostBuffer,
-  out: View
-): void => {
-  const a = gather(ah, av)
-  const b = gather(bh, bv)
-  const dst = destination(outh, out)
+export const binary: CpuKernel<"binary"> = (call, hosts) => {
+  const a = gather(hosts.a, call.a)
+  const b = gather(hosts.b, call.b)
+  const dst = destination(hosts.out, call.out)
   const o: Values = dst.data
-  const n = numel(out.shape)
-  const ints = out.dtype === "i32"
-  switch (op) {
+  const n = numel(call.out.shape)
+  const ints = call.out.dtype === "i32"
+  switch (call.op) {
     case "add":
       for (let i = 0; i < n; i++) o[i] = a[i]! + b[i]!
       break
@@ -147,20 +139,11 @@ export const binary = (
 }
 
 /** @since 0.1.0 */
-export const where = (
-  ch: HostBuffer,
-  cv: View,
-  ah: HostBuffer,
-  av: View,
-  bh: HostBuffer,
-  bv: View,
-  outh: HostBuffer,
-  out: View
-): void => {
-  const c = gather(ch, cv)
-  const a = gather(ah, av)
-  const b = gather(bh, bv)
-  const dst = destination(outh, out)
+export const where: CpuKernel<"where"> = (call, hosts) => {
+  const c = gather(hosts.cond, call.cond)
+  const a = gather(hosts.a, call.a)
+  const b = gather(hosts.b, call.b)
+  const dst = destination(hosts.out, call.out)
   const o = dst.data
   for (let i = 0; i < o.length; i++) o[i] = c[i] !== 0 ? a[i]! : b[i]!
   dst.commit()

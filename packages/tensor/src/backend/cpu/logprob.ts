@@ -4,16 +4,8 @@
  *
  * @since 0.1.0
  */
-import type { View } from "../Kernel.ts"
-import { destination, gather, type HostBuffer } from "./Storage.ts"
-
-const rowView = (x: View, r: number): View => ({
-  buffer: x.buffer,
-  dtype: x.dtype,
-  shape: [x.shape[1]!],
-  strides: [x.strides[1]!],
-  offset: x.offset + r * x.strides[0]!
-})
+import type { CpuKernel } from "./CpuKernel.ts"
+import { destination, gather, rowOf, store } from "./Storage.ts"
 
 const logSumExp = (row: ArrayLike<number>): number => {
   let m = Number.NEGATIVE_INFINITY
@@ -24,53 +16,31 @@ const logSumExp = (row: ArrayLike<number>): number => {
 }
 
 /** @since 0.1.0 */
-export const logprobGather = (
-  lh: HostBuffer,
-  logits: View,
-  th: HostBuffer,
-  targets: View,
-  outh: HostBuffer,
-  out: View,
-  lseh: HostBuffer,
-  lse: View
-): void => {
+export const logprobGather: CpuKernel<"logprobGather"> = (call, hosts) => {
+  const logits = call.logits
   const N = logits.shape[0]!
-  const tg = gather(th, targets, true)
+  const tg = gather(hosts.targets, call.targets, true)
   const o = new Float32Array(N)
   const l = new Float32Array(N)
   for (let n = 0; n < N; n++) {
-    const row = gather(lh, rowView(logits, n))
+    const row = gather(hosts.logits, rowOf(logits, n))
     const z = logSumExp(row)
     l[n] = z
     const t = tg[n]!
     o[n] = t >= 0 && t < row.length ? row[t]! - z : 0
   }
-  const od = destination(outh, out)
-  od.data.set(o as never)
-  od.commit()
-  const ld = destination(lseh, lse)
-  ld.data.set(l as never)
-  ld.commit()
+  store(hosts.out, call.out, o)
+  store(hosts.lse, call.lse, l)
 }
 
 /** @since 0.1.0 */
-export const logprobGatherBackward = (
-  lh: HostBuffer,
-  logits: View,
-  th: HostBuffer,
-  targets: View,
-  zh: HostBuffer,
-  lse: View,
-  dyh: HostBuffer,
-  dyv: View,
-  dh: HostBuffer,
-  dlogits: View
-): void => {
+export const logprobGatherBackward: CpuKernel<"logprobGatherBackward"> = (call, hosts) => {
+  const logits = call.logits
   const [N, V] = logits.shape as [number, number]
-  const tg = gather(th, targets, true)
-  const z = gather(zh, lse, true)
-  const dy = gather(dyh, dyv, true)
-  const dst = destination(dh, dlogits)
+  const tg = gather(hosts.targets, call.targets, true)
+  const z = gather(hosts.lse, call.lse, true)
+  const dy = gather(hosts.dy, call.dy, true)
+  const dst = destination(hosts.dlogits, call.dlogits)
   const rowOut = new Float32Array(V)
   for (let n = 0; n < N; n++) {
     const t = tg[n]!
@@ -78,7 +48,7 @@ export const logprobGatherBackward = (
       dst.data.fill(0, n * V, (n + 1) * V)
       continue
     }
-    const row = gather(lh, rowView(logits, n), true)
+    const row = gather(hosts.logits, rowOf(logits, n), true)
     const g = dy[n]!
     const zn = z[n]!
     for (let v = 0; v < V; v++) rowOut[v] = -g * Math.exp(row[v]! - zn)

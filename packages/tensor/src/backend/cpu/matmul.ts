@@ -8,22 +8,17 @@
  * @since 0.1.0
  */
 import { f16Table, f32ToF16Bits } from "../../f16.ts"
-import type { View } from "../Kernel.ts"
+import type { CpuKernel } from "./CpuKernel.ts"
 import { gather, type HostBuffer, numel } from "./Storage.ts"
 
 /** Elements of b converted per block (≈ 256 KiB of f32). */
 const BLOCK_ELEMENTS = 65536
 
 /** @since 0.1.0 */
-export const matmul = (
-  ah: HostBuffer,
-  a: View,
-  bh: HostBuffer,
-  b: View,
-  outh: HostBuffer,
-  out: View,
-  accumulate: boolean
-): void => {
+export const matmul: CpuKernel<"matmul"> = (call, hosts) => {
+  const { a, b, out } = call
+  const { a: ah, b: bh, out: outh } = hosts
+  const accumulate = call.accumulate ?? false
   const rank = out.shape.length
   const M = out.shape[rank - 2]!
   const N = out.shape[rank - 1]!

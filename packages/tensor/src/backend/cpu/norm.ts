@@ -6,27 +6,18 @@
  *
  * @since 0.1.0
  */
-import type { View } from "../Kernel.ts"
-import { destination, gather, type HostBuffer } from "./Storage.ts"
+import type { CpuKernel } from "./CpuKernel.ts"
+import { destination, gather, store } from "./Storage.ts"
 
 /** @since 0.1.0 */
-export const rmsnorm = (
-  xh: HostBuffer,
-  x: View,
-  wh: HostBuffer,
-  w: View,
-  eps: number,
-  outh: HostBuffer,
-  out: View,
-  rh: HostBuffer,
-  rstd: View
-): void => {
-  const a = gather(xh, x)
-  const weight = gather(wh, w)
+export const rmsnorm: CpuKernel<"rmsnorm"> = (call, hosts) => {
+  const { eps, x } = call
+  const a = gather(hosts.x, x)
+  const weight = gather(hosts.weight, call.weight)
   const d = x.shape[x.shape.length - 1]!
   const rows = d === 0 ? 0 : a.length / d
-  const dst = destination(outh, out)
-  const rs = destination(rh, rstd)
+  const dst = destination(hosts.out, call.out)
+  const rs = destination(hosts.rstd, call.rstd)
   for (let r = 0; r < rows; r++) {
     const base = r * d
     let ss = 0
@@ -41,24 +32,12 @@ export const rmsnorm = (
 }
 
 /** @since 0.1.0 */
-export const rmsnormBackward = (
-  xh: HostBuffer,
-  x: View,
-  wh: HostBuffer,
-  w: View,
-  rh: HostBuffer,
-  rstd: View,
-  dyh: HostBuffer,
-  dyv: View,
-  dxh: HostBuffer,
-  dxv: View,
-  dwh: HostBuffer,
-  dwv: View
-): void => {
-  const a = gather(xh, x)
-  const weight = gather(wh, w)
-  const rs = gather(rh, rstd)
-  const dy = gather(dyh, dyv, true)
+export const rmsnormBackward: CpuKernel<"rmsnormBackward"> = (call, hosts) => {
+  const x = call.x
+  const a = gather(hosts.x, x)
+  const weight = gather(hosts.weight, call.weight)
+  const rs = gather(hosts.rstd, call.rstd)
+  const dy = gather(hosts.dy, call.dy, true)
   const d = x.shape[x.shape.length - 1]!
   const rows = d === 0 ? 0 : a.length / d
   const dw = new Float64Array(d)
@@ -74,10 +53,6 @@ export const rmsnormBackward = (
     const c = (rr * rr * rr * dot) / d
     for (let j = 0; j < d; j++) dx[base + j] = rr * weight[j]! * dy[base + j]! - a[base + j]! * c
   }
-  const dxd = destination(dxh, dxv)
-  dxd.data.set(dx as never)
-  dxd.commit()
-  const dwd = destination(dwh, dwv)
-  for (let j = 0; j < d; j++) dwd.data[j] = dw[j]!
-  dwd.commit()
+  store(hosts.dx, call.dx, dx)
+  store(hosts.dweight, call.dweight, dw)
 }

@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import type { ReduceOp, View } from "../Kernel.ts"
-import { destination, gather, type HostBuffer } from "./Storage.ts"
+import type { CpuKernel } from "./CpuKernel.ts"
+import { destination, gather, store } from "./Storage.ts"
 
 /** Splits a shape around `axis` into (outer, len, inner). */
 const split = (shape: ReadonlyArray<number>, axis: number): [number, number, number] => {
@@ -18,9 +18,10 @@ const split = (shape: ReadonlyArray<number>, axis: number): [number, number, num
 }
 
 /** @since 0.1.0 */
-export const reduce = (op: ReduceOp, xh: HostBuffer, x: View, axis: number, outh: HostBuffer, out: View): void => {
-  const a = gather(xh, x)
-  const [outer, len, inner] = split(x.shape, axis)
+export const reduce: CpuKernel<"reduce"> = (call, hosts) => {
+  const op = call.op
+  const a = gather(hosts.x, call.x)
+  const [outer, len, inner] = split(call.x.shape, call.axis)
   const acc = new Float64Array(outer * inner)
   const init = op === "sum" ? 0 : op === "max" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
   acc.fill(init)
@@ -42,16 +43,14 @@ export const reduce = (op: ReduceOp, xh: HostBuffer, x: View, axis: number, outh
       }
     }
   }
-  const dst = destination(outh, out)
-  for (let i = 0; i < acc.length; i++) dst.data[i] = acc[i]!
-  dst.commit()
+  store(hosts.out, call.out, acc)
 }
 
 /** @since 0.1.0 */
-export const argmax = (xh: HostBuffer, x: View, axis: number, outh: HostBuffer, out: View): void => {
-  const a = gather(xh, x)
-  const [outer, len, inner] = split(x.shape, axis)
-  const dst = destination(outh, out)
+export const argmax: CpuKernel<"argmax"> = (call, hosts) => {
+  const a = gather(hosts.x, call.x)
+  const [outer, len, inner] = split(call.x.shape, call.axis)
+  const dst = destination(hosts.out, call.out)
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let best = 0
@@ -71,11 +70,12 @@ export const argmax = (xh: HostBuffer, x: View, axis: number, outh: HostBuffer, 
 }
 
 /** @since 0.1.0 */
-export const softmax = (log: boolean, xh: HostBuffer, x: View, outh: HostBuffer, out: View): void => {
-  const a = gather(xh, x)
-  const d = x.shape[x.shape.length - 1] ?? 1
+export const softmax: CpuKernel<"softmax"> = (call, hosts) => {
+  const log = call.log
+  const a = gather(hosts.x, call.x)
+  const d = call.x.shape[call.x.shape.length - 1] ?? 1
   const rows = d === 0 ? 0 : a.length / d
-  const dst = destination(outh, out)
+  const dst = destination(hosts.out, call.out)
   const o = dst.data
   for (let r = 0; r < rows; r++) {
     const base = r * d
@@ -94,20 +94,13 @@ export const softmax = (log: boolean, xh: HostBuffer, x: View, outh: HostBuffer,
 }
 
 /** @since 0.1.0 */
-export const softmaxBackward = (
-  log: boolean,
-  yh: HostBuffer,
-  yv: View,
-  dyh: HostBuffer,
-  dyv: View,
-  dxh: HostBuffer,
-  dxv: View
-): void => {
-  const y = gather(yh, yv)
-  const dy = gather(dyh, dyv)
-  const d = yv.shape[yv.shape.length - 1] ?? 1
+export const softmaxBackward: CpuKernel<"softmaxBackward"> = (call, hosts) => {
+  const log = call.log
+  const y = gather(hosts.y, call.y)
+  const dy = gather(hosts.dy, call.dy)
+  const d = call.y.shape[call.y.shape.length - 1] ?? 1
   const rows = d === 0 ? 0 : y.length / d
-  const dst = destination(dxh, dxv)
+  const dst = destination(hosts.dx, call.dx)
   const o = dst.data
   for (let r = 0; r < rows; r++) {
     const base = r * d

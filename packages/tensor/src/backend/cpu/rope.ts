@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import type { View } from "../Kernel.ts"
-import { destination, gather, type HostBuffer } from "./Storage.ts"
+import type { CpuKernel } from "./CpuKernel.ts"
+import { destination, gather } from "./Storage.ts"
 
 /** inv_freq_i = f32(1 / f32(theta^f32(2i / D))), i < D/2. @since 0.1.0 */
 export const ropeInverseFrequencies = (theta: number, dim: number): Float64Array => {
@@ -17,24 +17,15 @@ export const ropeInverseFrequencies = (theta: number, dim: number): Float64Array
 }
 
 /** @since 0.1.0 */
-export const rope = (
-  xh: HostBuffer,
-  x: View,
-  ph: HostBuffer,
-  positions: View,
-  theta: number,
-  inverse: boolean,
-  outh: HostBuffer,
-  out: View
-): void => {
-  const [B, H, T, D] = x.shape as [number, number, number, number]
-  const a = gather(xh, x, true)
-  const pos = gather(ph, positions)
+export const rope: CpuKernel<"rope"> = (call, hosts) => {
+  const [B, H, T, D] = call.x.shape as [number, number, number, number]
+  const a = gather(hosts.x, call.x, true)
+  const pos = gather(hosts.positions, call.positions)
   const half = D / 2
-  const inv = ropeInverseFrequencies(theta, D)
-  const dst = destination(outh, out)
+  const inv = ropeInverseFrequencies(call.theta, D)
+  const dst = destination(hosts.out, call.out)
   const o = dst.data
-  const sign = inverse ? -1 : 1
+  const sign = call.inverse ? -1 : 1
   const cos = new Float64Array(half)
   const sin = new Float64Array(half)
   for (let b = 0; b < B; b++) {
