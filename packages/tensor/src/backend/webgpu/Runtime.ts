@@ -120,8 +120,9 @@ const BATCH = 128
 const UNIFORM_BYTES = UNIFORM_WORDS * 4
 /** Largest uniform block a dispatch may ask for (within the default 64 KiB binding limit). */
 export const MAX_UNIFORM_WORDS = UNIFORM_WORDS * 8
-/** Transient (generated) pipelines kept; the oldest is dropped past this. */
-const TRANSIENT_PIPELINES = 256
+/** Transient (generated) pipelines kept; the least recently used is dropped past this (a
+ * safety net: the fusion queue itself stops compiling new groups well before). */
+const TRANSIENT_PIPELINES = 1024
 
 /**
  * Makes the engine on a device. `label` names the buffers (debugging).

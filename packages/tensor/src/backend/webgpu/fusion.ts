@@ -57,6 +57,9 @@ const isPointwise = (c: KernelCall): c is PointwiseCall =>
 
 /** Signatures counted before the counts are forgotten (bounds memory on endless new groups). */
 const SEEN_CAP = 4096
+/** Fused shaders compiled at most; later new groups run call by call. A full cache is not
+ * evicted: with more recurring groups than slots, evicting would recompile every step. */
+const COMPILED_CAP = 512
 
 /**
  * Makes a queue over a runtime.
@@ -73,6 +76,7 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
   let words = 0
   const byBuffer = new Map<number, number>()
   let seen = new Map<string, number>()
+  const compiled = new Set<string>()
   let fusedGroups = 0
   let fusedOps = 0
 
@@ -94,12 +98,16 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
       return
     }
     const { signature, spec } = fusedSpec(group.ops, group.slots, group.bindings)
-    const count = (seen.get(signature) ?? 0) + 1
-    if (seen.size >= SEEN_CAP && !seen.has(signature)) seen = new Map()
-    seen.set(signature, count)
-    if (count < fuseAfter) {
-      for (const c of group.calls) pointwise(rt, c)
-      return
+    if (!compiled.has(signature)) {
+      const count = (seen.get(signature) ?? 0) + 1
+      if (seen.size >= SEEN_CAP && !seen.has(signature)) seen = new Map()
+      seen.set(signature, count)
+      if (count < fuseAfter || compiled.size >= COMPILED_CAP) {
+        for (const c of group.calls) pointwise(rt, c)
+        return
+      }
+      compiled.add(signature)
+      seen.delete(signature)
     }
     rt.run(spec)
     fusedGroups++
