@@ -15,6 +15,9 @@ const fail = (kernel: string, message: string): never => {
 const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
   a.length === b.length && a.every((d, i) => d === b[i])
 
+/** Whether every view has `first`'s shape. */
+const shapesMatch = (first: View, ...rest: ReadonlyArray<View>): boolean => rest.every((v) => sameShape(v.shape, first.shape))
+
 /** Checks that every element a view can address lies inside its buffer. @since 0.1.0 */
 export const checkView = (kernel: string, name: string, v: View): void => {
   if (v.shape.length !== v.strides.length) fail(kernel, `${name}: shape and strides differ in rank`)
@@ -51,15 +54,10 @@ export const validate = (call: KernelCall): void => {
       need(k, sameShape(call.x.shape, call.out.shape), "x and out shapes differ")
       break
     case "binary":
-      need(k, sameShape(call.a.shape, call.out.shape) && sameShape(call.b.shape, call.out.shape), "a, b, out shapes differ")
+      need(k, shapesMatch(call.out, call.a, call.b), "a, b, out shapes differ")
       break
     case "where":
-      need(
-        k,
-        sameShape(call.cond.shape, call.out.shape) && sameShape(call.a.shape, call.out.shape) &&
-          sameShape(call.b.shape, call.out.shape),
-        "cond, a, b, out shapes differ"
-      )
+      need(k, shapesMatch(call.out, call.cond, call.a, call.b), "cond, a, b, out shapes differ")
       break
     case "reduce":
     case "argmax": {
@@ -92,7 +90,7 @@ export const validate = (call: KernelCall): void => {
       need(k, isContiguous(call.x) && isContiguous(call.out), "x and out must be contiguous")
       break
     case "softmaxBackward":
-      need(k, sameShape(call.y.shape, call.dy.shape) && sameShape(call.y.shape, call.dx.shape), "shapes differ")
+      need(k, shapesMatch(call.y, call.dy, call.dx), "shapes differ")
       break
     case "rmsnorm":
     case "rmsnormBackward": {
@@ -124,8 +122,8 @@ export const validate = (call: KernelCall): void => {
         need(k, call.kvLengths.dtype === "i32" && sameShape(call.kvLengths.shape, [q.shape[0]!]), "kvLengths must be i32 [B]")
       }
       if (call.kernel === "attentionBackward") {
-        need(k, sameShape(call.dq.shape, q.shape) && sameShape(call.dout.shape, q.shape), "dq, dout must have q's shape")
-        need(k, sameShape(call.dk.shape, kk.shape) && sameShape(call.dv.shape, kk.shape), "dk, dv must have k's shape")
+        need(k, shapesMatch(q, call.dq, call.dout), "dq, dout must have q's shape")
+        need(k, shapesMatch(kk, call.dk, call.dv), "dk, dv must have k's shape")
       }
       break
     }
@@ -151,12 +149,7 @@ export const validate = (call: KernelCall): void => {
       break
     }
     case "adamw":
-      need(
-        k,
-        sameShape(call.grad.shape, call.param.shape) && sameShape(call.m.shape, call.param.shape) &&
-          sameShape(call.v.shape, call.param.shape),
-        "param, grad, m, v shapes differ"
-      )
+      need(k, shapesMatch(call.param, call.grad, call.m, call.v), "param, grad, m, v shapes differ")
       need(k, call.m.dtype === "f32" && call.v.dtype === "f32", "m and v must be f32")
       break
     case "random":
