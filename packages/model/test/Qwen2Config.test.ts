@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { decodeQwen2Config, formatQwen2Config, ModelFileError, parameterCount, parseQwen2Config } from "../src/index.ts"
+import { decodeQwen2Config, formatQwen2Config, parameterCount, parseQwen2Config } from "../src/index.ts"
+import { fileErrorOf } from "./support/errors.ts"
 import { fixtureJson } from "./support/fixtures.ts"
 
 const base = {
@@ -16,16 +17,6 @@ const base = {
   torch_dtype: "bfloat16",
   bos_token_id: 1,
   eos_token_id: [2, 3]
-}
-
-const failure = (f: () => unknown): ModelFileError => {
-  try {
-    f()
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelFileError)
-    return e as ModelFileError
-  }
-  throw new Error("expected a ModelFileError")
 }
 
 describe("Qwen2 config.json", () => {
@@ -56,7 +47,7 @@ describe("Qwen2 config.json", () => {
   })
 
   it("names the file and every bad field", () => {
-    const e = failure(() => decodeQwen2Config({ ...base, hidden_size: -1, rope_theta: "big" }, "snap/config.json"))
+    const e = fileErrorOf(() => decodeQwen2Config({ ...base, hidden_size: -1, rope_theta: "big" }, "snap/config.json"))
     expect(e.file).toBe("snap/config.json")
     expect(e.message).toContain("snap/config.json")
     expect(e.message).toContain("hidden_size")
@@ -65,12 +56,12 @@ describe("Qwen2 config.json", () => {
 
   it("rejects missing fields, inconsistent head counts, bad JSON and unsupported features", () => {
     const { vocab_size: _v, ...noVocab } = base
-    expect(failure(() => decodeQwen2Config(noVocab)).message).toContain("vocab_size")
-    expect(failure(() => decodeQwen2Config({ ...base, num_key_value_heads: 3 })).message).toContain("num_key_value_heads")
-    expect(failure(() => decodeQwen2Config({ ...base, num_attention_heads: 5 })).message).toContain("divisible")
-    expect(failure(() => decodeQwen2Config({ ...base, rope_scaling: { type: "yarn" } })).message).toContain("rope_scaling")
-    expect(failure(() => decodeQwen2Config({ ...base, model_type: "llama" })).message).toContain("model_type")
-    expect(failure(() => parseQwen2Config("{", "x/config.json")).message).toMatch(/^x\/config\.json: not valid JSON/)
+    expect(fileErrorOf(() => decodeQwen2Config(noVocab)).message).toContain("vocab_size")
+    expect(fileErrorOf(() => decodeQwen2Config({ ...base, num_key_value_heads: 3 })).message).toContain("num_key_value_heads")
+    expect(fileErrorOf(() => decodeQwen2Config({ ...base, num_attention_heads: 5 })).message).toContain("divisible")
+    expect(fileErrorOf(() => decodeQwen2Config({ ...base, rope_scaling: { type: "yarn" } })).message).toContain("rope_scaling")
+    expect(fileErrorOf(() => decodeQwen2Config({ ...base, model_type: "llama" })).message).toContain("model_type")
+    expect(fileErrorOf(() => parseQwen2Config("{", "x/config.json")).message).toMatch(/^x\/config\.json: not valid JSON/)
   })
 
   it("counts parameters as the weight list does", () => {

@@ -8,22 +8,12 @@ import {
   f16ToF32,
   f32ToBf16,
   f32ToF16,
-  ModelFileError,
   parseSafetensors,
   readTensor,
   serializeSafetensors
 } from "../src/index.ts"
+import { fileErrorOf } from "./support/errors.ts"
 import { fixtureJson, fixturePath } from "./support/fixtures.ts"
-
-const errorOf = (f: () => unknown): ModelFileError => {
-  try {
-    f()
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelFileError)
-    return e as ModelFileError
-  }
-  throw new Error("expected a ModelFileError")
-}
 
 // A file with a hand-written header and `data` bytes after it.
 const rawFile = (header: unknown, dataBytes: number, headerText?: string): Uint8Array => {
@@ -115,13 +105,13 @@ describe("safetensors", () => {
       [rawFile({ w: { shape: [2], data_offsets: [0, 8] } }, 8), /missing dtype/]
     ]
     for (const [bytes, pattern] of cases) {
-      const e = errorOf(() => parseSafetensors(bytes, "dir/model.safetensors"))
+      const e = fileErrorOf(() => parseSafetensors(bytes, "dir/model.safetensors"))
       expect(e.file).toBe("dir/model.safetensors")
       expect(e.message).toMatch(/^dir\/model\.safetensors: /)
       expect(e.message).toMatch(pattern)
     }
     const file = parseSafetensors(rawFile(ok, 8), "f")
-    expect(errorOf(() => readTensor(file, "nope")).message).toMatch(/f: missing tensor nope/)
-    expect(errorOf(() => readTensor(file, "w", [1, 2])).message).toMatch(/shape mismatch, expected \[1, 2\], file has \[2\]/)
+    expect(fileErrorOf(() => readTensor(file, "nope")).message).toMatch(/f: missing tensor nope/)
+    expect(fileErrorOf(() => readTensor(file, "w", [1, 2])).message).toMatch(/shape mismatch, expected \[1, 2\], file has \[2\]/)
   })
 })

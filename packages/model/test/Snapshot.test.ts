@@ -3,7 +3,6 @@ import {
   decodeQwen2Config,
   loadSnapshot,
   memorySnapshotReader,
-  ModelFileError,
   qwen2ParameterSpecs,
   qwen2SnapshotFiles,
   randomQwen2Weights,
@@ -11,17 +10,8 @@ import {
   serializeSafetensors
 } from "../src/index.ts"
 import { snapshotReaderNode } from "../src/node/index.ts"
+import { fileRejectionOf } from "./support/errors.ts"
 import { CHECKPOINTS, fixturePath } from "./support/fixtures.ts"
-
-const rejection = async (p: Promise<unknown>): Promise<ModelFileError> => {
-  try {
-    await p
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelFileError)
-    return e as ModelFileError
-  }
-  throw new Error("expected a ModelFileError")
-}
 
 describe("HF snapshots", () => {
   it.each(CHECKPOINTS)("loads every Qwen2 weight of %s with the right shape", async (name) => {
@@ -82,20 +72,20 @@ describe("HF snapshots", () => {
   })
 
   it("names the file at fault for missing files, shards and tensors", async () => {
-    expect((await rejection(loadSnapshot(snapshotReaderNode("/nonexistent-snap")))).message).toMatch(
+    expect((await fileRejectionOf(loadSnapshot(snapshotReaderNode("/nonexistent-snap")))).message).toMatch(
       /nonexistent-snap\/config\.json: file not found/
     )
     const config = '{"hidden_size":4,"intermediate_size":4,"num_hidden_layers":1,"num_attention_heads":1,' +
       '"rms_norm_eps":1e-6,"vocab_size":4,"max_position_embeddings":8}'
     const noWeights = memorySnapshotReader(new Map([["config.json", config]]), "snap")
-    expect((await rejection(loadSnapshot(noWeights))).message).toMatch(/snap\/model\.safetensors: file not found/)
+    expect((await fileRejectionOf(loadSnapshot(noWeights))).message).toMatch(/snap\/model\.safetensors: file not found/)
     const index = JSON.stringify({ weight_map: { a: "s1.safetensors", b: "s2.safetensors" } })
     const shard = serializeSafetensors([{ name: "a", shape: [1], data: Float32Array.of(1) }])
     const missingShard = memorySnapshotReader(
       new Map<string, string | Uint8Array>([["config.json", config], ["model.safetensors.index.json", index], ["s1.safetensors", shard]]),
       "snap"
     )
-    expect((await rejection(loadSnapshot(missingShard))).message).toMatch(/snap\/s2\.safetensors: shard listed/)
+    expect((await fileRejectionOf(loadSnapshot(missingShard))).message).toMatch(/snap\/s2\.safetensors: shard listed/)
     const missingTensor = memorySnapshotReader(
       new Map<string, string | Uint8Array>([
         ["config.json", config],
@@ -105,7 +95,7 @@ describe("HF snapshots", () => {
       ]),
       "snap"
     )
-    expect((await rejection(loadSnapshot(missingTensor))).message).toMatch(/tensor a also appears in snap\/s1\.safetensors/)
+    expect((await fileRejectionOf(loadSnapshot(missingTensor))).message).toMatch(/tensor a also appears in snap\/s1\.safetensors/)
     const snap = await loadSnapshot(
       memorySnapshotReader(new Map<string, string | Uint8Array>([["config.json", config], ["model.safetensors", shard]]), "snap")
     )
