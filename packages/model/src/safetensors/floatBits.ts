@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { f16BitsToF32, f32ToF16Bits, fromF16Array } from "@sapphire-rl/tensor"
 
 const f32 = new Float32Array(1)
 const u32 = new Uint32Array(f32.buffer)
@@ -47,33 +48,15 @@ export const f32ToBf16 = (values: Float32Array): Uint16Array => {
  * @since 0.1.0
  * @category conversions
  */
-export const halfToNumber = (h: number): number => {
-  const sign = h & 0x8000 ? -1 : 1
-  const exp = (h >>> 10) & 0x1f
-  const frac = h & 0x3ff
-  if (exp === 0) return sign * frac * 2 ** -24
-  if (exp === 0x1f) return frac === 0 ? sign * Infinity : NaN
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15)
-}
-
-let halfTable: Float32Array | undefined
+export const halfToNumber = (h: number): number => f16BitsToF32(h)
 
 /**
- * IEEE f16 bits to f32 (exact), through a 64K-entry table built on first use.
+ * IEEE f16 bits to f32 (exact), through the tensor package's shared 64K-entry table.
  *
  * @since 0.1.0
  * @category conversions
  */
-export const f16ToF32 = (bits: Uint16Array): Float32Array => {
-  if (halfTable === undefined) {
-    halfTable = new Float32Array(65536)
-    for (let h = 0; h < 65536; h++) halfTable[h] = halfToNumber(h)
-  }
-  const table = halfTable
-  const out = new Float32Array(bits.length)
-  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!
-  return out
-}
+export const f16ToF32 = (bits: Uint16Array): Float32Array => fromF16Array(bits)
 
 /**
  * One number to f16 bits, round-to-nearest-even, overflow to infinity.
@@ -82,29 +65,11 @@ export const f16ToF32 = (bits: Uint16Array): Float32Array => {
  * @category conversions
  */
 export const numberToHalf = (value: number): number => {
+  if (value === value) return f32ToF16Bits(value)
+  // Every NaN becomes the quiet NaN 0x7e00 with its sign, as PyTorch writes it
+  // (f32ToF16Bits would keep the payload's top bits).
   f32[0] = value
-  const x = u32[0]!
-  const sign = (x >>> 16) & 0x8000
-  const exp = (x >>> 23) & 0xff
-  const mant = x & 0x7fffff
-  if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 : 0)
-  const e = exp - 127 + 15
-  if (e >= 0x1f) return sign | 0x7c00
-  if (e <= 0) {
-    // Subnormal f16 (or zero): shift the full mantissa, rounding to nearest even.
-    if (e < -10) return sign
-    const m = mant | 0x800000
-    const shift = 14 - e
-    const half = 1 << (shift - 1)
-    const rest = m & ((1 << shift) - 1)
-    let r = m >>> shift
-    if (rest > half || (rest === half && (r & 1) === 1)) r++
-    return sign | r
-  }
-  let r = (e << 10) | (mant >>> 13)
-  const rest = mant & 0x1fff
-  if (rest > 0x1000 || (rest === 0x1000 && (r & 1) === 1)) r++ // may carry into the exponent: correct
-  return sign | r
+  return ((u32[0]! >>> 16) & 0x8000) | 0x7e00
 }
 
 /**
