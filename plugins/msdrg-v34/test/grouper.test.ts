@@ -2,7 +2,7 @@ import type { GrouperInput, GrouperResult, SecondaryDiagnosis } from "@sapphire-
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { builtinTablesV34, createGrouper, msdrgV34, PLUGIN_VERSION } from "../src/index.ts"
-import type { Tables } from "../src/index.ts"
+import type { DiagnosisAttributes } from "../src/index.ts"
 
 const grouper = createGrouper()
 
@@ -16,6 +16,12 @@ const kase = (
 const drgOf = (...args: Parameters<typeof kase>): number => grouper.group(kase(...args)).drg
 
 const decisions = (r: GrouperResult): ReadonlyArray<string> => r.trace.map((t) => t.decision)
+
+/** A grouper over the built-in tables with one diagnosis row added. */
+const grouperWithDiagnosis = (code: string, row: DiagnosisAttributes) => {
+  const base = builtinTablesV34()
+  return createGrouper({ ...base, diagnoses: new Map([...base.diagnoses, [code, row]]) })
+}
 
 describe("validation (DRG 999 with a reason)", () => {
   it.each([
@@ -56,12 +62,7 @@ describe("validation (DRG 999 with a reason)", () => {
   })
 
   it("needs sex F for MDC 14 (a table with a maternity code)", () => {
-    const base = builtinTablesV34()
-    const tables: Tables = {
-      ...base,
-      diagnoses: new Map([...base.diagnoses, ["O80", { mdc: "14", family: "775", level: "none" as const }]])
-    }
-    const g = createGrouper(tables)
+    const g = grouperWithDiagnosis("O80", { mdc: "14", family: "775", level: "none" })
     expect(g.group(kase("O80", [], [], { sex: "F", age: 30 })).drg).toBe(775)
     const male = g.group(kase("O80", [], [], { sex: "M", age: 30 }))
     expect(male.drg).toBe(999)
@@ -118,12 +119,7 @@ describe("pre-MDC", () => {
     expect(drgOf("J96.01", [], ["0B110F4", "0T768DZ"])).toBe(4)
   })
   it("tracheostomy with a face/mouth/neck PDX goes to 011-013 (unless MV >96 hours)", () => {
-    const base = builtinTablesV34()
-    const tables: Tables = {
-      ...base,
-      diagnoses: new Map([...base.diagnoses, ["C329", { mdc: "03", family: "146-148", level: "CC" as const }]])
-    }
-    const g = createGrouper(tables)
+    const g = grouperWithDiagnosis("C329", { mdc: "03", family: "146-148", level: "CC" })
     expect(g.group(kase("C32.9", [], ["0B113F4"])).drg).toBe(13)
     expect(g.group(kase("C32.9", ["J96.01"], ["0B113F4"])).drg).toBe(11)
     expect(g.group(kase("C32.9", [], ["0B113F4", "5A1955Z"])).drg).toBe(4)
@@ -145,20 +141,12 @@ describe("MDC choice", () => {
   })
 
   it("routes a code listed under MDC 12 and 13 by sex, and needs the sex", () => {
-    const base = builtinTablesV34()
-    const tables: Tables = {
-      ...base,
-      diagnoses: new Map([
-        ...base.diagnoses,
-        ["A510", {
-          mdc: "12",
-          family: "727-728",
-          level: "none" as const,
-          bySex: { M: { mdc: "12", family: "727-728" }, F: { mdc: "13", family: "757-759" } }
-        }]
-      ])
-    }
-    const g = createGrouper(tables)
+    const g = grouperWithDiagnosis("A510", {
+      mdc: "12",
+      family: "727-728",
+      level: "none",
+      bySex: { M: { mdc: "12", family: "727-728" }, F: { mdc: "13", family: "757-759" } }
+    })
     expect(g.group(kase("A51.0", [], [], { sex: "M" })).drg).toBe(728)
     expect(g.group(kase("A51.0", [], [], { sex: "M" })).mdc).toBe("12")
     expect(g.group(kase("A51.0", [], [], { sex: "F" })).mdc).toBe("13")
