@@ -16,8 +16,6 @@ import { failWithoutAdapterInCi, randoms, skipReason } from "./webgpuHarness.ts"
 
 failWithoutAdapterInCi()
 
-/** Every buffer holds 80 elements; every view is [8, 8] (or [64]) inside them. */
-const LEN = 80
 const DTYPES: ReadonlyArray<DType> = ["f32", "f32", "f32", "f32", "f16", "f16", "i32", "i32"]
 
 interface ViewSpec {
@@ -26,21 +24,50 @@ interface ViewSpec {
   readonly offset: number
 }
 
-/** Views a call may write (no element twice). */
-const OUT_VIEWS: ReadonlyArray<ViewSpec> = [
+/** Buffers of `len` elements; views a call may write (no element twice) and may read (the
+ * written ones, at the same indices, plus broadcasts). */
+interface World {
+  readonly len: number
+  readonly outViews: ReadonlyArray<ViewSpec>
+  readonly inViews: ReadonlyArray<ViewSpec>
+}
+
+const SMALL_OUT: ReadonlyArray<ViewSpec> = [
   { shape: [8, 8], strides: [8, 1], offset: 0 },
   { shape: [8, 8], strides: [1, 8], offset: 0 }, // transposed
   { shape: [8, 8], strides: [9, 1], offset: 0 }, // strided rows
   { shape: [8, 8], strides: [8, 1], offset: 16 }, // offset
   { shape: [64], strides: [1], offset: 8 } // flat, coalesces to rank 1
 ]
-/** Views a call may read: the above plus broadcasts. */
-const IN_VIEWS: ReadonlyArray<ViewSpec> = [
-  ...OUT_VIEWS,
-  { shape: [8, 8], strides: [0, 1], offset: 5 }, // row broadcast
-  { shape: [8, 8], strides: [1, 0], offset: 3 }, // column broadcast
-  { shape: [64], strides: [0], offset: 7 } // scalar broadcast
+/** Calls of 64 elements: groups run in one workgroup, or one element per invocation. */
+const SMALL: World = {
+  len: 80,
+  outViews: SMALL_OUT,
+  inViews: [
+    ...SMALL_OUT,
+    { shape: [8, 8], strides: [0, 1], offset: 5 }, // row broadcast
+    { shape: [8, 8], strides: [1, 0], offset: 3 }, // column broadcast
+    { shape: [64], strides: [0], offset: 7 } // scalar broadcast
+  ]
+}
+
+const LARGE_OUT: ReadonlyArray<ViewSpec> = [
+  { shape: [80, 80], strides: [80, 1], offset: 0 },
+  { shape: [80, 80], strides: [1, 80], offset: 0 }, // transposed
+  { shape: [80, 80], strides: [80, 1], offset: 100 }, // offset
+  { shape: [6400], strides: [1], offset: 0 } // flat
 ]
+/** Calls of 6400 elements (above the one-workgroup limit): fused only one element per
+ * invocation (written buffers contiguous at one offset), else run call by call. */
+const LARGE: World = {
+  len: 6500,
+  outViews: LARGE_OUT,
+  inViews: [
+    ...LARGE_OUT,
+    { shape: [80, 80], strides: [0, 1], offset: 7 }, // row broadcast
+    { shape: [6400], strides: [0], offset: 3 } // scalar broadcast
+  ]
+}
 
 const sameView = (a: ViewSpec, b: ViewSpec) =>
   a.offset === b.offset && a.shape.join() === b.shape.join() && a.strides.join() === b.strides.join()
@@ -73,9 +100,9 @@ const BINARY_SMOOTH: ReadonlyArray<BinaryOp> = ["add", "sub", "mul", "max", "min
 const operandArb = (views: ReadonlyArray<ViewSpec>) =>
   fc.record({ buf: fc.integer({ min: 0, max: DTYPES.length - 1 }), view: fc.integer({ min: 0, max: views.length - 1 }) })
 
-const stepArb = (smooth: boolean): fc.Arbitrary<Step> => {
-  const inA = operandArb(IN_VIEWS)
-  const outA = operandArb(OUT_VIEWS)
+const stepArb = (smooth: boolean, world: World): fc.Arbitrary<Step> => {
+  const inA = operandArb(world.inViews)
+  const outA = operandArb(world.outViews)
   const value = fc.integer({ min: -8, max: 8 }).map((v) => v / 4)
   return fc.oneof(
     { weight: 3, arbitrary: fc.record({ t: fc.constant("fill" as const), out: outA, value }) },
@@ -117,11 +144,12 @@ const stepArb = (smooth: boolean): fc.Arbitrary<Step> => {
 /** Whether a step is well defined: within one call a written buffer is read only through
  * the written view itself (otherwise the call races with itself on any parallel backend),
  * all views of a call have one rank, and the CPU comparison keeps to exact conversions. */
-const wellDefined = (s: Step, smooth: boolean): boolean => {
+const wellDefined = (s: Step, smooth: boolean, world: World): boolean => {
+  const { inViews, outViews } = world
   const check = (out: Operand, ins: ReadonlyArray<Operand>) =>
     ins.every((x) =>
-      compatible(IN_VIEWS[x.view]!, OUT_VIEWS[out.view]!) &&
-      (x.buf !== out.buf || (x.view < OUT_VIEWS.length && sameView(IN_VIEWS[x.view]!, OUT_VIEWS[out.view]!)))
+      compatible(inViews[x.view]!, outViews[out.view]!) &&
+      (x.buf !== out.buf || (x.view < outViews.length && sameView(inViews[x.view]!, outViews[out.view]!)))
     ) &&
     // Float to i32 truncates: a last-bit difference near an integer would flip it.
     (!smooth || DTYPES[out.buf] !== "i32" || ins.every((x) => DTYPES[x.buf] === "i32"))
@@ -142,17 +170,18 @@ const wellDefined = (s: Step, smooth: boolean): boolean => {
 /** Moves a random step onto a well-defined one (so few steps are dropped): inputs take a
  * view of the output's rank, an input in the written buffer reads through the written view
  * (in place), and for the CPU comparison i32 outputs come from i32 inputs by add, not mul. */
-const repair = (s: Step, smooth: boolean): Step => {
+const repair = (s: Step, smooth: boolean, world: World): Step => {
+  const { inViews, outViews } = world
   const fixOut = (out: Operand, ins: ReadonlyArray<Operand>): Operand =>
     smooth && DTYPES[out.buf] === "i32" && ins.some((x) => DTYPES[x.buf] !== "i32") ? { buf: out.buf % 4, view: out.view } : out
   const fixIn = (x: Operand, out: Operand): Operand => {
-    const o = OUT_VIEWS[out.view]!
+    const o = outViews[out.view]!
     let view = x.view
-    if (!compatible(IN_VIEWS[view]!, o)) {
-      const same = IN_VIEWS.flatMap((v, i) => (compatible(v, o) ? [i] : []))
+    if (!compatible(inViews[view]!, o)) {
+      const same = inViews.flatMap((v, i) => (compatible(v, o) ? [i] : []))
       view = same[view % same.length]!
     }
-    // IN_VIEWS starts with OUT_VIEWS, so an output view index is the same input view.
+    // inViews starts with outViews, so an output view index is the same input view.
     if (x.buf === out.buf) view = out.view
     return { buf: x.buf, view }
   }
@@ -176,9 +205,9 @@ const repair = (s: Step, smooth: boolean): Step => {
   }
 }
 
-const initial = (buf: number, seed: number): Array<number> => {
+const initial = (buf: number, seed: number, len: number): Array<number> => {
   const d = DTYPES[buf]!
-  return Array.from(d === "i32" ? randoms(LEN, seed + buf, -4, 4).map(Math.round) : randoms(LEN, seed + buf, -1, 1))
+  return Array.from(d === "i32" ? randoms(len, seed + buf, -4, 4).map(Math.round) : randoms(len, seed + buf, -1, 1))
 }
 
 const encode = (values: ReadonlyArray<number>, dtype: DType): ArrayBufferView =>
@@ -192,15 +221,16 @@ const decode = (bytes: ArrayBuffer, dtype: DType): Array<number> =>
     : Array.from(fromF16Array(new Uint16Array(bytes)))
 
 /** Runs a program on one backend; returns every read (mid-chain and final) in order. */
-const execute = async (be: Backend, steps: ReadonlyArray<Step>): Promise<Array<Array<number>>> => {
+const execute = async (be: Backend, steps: ReadonlyArray<Step>, world: World): Promise<Array<Array<number>>> => {
+  const LEN = world.len
   const bufs: Array<BufferHandle> = DTYPES.map((d, i) => {
     const b = be.allocate(LEN * (d === "f16" ? 2 : 4))
-    be.write(b, encode(initial(i, 7), d))
+    be.write(b, encode(initial(i, 7, LEN), d))
     return b
   })
   const view = (o: Operand, views: ReadonlyArray<ViewSpec>): View => ({ buffer: bufs[o.buf]!, dtype: DTYPES[o.buf]!, ...views[o.view]! })
-  const I = (o: Operand) => view(o, IN_VIEWS)
-  const O = (o: Operand) => view(o, OUT_VIEWS)
+  const I = (o: Operand) => view(o, world.inViews)
+  const O = (o: Operand) => view(o, world.outViews)
   const reads: Array<Array<number>> = []
   // Pools round buffer sizes up: read only the elements the program owns.
   const readBuf = async (i: number) => reads.push(decode(await be.read(bufs[i]!, 0, LEN * DTYPE_BYTES[DTYPES[i]!]), DTYPES[i]!))
@@ -226,7 +256,7 @@ const execute = async (be: Backend, steps: ReadonlyArray<Step>): Promise<Array<A
         await readBuf(s.buf)
         break
       case "write":
-        be.write(bufs[s.buf]!, encode(initial(s.buf, s.seed), DTYPES[s.buf]!))
+        be.write(bufs[s.buf]!, encode(initial(s.buf, s.seed, LEN), DTYPES[s.buf]!))
         break
       case "scratch": {
         const tmp = be.allocate(64 * 4)
@@ -273,19 +303,19 @@ describe.skipIf(skipReason !== undefined)(`webgpu fusion${skipReason === undefin
     cpu.dispose()
   })
 
-  const programArb = (smooth: boolean) =>
-    fc.array(stepArb(smooth), { minLength: 8, maxLength: 30 }).map((steps) =>
-      steps.map((s) => repair(s, smooth)).filter((s) => wellDefined(s, smooth))
+  const programArb = (smooth: boolean, world: World = SMALL) =>
+    fc.array(stepArb(smooth, world), { minLength: 8, maxLength: 30 }).map((steps) =>
+      steps.map((s) => repair(s, smooth, world)).filter((s) => wellDefined(s, smooth, world))
     )
 
   it("fused chains give the same bytes as unfused ones (f32, f16 native and packed, i32)", async () => {
     const before = fused.stats()
     await fc.assert(
       fc.asyncProperty(programArb(false), async (steps) => {
-        const want = await execute(plain, steps)
-        const got = await execute(fused, steps)
-        const wantPacked = await execute(plainEmulated, steps)
-        const packed = await execute(emulated, steps)
+        const want = await execute(plain, steps, SMALL)
+        const got = await execute(fused, steps, SMALL)
+        const wantPacked = await execute(plainEmulated, steps, SMALL)
+        const packed = await execute(emulated, steps, SMALL)
         expect(got.length).toBe(want.length)
         for (let r = 0; r < want.length; r++) {
           // Same WGSL expressions on the same device: exact (NaN compared as NaN).
@@ -303,8 +333,8 @@ describe.skipIf(skipReason !== undefined)(`webgpu fusion${skipReason === undefin
   it("fused chains match the CPU reference", async () => {
     await fc.assert(
       fc.asyncProperty(programArb(true), async (steps) => {
-        const want = await execute(cpu, steps)
-        const got = await execute(fused, steps)
+        const want = await execute(cpu, steps, SMALL)
+        const got = await execute(fused, steps, SMALL)
         for (let r = 0; r < want.length; r++) {
           for (let i = 0; i < want[r]!.length; i++) {
             const w = want[r]![i]!
@@ -318,6 +348,24 @@ describe.skipIf(skipReason !== undefined)(`webgpu fusion${skipReason === undefin
       }),
       { numRuns: 10, seed: 7 }
     )
+  })
+
+  it("fuses large calls one element per invocation, and only where that is exact", async () => {
+    const before = fused.stats()
+    await fc.assert(
+      fc.asyncProperty(programArb(false, LARGE), async (steps) => {
+        const want = await execute(plain, steps, LARGE)
+        const got = await execute(fused, steps, LARGE)
+        const wantPacked = await execute(plainEmulated, steps, LARGE)
+        const packed = await execute(emulated, steps, LARGE)
+        for (let r = 0; r < want.length; r++) {
+          expect(bits(got[r]!)).toEqual(bits(want[r]!))
+          expect(bits(packed[r]!)).toEqual(bits(wantPacked[r]!))
+        }
+      }),
+      { numRuns: 6, seed: 4242 }
+    )
+    expect(fused.stats().fusedGroups).toBeGreaterThan(before.fusedGroups)
   })
 
   it("fuses every unary and binary op, pow's helper included, with the unfused results", async () => {

@@ -1,10 +1,18 @@
 /**
- * One dispatch for a group of small pointwise calls: a single workgroup runs the calls in
- * order, its invocations striding over each call's elements, with a storage and workgroup
- * barrier between calls. Every call completes before the next starts, so any views
- * (strided, transposed, broadcast) and any aliasing (in-place ops, a call reading what an
- * earlier one wrote through another view) give exactly what running them one by one gives;
- * what is saved is the per-dispatch cost (encoding, and on CPU rasterizers the launch and
+ * One dispatch for a group of pointwise calls, in one of two modes:
+ *
+ * - `single`: one workgroup runs the calls in order, its invocations striding over each
+ *   call's elements, with a storage and workgroup barrier between calls. Every call
+ *   completes before the next starts, so any views (strided, transposed, broadcast) and any
+ *   aliasing (in-place ops, a call reading what an earlier one wrote through another view)
+ *   give exactly what running them one by one gives. For small calls.
+ * - `grid`: every call has the same element count and every buffer the group writes is
+ *   only seen through contiguous views at one offset, so element i of every call touches
+ *   element offset + i of every written buffer: invocation i runs all calls for its index
+ *   with no barrier (no other invocation touches those elements; buffers only read can be
+ *   viewed any way). Any size, many workgroups.
+ *
+ * What is saved is the per-dispatch cost (encoding, and on CPU rasterizers the launch and
  * barrier of a dispatch), which dominates for tensors of a few thousand elements.
  *
  * @since 0.1.0
@@ -14,7 +22,7 @@ import type { DType } from "../Kernel.ts"
 import type { Binding, DispatchSpec } from "./Runtime.ts"
 import type { PointwisePlan } from "./pointwise.ts"
 import { coalesce, numel, offsetsCode, packViews } from "./stridedIndex.ts"
-import { entryParams, UNIFORM_WORDS } from "./wgslHeader.ts"
+import { entryParams, linearIndex, UNIFORM_WORDS } from "./wgslHeader.ts"
 
 /** Invocations of the single workgroup. */
 const WG = 64
@@ -76,11 +84,12 @@ export interface GroupBinding {
 export const fusedSpec = (
   ops: ReadonlyArray<FusedOp>,
   slots: ReadonlyArray<ReadonlyArray<number>>,
-  bindings: ReadonlyArray<GroupBinding>
+  bindings: ReadonlyArray<GroupBinding>,
+  mode: "single" | "grid"
 ): { spec: DispatchSpec; signature: string } => {
   const words: Array<number> = []
   const layout: Array<{ base: number; shapeAt: number; viewAt: Array<number> }> = []
-  let signature = bindings.map((b) => `${b.dtype}${b.write ? "w" : "r"}`).join("")
+  let signature = `${mode}:${bindings.map((b) => `${b.dtype}${b.write ? "w" : "r"}`).join("")}`
   ops.forEach((op, k) => {
     const base = words.length
     words.push(op.n, ...op.plan.scalars)
@@ -94,6 +103,22 @@ export const fusedSpec = (
   const groupBindings: Array<Binding> = bindings.map((b) => ({ buffer: b.buffer, dtype: b.dtype, write: b.write }))
   const modules = new Set(ops.map((op) => op.plan.moduleCode))
   const source = (names: ReadonlyArray<string>): string => {
+    if (mode === "grid") {
+      const steps = ops.map((op, k) => {
+        const { base, shapeAt, viewAt } = layout[k]!
+        const opNames = slots[k]!.map((s) => names[s]!)
+        return `{
+  ${offsetsCode(op.shape.length, shapeAt, viewAt, "i", "o")}
+  ${op.plan.body(opNames, (v) => `o${v}`, (j) => `${base + 1 + j}u`)}
+}`
+      })
+      return `${[...modules].join("\n")}
+@compute @workgroup_size(${WG}) fn main(${entryParams}) {
+let i = ${linearIndex(WG)};
+if (i >= ui(0u)) { return; }
+${steps.join("\n")}
+}`
+    }
     const steps = ops.map((op, k) => {
       const { base, shapeAt, viewAt } = layout[k]!
       const opNames = slots[k]!.map((s) => names[s]!)
@@ -121,7 +146,7 @@ ${steps.join("\n")}
       uniforms: words,
       uniformWords,
       transient: true,
-      groups: 1,
+      groups: mode === "grid" ? Math.ceil(ops[0]!.n / WG) : 1,
       source
     }
   }

@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import type { BufferHandle } from "../Backend.ts"
-import type { KernelCall } from "../Kernel.ts"
+import type { KernelCall, View } from "../Kernel.ts"
 import { type FusedOp, fusedOp, fusedSpec, type GroupBinding } from "./fusedKernel.ts"
 import { pointwise, type PointwiseCall, pointwisePlan } from "./pointwise.ts"
 import { MAX_UNIFORM_WORDS, type Runtime } from "./Runtime.ts"
@@ -27,7 +27,8 @@ export interface FusionOptions {
   readonly maxBindings: number
   /** Largest buffer bound whole (bigger ones go through windows, unfused). */
   readonly maxBindingBytes: number
-  /** Largest call (elements) that joins a group: one workgroup loops over every element. */
+  /** Largest call (elements) that joins a group run by one workgroup; bigger calls fuse
+   * only in groups where every invocation handles one element index throughout. */
   readonly maxElements: number
   /** Most calls per group (bounds the generated code). */
   readonly maxOps: number
@@ -50,6 +51,17 @@ export interface Fuser {
   /** Whether a queued call uses the buffer. */
   readonly touches: (buffer: BufferHandle) => boolean
   readonly stats: () => { fusedGroups: number; fusedOps: number }
+}
+
+/** The element offset of a row-major contiguous view (size-1 dimensions aside), else NaN. */
+const contiguousOffset = (v: View): number => {
+  let expected = 1
+  for (let d = v.shape.length - 1; d >= 0; d--) {
+    const n = v.shape[d]!
+    if (n !== 1 && v.strides[d] !== expected) return NaN
+    expected *= n
+  }
+  return v.offset
 }
 
 const isPointwise = (c: KernelCall): c is PointwiseCall =>
@@ -75,6 +87,14 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
   let bindings: Array<GroupBinding> = []
   let words = 0
   const byBuffer = new Map<number, number>()
+  // Per buffer: the element offset of the contiguous views the group has seen, NaN if any
+  // view was strided or offsets differ.
+  const placement = new Map<number, number>()
+  // Modes the group still qualifies for: one element per invocation over `sameN` elements
+  // (many workgroups, no barriers), or one workgroup looping over small calls.
+  let sameIndex = true
+  let single = true
+  let sameN = 0
   let seen = new Map<string, number>()
   const compiled = new Set<string>()
   let fusedGroups = 0
@@ -87,17 +107,21 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
     bindings = []
     words = 0
     byBuffer.clear()
+    placement.clear()
+    sameIndex = true
+    single = true
+    sameN = 0
   }
 
   const flush = (): void => {
     if (calls.length === 0) return
-    const group = { calls, ops, slots, bindings }
+    const group = { calls, ops, slots, bindings, mode: sameIndex ? ("grid" as const) : ("single" as const) }
     reset()
     if (group.calls.length === 1) {
       pointwise(rt, group.calls[0]!)
       return
     }
-    const { signature, spec } = fusedSpec(group.ops, group.slots, group.bindings)
+    const { signature, spec } = fusedSpec(group.ops, group.slots, group.bindings, group.mode)
     if (!compiled.has(signature)) {
       const count = (seen.get(signature) ?? 0) + 1
       if (seen.size >= SEEN_CAP && !seen.has(signature)) seen = new Map()
@@ -114,11 +138,32 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
     fusedOps += group.calls.length
   }
 
+  /** Whether the group plus `op` stays one-element-per-invocation (see `fusedKernel.ts`):
+   * one element count, and every buffer the group writes seen only through contiguous views
+   * at one offset. */
+  const staysSameIndex = (op: FusedOp): boolean => {
+    if (calls.length > 0 && (!sameIndex || op.n !== sameN)) return false
+    const merged = new Map<number, number>()
+    const written = new Set<number>()
+    for (const o of op.plan.operands) {
+      const id = o.view.buffer.id
+      const p = contiguousOffset(o.view)
+      const prev = merged.get(id) ?? placement.get(id)
+      merged.set(id, prev === undefined || prev === p ? p : NaN)
+      if (o.write) written.add(id)
+    }
+    for (const [id, p] of merged) {
+      const k = byBuffer.get(id)
+      if (Number.isNaN(p) && (written.has(id) || (k !== undefined && bindings[k]!.write))) return false
+    }
+    return true
+  }
+
   const offer = (call: KernelCall): boolean => {
     if (!isPointwise(call)) return false
     const plan = pointwisePlan(call)
     const op = fusedOp(plan)
-    if (op.n === 0 || op.n > maxElements) return false
+    if (op.n === 0) return false
     // Within one call a buffer must keep one dtype (one binding per buffer in the group).
     const own = new Map<number, string>()
     for (const o of plan.operands) {
@@ -128,6 +173,9 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
       if (d !== undefined && d !== o.view.dtype) return false
       own.set(b.id, o.view.dtype)
     }
+    const small = op.n <= maxElements
+    if (!small && calls.length > 0 && !staysSameIndex(op)) flush()
+    if (!small && calls.length === 0 && !staysSameIndex(op)) return false
     rt.check()
     let fresh = 0
     let conflict = false
@@ -136,16 +184,27 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
       if (k === undefined) fresh++
       else if (bindings[k]!.dtype !== dtype) conflict = true
     }
+    let joinSame = staysSameIndex(op)
+    let joinSingle = single && small
     if (
       conflict ||
       bindings.length + fresh > maxBindings ||
       words + op.words > MAX_UNIFORM_WORDS ||
-      calls.length >= maxOps
+      calls.length >= maxOps ||
+      !(joinSame || joinSingle)
     ) {
       flush()
+      joinSame = staysSameIndex(op)
+      joinSingle = small
     }
+    sameIndex = joinSame
+    single = joinSingle
+    sameN = op.n
     const mine = plan.operands.map((o) => {
       const b = o.view.buffer
+      const p = contiguousOffset(o.view)
+      const prev = placement.get(b.id)
+      placement.set(b.id, prev === undefined || prev === p ? p : NaN)
       let k = byBuffer.get(b.id)
       if (k === undefined) {
         k = bindings.length

@@ -43,7 +43,9 @@ export interface WebGpuBackendOptions extends AdapterOptions {
   /** Defer small pointwise calls (fill, copy, unary, binary, where) and run each repeated
    * run of them as one dispatch (see `fusion.ts`); default true. */
   readonly fuse?: boolean
-  /** Largest pointwise call (elements) that joins a fused group (default 4096). */
+  /** Largest pointwise call (elements) that joins a group run by one workgroup (default
+   * 4096); larger calls fuse only where each invocation can run one element index through
+   * the whole group (see `fusedKernel.ts`). */
   readonly fuseMaxElements?: number
   /** A fused group's shader is compiled the n-th time the same group is flushed (default
    * 2: a one-off group runs call by call instead of paying for a compile). */
