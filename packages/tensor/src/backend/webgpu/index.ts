@@ -5,4 +5,4 @@
  */
 export { type AdapterOptions, describeAdapter, isSoftware, requestWebGpuAdapter } from "./adapter.ts"
 export { type MatmulVariant } from "./kernelTable.ts"
-export { makeWebGpuBackend, type WebGpuBackend, type WebGpuBackendOptions } from "./makeWebGpuBackend.ts"
+export { makeWebGpuBackend, type WebGpuBackend, type WebGpuBackendOptions, type WebGpuStats } from "./makeWebGpuBackend.ts"

@@ -234,7 +234,8 @@ const assemble = (
       fuser?.flush()
       rt.flush()
     },
-    read: (buffer, byteOffset = 0, byteLength) => {
+    // Async, so an error encoding the queue rejects the read like any other device error.
+    read: async (buffer, byteOffset = 0, byteLength) => {
       fuser?.flush()
       return rt.read(buffer, byteOffset, byteLength ?? buffer.byteLength - byteOffset)
     },
