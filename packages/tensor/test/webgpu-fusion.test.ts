@@ -368,6 +368,41 @@ describe.skipIf(skipReason !== undefined)(`webgpu fusion${skipReason === undefin
     expect(fused.stats().fusedGroups).toBeGreaterThan(before.fusedGroups)
   })
 
+  it("keeps read-after-write, write-after-read and write-after-write order inside one group", async () => {
+    const n = 8
+    const run = async (be: Backend) => {
+      const a = be.allocate(n * n * 4)
+      const b = be.allocate(n * n * 4)
+      const x = be.allocate(n * n * 4)
+      be.write(x, Float32Array.from(randoms(n * n, 5)))
+      const V = (buf: BufferHandle, strides: Array<number> = [n, 1], offset = 0): View => ({ buffer: buf, dtype: "f32", shape: [n, n], strides, offset })
+      const s0 = (be as WebGpuBackend).stats?.()
+      be.dispatch({ kernel: "fill", out: V(a), value: 0.5 })
+      be.dispatch({ kernel: "binary", op: "add", a: V(x), b: V(a), out: V(a) }) // RAW on a
+      be.dispatch({ kernel: "binary", op: "mul", a: V(a, [1, n]), b: V(x, [0, 1]), out: V(b) }) // RAW, a transposed
+      be.dispatch({ kernel: "binary", op: "sub", a: V(b), b: V(x, [0, 1], 3), out: V(a) }) // WAR + WAW on a
+      be.dispatch({ kernel: "unary", op: "tanh", x: V(a, [1, n]), out: V(b) }) // WAW on b, a transposed
+      be.dispatch({ kernel: "where", cond: V(x), a: V(b), b: V(a, [1, n]), out: V(x) }) // in place on x
+      const out = [a, b, x].map(async (buf) => Array.from(new Float32Array(await be.read(buf, 0, n * n * 4))))
+      const res = await Promise.all(out)
+      const s1 = (be as WebGpuBackend).stats?.()
+      for (const buf of [a, b, x]) be.free(buf)
+      return { res, groups: s0 === undefined || s1 === undefined ? 0 : s1.fusedGroups - s0.fusedGroups }
+    }
+    const want = await run(plain)
+    const got = await run(fused)
+    const ref = await run(cpu)
+    // All six calls write 64 elements each: one group, one workgroup (fuseMaxOps 6).
+    expect(got.groups).toBe(1)
+    expect(got.res).toEqual(want.res)
+    for (let r = 0; r < 3; r++) {
+      for (let i = 0; i < n * n; i++) {
+        // f32 tanh differs from Math.tanh by a few ulp.
+        expect(Math.abs(got.res[r]![i]! - ref.res[r]![i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(ref.res[r]![i]!)))
+      }
+    }
+  })
+
   it("fuses every unary and binary op, pow's helper included, with the unfused results", async () => {
     const UNARY: ReadonlyArray<UnaryOp> = ["neg", "abs", "exp", "log", "sqrt", "rsqrt", "recip", "square", "tanh", "sigmoid", "silu", "relu", "sin", "cos"]
     const BINARY: ReadonlyArray<BinaryOp> = ["add", "sub", "mul", "div", "pow", "max", "min", "eq", "ne", "lt", "le", "gt", "ge"]
