@@ -77,6 +77,12 @@ describe("byte-level BPE trainer", () => {
     }
   })
 
+  it("keeps a space before punctuation unless the config asks for clean-up (found by the property below)", () => {
+    expect(tok.decode(tok.encode(" !"))).toBe(" !")
+    const cleaning = makeTokenizer(trained.tokenizerJson, { clean_up_tokenization_spaces: true })
+    expect(cleaning.decode(cleaning.encode("a !"))).toBe("a!")
+  })
+
   it("round-trips any text", () => {
     fc.assert(
       fc.property(fc.string({ unit: "grapheme", maxLength: 40 }), (s) => {

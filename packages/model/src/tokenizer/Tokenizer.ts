@@ -95,6 +95,7 @@ export const makeTokenizer = (
     const id = t === null ? undefined : hf.token_to_id(t)
     if (id !== undefined && !eosTokenIds.includes(id)) eosTokenIds.push(id)
   }
+  const cleanUpSpaces = config["clean_up_tokenization_spaces"] === true
   const source = options.chatTemplate ?? templateSource(config["chat_template"])
   const chatTemplate = source === null ? null : compileChatTemplate(source)
   return {
@@ -107,8 +108,14 @@ export const makeTokenizer = (
     specialTokenIds,
     chatTemplate,
     encode: (text, o) => hf.encode(text, { add_special_tokens: o?.addSpecialTokens ?? true }).ids,
-    // The library rejects an empty list; an empty completion is ordinary here.
-    decode: (ids, o) => ids.length === 0 ? "" : hf.decode([...ids], { skip_special_tokens: o?.skipSpecialTokens ?? false }),
+    // The library rejects an empty list; an empty completion is ordinary here. It also
+    // defaults to clean_up_tokenization_spaces = true (" !" → "!"), which breaks round trips;
+    // Hugging Face transformers 5 and Qwen's tokenizer_config default it to false.
+    decode: (ids, o) =>
+      ids.length === 0 ? "" : hf.decode([...ids], {
+        skip_special_tokens: o?.skipSpecialTokens ?? false,
+        clean_up_tokenization_spaces: cleanUpSpaces
+      }),
     tokenToId: (token) => hf.token_to_id(token),
     idToToken: (id) => hf.id_to_token(id),
     applyChatTemplate: (messages, o) => {
