@@ -323,7 +323,7 @@ describe.skipIf(skipReason !== undefined)(`webgpu fusion${skipReason === undefin
           expect(bits(packed[r]!)).toEqual(bits(wantPacked[r]!))
         }
       }),
-      { numRuns: 10, seed: 20261127 }
+      { numRuns: 8, seed: 20261127 }
     )
     const after = fused.stats()
     expect(after.fusedGroups).toBeGreaterThan(before.fusedGroups)
@@ -346,7 +346,7 @@ describe.skipIf(skipReason !== undefined)(`webgpu fusion${skipReason === undefin
           }
         }
       }),
-      { numRuns: 10, seed: 7 }
+      { numRuns: 8, seed: 7 }
     )
   })
 
@@ -363,7 +363,7 @@ describe.skipIf(skipReason !== undefined)(`webgpu fusion${skipReason === undefin
           expect(bits(packed[r]!)).toEqual(bits(wantPacked[r]!))
         }
       }),
-      { numRuns: 6, seed: 4242 }
+      { numRuns: 4, seed: 4242 }
     )
     expect(fused.stats().fusedGroups).toBeGreaterThan(before.fusedGroups)
   })
