@@ -13,6 +13,11 @@ describe("workspace conventions", () => {
     expect(pkg.name).toMatch(/^@sapphire-rl\//)
     expect(pkg.type).toBe("module")
   })
+  it.each(workspaces)("%s builds to dist and typechecks on its own (turbo build / typecheck)", (dir) => {
+    const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"))
+    expect(pkg.scripts?.build).toBe("tsc -p tsconfig.build.json")
+    expect(pkg.scripts?.typecheck).toBe("tsc -p tsconfig.json")
+  })
   it.each(workspaces.filter((d) => d.startsWith("plugins/")))("%s depends on the spec only as a peer", (dir) => {
     const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"))
     expect(pkg.peerDependencies?.["@sapphire-rl/spec"]).toMatch(/^\^\d+\.\d+\.\d+$/)
