@@ -29,7 +29,10 @@ export const createGrouper = (tables: Tables = builtinTablesV34(), labelSpace: L
 
 /** Options of `msdrgV34`. */
 export interface MsdrgV34Options {
-  /** Tables to group with (e.g. CMS files merged over the built-in ones by `mergeTables`). */
+  /**
+   * Tables to group with (e.g. CMS files merged over the built-in ones by `mergeCmsTables`,
+   * or read from a directory by `loadCmsTables` from `@sapphire-rl/plugin-msdrg-v34/node`).
+   */
   readonly tables?: Tables
 }
 

@@ -153,6 +153,13 @@ describe("Appendix B/C/D/E parsers (synthetic snippets in the CMS formats)", () 
   })
 })
 
+describe("the ./node entry", () => {
+  it("exports loadCmsTables to other packages", async () => {
+    const node = await import("@sapphire-rl/plugin-msdrg-v34/node")
+    expect(node.loadCmsTables).toBe(loadCmsTables)
+  })
+})
+
 describe.skipIf(!haveV37)("real v37 appendices (../shared/reference/cms-v37)", () => {
   it("A: 761 DRGs with MDC, type and title", () => {
     const a = parseAppendixA(read("appendix_A.txt"))

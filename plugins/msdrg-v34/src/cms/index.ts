@@ -1,6 +1,6 @@
 /**
  * Parsers for the CMS MS-DRG definitions-manual text files, and the merge over base
- * tables. File reading lives in `loadNode.ts` (Node only, not exported here).
+ * tables. File reading lives in `loadNode.ts` (Node only: the package's `./node` entry, not exported here).
  */
 export { parseAppendixA } from "./parseAppendixA.ts"
 export type { CmsDrg } from "./parseAppendixA.ts"
