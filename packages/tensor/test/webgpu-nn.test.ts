@@ -164,6 +164,33 @@ describe.skipIf(skipReason !== undefined)(`webgpu nn kernels vs cpu${skipReason 
     }
   })
 
+  it("rmsnorm with batched leading axes: rstd [B, T] holds one entry per row, row-major", async () => {
+    const p = pair("register")
+    const [B, T, d] = [2, 3, 8]
+    const x = upload(p, randoms(B * T * d, 41, -2, 2))
+    const w = upload(p, randoms(d, 42, 0.5, 1.5))
+    const out = scratch(p, B * T * d)
+    // Rounded up to a few more entries: a wrong row stride writes past B·T.
+    const rstd = scratch(p, B * T * 4)
+    run(p, (V) => ({ kernel: "rmsnorm", x: V(view(x, [B, T, d])), weight: V(view(w, [d])), eps: 1e-6, out: V(view(out, [B, T, d])), rstd: V(view(rstd, [B, T])) }))
+    await close(p, rstd, 0, 1e-5) // as in the 2-D test: inverseSqrt within a few ulp
+    await close(p, out, 1e-6, 1e-5)
+    const dy = upload(p, randoms(B * T * d, 43, -1, 1))
+    const dx = scratch(p, B * T * d)
+    const dw = scratch(p, d)
+    run(p, (V) => ({
+      kernel: "rmsnormBackward",
+      x: V(view(x, [B, T, d])),
+      weight: V(view(w, [d])),
+      rstd: V(view(rstd, [B, T])),
+      dy: V(view(dy, [B, T, d])),
+      dx: V(view(dx, [B, T, d])),
+      dweight: V(view(dw, [d]))
+    }))
+    await close(p, dx, 1e-5, 1e-4) // as in the 2-D test
+    await close(p, dw, 1e-5, 1e-4)
+  })
+
   it("rope forward and inverse on strided x", async () => {
     const p = pair("register")
     const [B, H, T, D] = [2, 3, 5, 8]

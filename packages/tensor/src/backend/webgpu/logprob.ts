@@ -3,19 +3,12 @@
  *
  * @since 0.1.0
  */
-import type { KernelCall, View } from "../Kernel.ts"
+import type { KernelCall } from "../Kernel.ts"
 import type { KernelContext } from "./kernelTable.ts"
-import { asMatrix, NEG_INF, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
+import { asMatrix, matrixAt, NEG_INF, perRow, putMatrix, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 
-const put = (words: Array<number>, at: number, m: { offset: number; rowStride: number; colStride: number }) => {
-  words[at] = m.offset
-  words[at + 1] = m.rowStride
-  words[at + 2] = m.colStride
-}
-const perRow = (v: View) => ({ offset: v.offset, rowStride: v.strides[0] ?? 1, colStride: 0 })
-const at2 = (base: number, r: string, col: string) => `ui(${base}u) + ${r} * ui(${base + 1}u) + ${col} * ui(${base + 2}u)`
 
 /** @since 0.1.0 @category kernels */
 export const logprobGather = ({ rt, software }: KernelContext, c: Call<"logprobGather">): void => {
@@ -23,10 +16,10 @@ export const logprobGather = ({ rt, software }: KernelContext, c: Call<"logprobG
   const mode = rowMode(software, x.rows)
   if (x.rows === 0) return
   const words = [x.rows, x.cols, 0, 0]
-  put(words, 4, x)
-  put(words, 7, perRow(c.targets))
-  put(words, 10, perRow(c.out))
-  put(words, 13, perRow(c.lse))
+  putMatrix(words, 4, x)
+  putMatrix(words, 7, perRow("logprobGather", c.targets))
+  putMatrix(words, 10, perRow("logprobGather", c.out))
+  putMatrix(words, 13, perRow("logprobGather", c.lse))
   rt.run({
     kernel: "logprobGather",
     key: mode,
@@ -41,18 +34,18 @@ export const logprobGather = ({ rt, software }: KernelContext, c: Call<"logprobG
     source: ([xs, ts, os, ls]) => `${rowKernel(mode, "ui(0u)")}
   let n = ui(1u);
   var m = ${NEG_INF};
-  for (var j = li; j < n; j += ${rowStep(mode)}) { m = max(m, ld_${xs}(${at2(4, "row", "j")})); }
+  for (var j = li; j < n; j += ${rowStep(mode)}) { m = max(m, ld_${xs}(${matrixAt(4, "row", "j")})); }
   m = wgMax(m, l);
   var s = 0.0;
-  for (var j = li; j < n; j += ${rowStep(mode)}) { s += exp(ld_${xs}(${at2(4, "row", "j")}) - m); }
+  for (var j = li; j < n; j += ${rowStep(mode)}) { s += exp(ld_${xs}(${matrixAt(4, "row", "j")}) - m); }
   s = wgSum(s, l);
   if (l == 0u) {
     let lse = m + log(s);
-    let t = ldi_${ts}(${at2(7, "row", "0")});
+    let t = ldi_${ts}(${matrixAt(7, "row", "0")});
     var o = 0.0;
-    if (t >= 0) { o = ld_${xs}(${at2(4, "row", "t")}) - lse; }
-    st_${os}(${at2(10, "row", "0")}, o);
-    st_${ls}(${at2(13, "row", "0")}, lse);
+    if (t >= 0) { o = ld_${xs}(${matrixAt(4, "row", "t")}) - lse; }
+    st_${os}(${matrixAt(10, "row", "0")}, o);
+    st_${ls}(${matrixAt(13, "row", "0")}, lse);
   }
 }`
   })
@@ -64,11 +57,11 @@ export const logprobGatherBackward = ({ rt }: KernelContext, c: Call<"logprobGat
   const n = x.rows * x.cols
   if (n === 0) return
   const words = [x.rows, x.cols, 0, 0]
-  put(words, 4, x)
-  put(words, 7, perRow(c.targets))
-  put(words, 10, perRow(c.lse))
-  put(words, 13, perRow(c.dy))
-  put(words, 16, asMatrix("logprobGatherBackward", c.dlogits))
+  putMatrix(words, 4, x)
+  putMatrix(words, 7, perRow("logprobGatherBackward", c.targets))
+  putMatrix(words, 10, perRow("logprobGatherBackward", c.lse))
+  putMatrix(words, 13, perRow("logprobGatherBackward", c.dy))
+  putMatrix(words, 16, asMatrix("logprobGatherBackward", c.dlogits))
   words[2] = n
   rt.run({
     kernel: "logprobGatherBackward",
@@ -88,13 +81,13 @@ export const logprobGatherBackward = ({ rt }: KernelContext, c: Call<"logprobGat
   if (i >= ui(2u)) { return; }
   let row = i / ui(1u);
   let j = i % ui(1u);
-  let t = ldi_${ts}(${at2(7, "row", "0")});
+  let t = ldi_${ts}(${matrixAt(7, "row", "0")});
   var g = 0.0;
   if (t >= 0) {
-    let p = exp(ld_${xs}(${at2(4, "row", "j")}) - ld_${ls}(${at2(10, "row", "0")}));
-    g = ld_${dys}(${at2(13, "row", "0")}) * (select(0.0, 1.0, j == t) - p);
+    let p = exp(ld_${xs}(${matrixAt(4, "row", "j")}) - ld_${ls}(${matrixAt(10, "row", "0")}));
+    g = ld_${dys}(${matrixAt(13, "row", "0")}) * (select(0.0, 1.0, j == t) - p);
   }
-  st_${ds}(${at2(16, "row", "j")}, g);
+  st_${ds}(${matrixAt(16, "row", "j")}, g);
 }`
   })
 }

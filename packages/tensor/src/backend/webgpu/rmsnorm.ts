@@ -7,17 +7,11 @@
 import type { KernelCall, View } from "../Kernel.ts"
 import { f32bits } from "./Runtime.ts"
 import type { KernelContext } from "./kernelTable.ts"
-import { asMatrix, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
+import { asMatrix, matrixAt, perRow, putMatrix, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 
-const put = (words: Array<number>, at: number, m: { offset: number; rowStride: number; colStride: number }) => {
-  words[at] = m.offset
-  words[at + 1] = m.rowStride
-  words[at + 2] = m.colStride
-}
 const vec = (v: View) => ({ offset: v.offset, rowStride: 0, colStride: v.strides[v.strides.length - 1] ?? 1 })
-const at2 = (base: number, r: string, col: string) => `ui(${base}u) + ${r} * ui(${base + 1}u) + ${col} * ui(${base + 2}u)`
 
 /** @since 0.1.0 @category kernels */
 export const rmsnorm = ({ rt, software }: KernelContext, c: Call<"rmsnorm">): void => {
@@ -25,10 +19,10 @@ export const rmsnorm = ({ rt, software }: KernelContext, c: Call<"rmsnorm">): vo
   const mode = rowMode(software, x.rows)
   if (x.rows * x.cols === 0) return
   const words = [x.rows, x.cols, f32bits(c.eps), 0]
-  put(words, 4, x)
-  put(words, 7, asMatrix("rmsnorm", c.out))
-  put(words, 10, vec(c.weight))
-  put(words, 13, { offset: c.rstd.offset, rowStride: c.rstd.strides[0] ?? 1, colStride: 0 })
+  putMatrix(words, 4, x)
+  putMatrix(words, 7, asMatrix("rmsnorm", c.out))
+  putMatrix(words, 10, vec(c.weight))
+  putMatrix(words, 13, perRow("rmsnorm", c.rstd))
   rt.run({
     kernel: "rmsnorm",
     key: mode,
@@ -43,12 +37,12 @@ export const rmsnorm = ({ rt, software }: KernelContext, c: Call<"rmsnorm">): vo
     source: ([xs, ws, os, rs]) => `${rowKernel(mode, "ui(0u)")}
   let n = ui(1u);
   var s = 0.0;
-  for (var j = li; j < n; j += ${rowStep(mode)}) { let v = ld_${xs}(${at2(4, "row", "j")}); s += v * v; }
+  for (var j = li; j < n; j += ${rowStep(mode)}) { let v = ld_${xs}(${matrixAt(4, "row", "j")}); s += v * v; }
   s = wgSum(s, l);
   let r = inverseSqrt(s / f32(n) + uf(2u));
-  if (l == 0u) { st_${rs}(${at2(13, "row", "0")}, r); }
+  if (l == 0u) { st_${rs}(${matrixAt(13, "row", "0")}, r); }
   for (var j = li; j < n; j += ${rowStep(mode)}) {
-    st_${os}(${at2(7, "row", "j")}, ld_${xs}(${at2(4, "row", "j")}) * r * ld_${ws}(${at2(10, "0", "j")}));
+    st_${os}(${matrixAt(7, "row", "j")}, ld_${xs}(${matrixAt(4, "row", "j")}) * r * ld_${ws}(${matrixAt(10, "0", "j")}));
   }
 }`
   })
@@ -60,12 +54,12 @@ export const rmsnormBackward = ({ rt, software }: KernelContext, c: Call<"rmsnor
   const mode = rowMode(software, x.rows)
   if (x.rows * x.cols === 0) return
   const words = [x.rows, x.cols, 0, 0]
-  put(words, 4, x)
-  put(words, 7, asMatrix("rmsnormBackward", c.dy))
-  put(words, 10, asMatrix("rmsnormBackward", c.dx))
-  put(words, 13, vec(c.weight))
-  put(words, 16, { offset: c.rstd.offset, rowStride: c.rstd.strides[0] ?? 1, colStride: 0 })
-  put(words, 19, vec(c.dweight))
+  putMatrix(words, 4, x)
+  putMatrix(words, 7, asMatrix("rmsnormBackward", c.dy))
+  putMatrix(words, 10, asMatrix("rmsnormBackward", c.dx))
+  putMatrix(words, 13, vec(c.weight))
+  putMatrix(words, 16, perRow("rmsnormBackward", c.rstd))
+  putMatrix(words, 19, vec(c.dweight))
   const bindings = [
     { buffer: c.x.buffer, dtype: c.x.dtype, write: false },
     { buffer: c.dy.buffer, dtype: c.dy.dtype, write: false },
@@ -82,14 +76,14 @@ export const rmsnormBackward = ({ rt, software }: KernelContext, c: Call<"rmsnor
   let n = ui(1u);
   var s = 0.0;
   for (var j = li; j < n; j += ${rowStep(mode)}) {
-    s += ld_${dys}(${at2(7, "row", "j")}) * ld_${ws}(${at2(13, "0", "j")}) * ld_${xs}(${at2(4, "row", "j")});
+    s += ld_${dys}(${matrixAt(7, "row", "j")}) * ld_${ws}(${matrixAt(13, "0", "j")}) * ld_${xs}(${matrixAt(4, "row", "j")});
   }
   s = wgSum(s, l);
-  let r = ld_${rs}(${at2(16, "row", "0")});
+  let r = ld_${rs}(${matrixAt(16, "row", "0")});
   let k = r * r * r * s / f32(n);
   for (var j = li; j < n; j += ${rowStep(mode)}) {
-    let g = ld_${dys}(${at2(7, "row", "j")}) * ld_${ws}(${at2(13, "0", "j")});
-    st_${dxs}(${at2(10, "row", "j")}, r * g - ld_${xs}(${at2(4, "row", "j")}) * k);
+    let g = ld_${dys}(${matrixAt(7, "row", "j")}) * ld_${ws}(${matrixAt(13, "0", "j")});
+    st_${dxs}(${matrixAt(10, "row", "j")}, r * g - ld_${xs}(${matrixAt(4, "row", "j")}) * k);
   }
 }`
   })
@@ -105,9 +99,9 @@ export const rmsnormBackward = ({ rt, software }: KernelContext, c: Call<"rmsnor
   if (j >= ui(1u)) { return; }
   var s = 0.0;
   for (var row = 0; row < ui(0u); row++) {
-    s += ld_${dys}(${at2(7, "row", "j")}) * ld_${xs}(${at2(4, "row", "j")}) * ld_${rs}(${at2(16, "row", "0")});
+    s += ld_${dys}(${matrixAt(7, "row", "j")}) * ld_${xs}(${matrixAt(4, "row", "j")}) * ld_${rs}(${matrixAt(16, "row", "0")});
   }
-  st_${dws}(${at2(19, "0", "j")}, s);
+  st_${dws}(${matrixAt(19, "0", "j")}, s);
 }`
   })
 }

@@ -22,6 +22,13 @@ export interface Matrix {
   readonly colStride: number
 }
 
+/** The one stride that walks `shape` in row-major order, or a rejection naming `what`. */
+const flatStride = (kernel: string, what: string, shape: ReadonlyArray<number>, strides: ReadonlyArray<number>): number => {
+  const c = coalesce(shape, [strides])
+  if (c.shape.length > 1) throw invalidCall(kernel, `${what} must collapse to a single stride`)
+  return c.strides[0]![0]!
+}
+
 /**
  * Flattens the leading axes of `v` into rows; they must collapse to one stride (true for
  * contiguous and most sliced views), else the call is rejected.
@@ -35,10 +42,44 @@ export const asMatrix = (kernel: string, v: View): Matrix => {
   const colStride = r === 0 ? 1 : v.strides[r - 1]!
   const lead = v.shape.slice(0, Math.max(0, r - 1))
   const rows = lead.reduce((a, b) => a * b, 1)
-  const c = coalesce(lead, [v.strides.slice(0, Math.max(0, r - 1))])
-  if (c.shape.length > 1) throw invalidCall(kernel, "leading axes must collapse to a single stride")
-  return { rows, cols, offset: v.offset, rowStride: rows === 1 ? 0 : c.strides[0]![0]!, colStride }
+  const rowStride = flatStride(kernel, "leading axes", lead, v.strides.slice(0, Math.max(0, r - 1)))
+  return { rows, cols, offset: v.offset, rowStride: rows === 1 ? 0 : rowStride, colStride }
 }
+
+/**
+ * A view holding one entry per row (rstd, lse, targets: `[rows]`, or any shape of `rows`
+ * elements in row-major order, such as `[B, T]`) as a one-column matrix.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const perRow = (kernel: string, v: View): Omit<Matrix, "rows" | "cols"> => ({
+  offset: v.offset,
+  rowStride: flatStride(kernel, "a per-row operand", v.shape, v.strides),
+  colStride: 0
+})
+
+/**
+ * Stores an operand's offset, row stride and column stride at uniform words at..at+2.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const putMatrix = (words: Array<number>, at: number, m: Omit<Matrix, "rows" | "cols">): void => {
+  words[at] = m.offset
+  words[at + 1] = m.rowStride
+  words[at + 2] = m.colStride
+}
+
+/**
+ * WGSL: the element offset of (row `r`, column `col`) of the operand stored by `putMatrix`
+ * at uniform word `at`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const matrixAt = (at: number, r: string, col: string): string =>
+  `ui(${at}u) + ${r} * ui(${at + 1}u) + ${col} * ui(${at + 2}u)`
 
 /** Threads per row workgroup. */
 export const ROW_WG = 64

@@ -5,17 +5,12 @@
  */
 import type { KernelCall } from "../Kernel.ts"
 import type { KernelContext } from "./kernelTable.ts"
-import { asMatrix, NEG_INF, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
+import { asMatrix, matrixAt, NEG_INF, putMatrix, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 
 // Uniforms: 0 rows, 1 cols, then (offset, rowStride, colStride) per operand from 4.
-const mat = (words: Array<number>, at: number, m: { offset: number; rowStride: number; colStride: number }) => {
-  words[at] = m.offset
-  words[at + 1] = m.rowStride
-  words[at + 2] = m.colStride
-}
-const idx = (at: number, col: string) => `ui(${at}u) + row * ui(${at + 1}u) + ${col} * ui(${at + 2}u)`
+const idx = (at: number, col: string) => matrixAt(at, "row", col)
 
 /** @since 0.1.0 @category kernels */
 export const softmax = ({ rt, software }: KernelContext, c: Call<"softmax">): void => {
@@ -24,8 +19,8 @@ export const softmax = ({ rt, software }: KernelContext, c: Call<"softmax">): vo
   const o = asMatrix("softmax", c.out)
   if (x.rows * x.cols === 0) return
   const words = [x.rows, x.cols, 0, 0]
-  mat(words, 4, x)
-  mat(words, 7, o)
+  putMatrix(words, 4, x)
+  putMatrix(words, 7, o)
   rt.run({
     kernel: "softmax",
     key: `${c.log ? "log" : ""}|${mode}`,
@@ -57,9 +52,9 @@ export const softmaxBackward = ({ rt, software }: KernelContext, c: Call<"softma
   const dx = asMatrix("softmaxBackward", c.dx)
   if (y.rows * y.cols === 0) return
   const words = [y.rows, y.cols, 0, 0]
-  mat(words, 4, y)
-  mat(words, 7, dy)
-  mat(words, 10, dx)
+  putMatrix(words, 4, y)
+  putMatrix(words, 7, dy)
+  putMatrix(words, 10, dx)
   rt.run({
     kernel: "softmaxBackward",
     key: `${c.log ? "log" : ""}|${mode}`,
