@@ -9,7 +9,10 @@
  * ```
  * A line without a code continues the code above (another MDC / DRG range).
  */
+import { DIAGNOSIS_CODE } from "../grouper/codes.ts"
 import { parseRange, textLines } from "./textLines.ts"
+
+const HEAD = new RegExp(String.raw`^(${DIAGNOSIS_CODE})\s+(\d{2})\s+(\d{3})(?:-(\d{3}))?(?:\s|$)`)
 
 /** One (MDC, DRG range) assignment of a diagnosis. */
 export interface DxAssignment {
@@ -22,7 +25,7 @@ export const parseAppendixB = (text: string): ReadonlyMap<string, ReadonlyArray<
   const index = new Map<string, Array<DxAssignment>>()
   let current: Array<DxAssignment> | undefined
   for (const line of textLines(text)) {
-    const head = /^([A-Z][0-9][0-9A-Z]{1,5})\s+(\d{2})\s+(\d{3})(?:-(\d{3}))?(?:\s|$)/.exec(line)
+    const head = HEAD.exec(line)
     if (head !== null) {
       const code = head[1] ?? ""
       current = index.get(code) ?? []

@@ -12,7 +12,11 @@
  *  I462  Cardiac arrest due to underlying cardiac condition
  * ```
  */
+import { DIAGNOSIS_CODE } from "../grouper/codes.ts"
 import { textLines } from "./textLines.ts"
+
+const LEVEL_LINE = new RegExp(String.raw`^\s*(${DIAGNOSIS_CODE})\s+(CC|MCC)\s+(\d+)\s*:`)
+const CODE_LINE = new RegExp(String.raw`^\s*(${DIAGNOSIS_CODE})(?:\s|$)`)
 
 /** The content of Appendix C. */
 export interface AppendixC {
@@ -50,13 +54,13 @@ export const parseAppendixC = (text: string): AppendixC => {
       continue
     }
     if (section === "levels") {
-      const m = /^\s*([A-Z][0-9][0-9A-Z]{1,5})\s+(CC|MCC)\s+(\d+)\s*:/.exec(line)
+      const m = LEVEL_LINE.exec(line)
       if (m !== null) levels.set(m[1] ?? "", { level: m[2] === "MCC" ? "MCC" : "CC", collection: m[3] ?? "" })
     } else if (section === "collection") {
-      const m = /^\s*([A-Z][0-9][0-9A-Z]{1,5})(?:\s|$)/.exec(line)
+      const m = CODE_LINE.exec(line)
       if (m !== null) collection?.push(m[1] ?? "")
     } else if (section === "part2") {
-      const m = /^\s*([A-Z][0-9][0-9A-Z]{1,5})(?:\s|$)/.exec(line)
+      const m = CODE_LINE.exec(line)
       if (m !== null) aliveOnly.add(m[1] ?? "")
     }
   }

@@ -16,7 +16,10 @@
  * ```
  * E ends at `Procedure Cluster/MS-DRG Index`.
  */
+import { PROCEDURE_CODE } from "../grouper/codes.ts"
 import { parseRange, textLines } from "./textLines.ts"
+
+const E_HEAD = new RegExp(String.raw`^(${PROCEDURE_CODE})\s*([*+]*)\s*(\d{2})\s+(\d{3})(?:-(\d{3}))?\s*(.*)$`)
 
 /** One procedure's Appendix E content. */
 export interface PcsAssignments {
@@ -56,7 +59,7 @@ export const parseAppendixE = (text: string): ReadonlyMap<string, PcsAssignments
     }
     if (!inTable) continue
     if (/Procedure Cluster\/MS-DRG Index/.test(line)) break
-    const head = /^([0-9A-HJ-NP-Z]{7})\s*([*+]*)\s*(\d{2})\s+(\d{3})(?:-(\d{3}))?\s*(.*)$/.exec(line)
+    const head = E_HEAD.exec(line)
     if (head !== null) {
       const code = head[1] ?? ""
       const marks = head[2] ?? ""

@@ -5,6 +5,7 @@
  * (part 2: MCC only if discharged alive), I the HAC categories.
  */
 import type { HacCategory } from "../tables/types.ts"
+import { DIAGNOSIS_CODE, PROCEDURE_CODE } from "../grouper/codes.ts"
 import { isBanner, textLines } from "./textLines.ts"
 
 /** The content of Appendices F-J. */
@@ -21,6 +22,8 @@ export interface AppendixFJ {
 type Section = "none" | "F" | "G" | "H" | "H2" | "I" | "J"
 
 const CODE_LINE = /^\s{1,4}([0-9A-Z]{3,7})\*?(?:\s|$)/
+const PROCEDURE_LINE = new RegExp(String.raw`^\s{1,4}(${PROCEDURE_CODE})(?:\s|$)`)
+const DIAGNOSIS_LINE = new RegExp(String.raw`^\s{1,4}(${DIAGNOSIS_CODE})(?:\s|$)`)
 
 /** Parses Appendices F-J. */
 export const parseAppendixFJ = (text: string): AppendixFJ => {
@@ -47,7 +50,7 @@ export const parseAppendixFJ = (text: string): AppendixFJ => {
         fList = drg[1] === "989" ? nonExtensive : drg[1] === "986" ? prostatic : undefined
         continue
       }
-      const m = /^\s{1,4}([0-9A-HJ-NP-Z]{7})(?:\s|$)/.exec(line)
+      const m = PROCEDURE_LINE.exec(line)
       if (m !== null) fList?.add(m[1] ?? "")
       continue
     }
@@ -56,7 +59,7 @@ export const parseAppendixFJ = (text: string): AppendixFJ => {
       continue
     }
     if (section === "G" || section === "H" || section === "H2") {
-      const m = /^\s{1,4}([A-Z][0-9][0-9A-Z]{1,5})(?:\s|$)/.exec(line)
+      const m = DIAGNOSIS_LINE.exec(line)
       if (m === null) continue
       const code = m[1] ?? ""
       if (section === "G") cc.add(code)
