@@ -200,6 +200,32 @@ export class Qwen2Model {
   }
 
   /**
+   * One decoder block on the residual rows x [B*T, hidden]: pre-norm attention, then the
+   * pre-norm MLP, each added to x. `attend(q, k, v)` returns [B, Hq, T, D]; it is the one
+   * step where the full forward and KV-cache decoding differ (which keys, what is cached).
+   */
+  block(
+    x: Tensor,
+    layer: number,
+    batch: number,
+    length: number,
+    positions: Tensor,
+    attend: (q: Tensor, k: Tensor, v: Tensor) => Tensor
+  ): Tensor {
+    const c = this.config
+    const p = `model.layers.${layer}.`
+    const h = rmsnorm(x, this.weight(`${p}input_layernorm.weight`), c.rmsNormEps)
+    const { q, k, v } = this.qkv(h, layer, batch, length, positions)
+    const y = add(x, this.attentionOut(attend(q, k, v), layer, batch, length))
+    return add(y, this.mlp(rmsnorm(y, this.weight(`${p}post_attention_layernorm.weight`), c.rmsNormEps), layer))
+  }
+
+  /** The final RMSNorm on rows [N, hidden]. */
+  finalNorm(x: Tensor): Tensor {
+    return rmsnorm(x, this.weight("model.norm.weight"), this.config.rmsNormEps)
+  }
+
+  /**
    * Hidden states after the final norm, [B*T, hidden], for ids i32 [B, T] at `positions`
    * (default 0 … T-1 in every row). Causal; right padding does not affect earlier tokens.
    */
@@ -208,15 +234,9 @@ export class Qwen2Model {
     const [batch, length] = ids.shape as [number, number]
     const pos = positions ?? defaultPositions(this.backend, batch, length)
     let x = reshape(this.embed(ids), [batch * length, c.hiddenSize])
-    for (let l = 0; l < c.numHiddenLayers; l++) {
-      const p = `model.layers.${l}.`
-      const h = rmsnorm(x, this.weight(`${p}input_layernorm.weight`), c.rmsNormEps)
-      const { q, k, v } = this.qkv(h, l, batch, length, pos)
-      const attn = attention(q, k, v, { causal: true })
-      x = add(x, this.attentionOut(attn, l, batch, length))
-      x = add(x, this.mlp(rmsnorm(x, this.weight(`${p}post_attention_layernorm.weight`), c.rmsNormEps), l))
-    }
-    const out = rmsnorm(x, this.weight("model.norm.weight"), c.rmsNormEps)
+    const causal = (q: Tensor, k: Tensor, v: Tensor) => attention(q, k, v, { causal: true })
+    for (let l = 0; l < c.numHiddenLayers; l++) x = this.block(x, l, batch, length, pos, causal)
+    const out = this.finalNorm(x)
     if (positions === undefined) pos.dispose()
     return out
   }

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import type { Tensor } from "@sapphire-rl/tensor"
-import { add, attention, embedding, fromArray, matmul, noGrad, reshape, rmsnorm, tidy, transpose, zeros } from "@sapphire-rl/tensor"
+import { attention, embedding, fromArray, matmul, noGrad, reshape, tidy, transpose, zeros } from "@sapphire-rl/tensor"
 import type { Qwen2Model } from "./Qwen2Model.ts"
 
 /**
@@ -117,20 +117,18 @@ export const openQwen2Session = (
         const pos = fromArray(positions, [P, T], { backend, dtype: "i32" })
         let x = reshape(model.embed(fromArray(ids, [P, T], { backend, dtype: "i32" })), [P * T, c.hiddenSize])
         for (let l = 0; l < c.numHiddenLayers; l++) {
-          const pre = `model.layers.${l}.`
-          const h = rmsnorm(x, model.weight(`${pre}input_layernorm.weight`), c.rmsNormEps)
-          const { q, k, v } = model.qkv(h, l, P, T, pos)
-          items.forEach((it, p) => {
-            store(cacheK[l]!, k, p, it.rows, it.prompt.length)
-            store(cacheV[l]!, v, p, it.rows, it.prompt.length)
+          x = model.block(x, l, P, T, pos, (q, k, v) => {
+            items.forEach((it, p) => {
+              store(cacheK[l]!, k, p, it.rows, it.prompt.length)
+              store(cacheV[l]!, v, p, it.rows, it.prompt.length)
+            })
+            // Causal: a prompt's padding comes after its tokens and never reaches them.
+            return attention(q, k, v, { causal: true })
           })
-          // Causal: a prompt's padding comes after its tokens and never reaches them.
-          x = add(x, model.attentionOut(attention(q, k, v, { causal: true }), l, P, T))
-          x = add(x, model.mlp(rmsnorm(x, model.weight(`${pre}post_attention_layernorm.weight`), c.rmsNormEps), l))
         }
         // Only each prompt's last position is needed: gather those rows (embedding as a row gather).
         const last = embedding(x, fromArray(lastRows, [P], { backend, dtype: "i32" }))
-        return logitsOf(rmsnorm(last, model.weight("model.norm.weight"), c.rmsNormEps))
+        return logitsOf(model.finalNorm(last))
       })
     )
   }
@@ -195,25 +193,22 @@ export const openQwen2Session = (
         const slotIds = fromArray(slots, [rows * Hkv], { backend, dtype: "i32" })
         let x = reshape(model.embed(ids), [rows, c.hiddenSize])
         for (let l = 0; l < c.numHiddenLayers; l++) {
-          const p = `model.layers.${l}.`
-          const h = rmsnorm(x, model.weight(`${p}input_layernorm.weight`), c.rmsNormEps)
-          const { q, k, v } = model.qkv(h, l, rows, 1, positions)
-          for (const [cache, fresh] of [[cacheK[l]!, k], [cacheV[l]!, v]] as const) {
-            // Scatter-add into zeroed slots writes the new rows exactly, in one dispatch
-            // for all rows whatever their lengths.
-            const f = reshape(fresh, [rows * Hkv, D])
-            backend.dispatch({
-              kernel: "embeddingBackward",
-              ids: slotIds.view,
-              dy: f.view,
-              dtable: { ...cache.view, shape: [rows * Hkv * capacity, D], strides: [D, 1] }
-            })
-          }
-          const attn = attention(q, cacheK[l]!, cacheV[l]!, { causal: false, kvLengths })
-          x = add(x, model.attentionOut(attn, l, rows, 1))
-          x = add(x, model.mlp(rmsnorm(x, model.weight(`${p}post_attention_layernorm.weight`), c.rmsNormEps), l))
+          x = model.block(x, l, rows, 1, positions, (q, k, v) => {
+            for (const [cache, fresh] of [[cacheK[l]!, k], [cacheV[l]!, v]] as const) {
+              // Scatter-add into zeroed slots writes the new rows exactly, in one dispatch
+              // for all rows whatever their lengths.
+              const f = reshape(fresh, [rows * Hkv, D])
+              backend.dispatch({
+                kernel: "embeddingBackward",
+                ids: slotIds.view,
+                dy: f.view,
+                dtable: { ...cache.view, shape: [rows * Hkv * capacity, D], strides: [D, 1] }
+              })
+            }
+            return attention(q, cacheK[l]!, cacheV[l]!, { causal: false, kvLengths })
+          })
         }
-        return logitsOf(rmsnorm(x, model.weight("model.norm.weight"), c.rmsNormEps))
+        return logitsOf(model.finalNorm(x))
       })
     )
     for (let r = 0; r < rows; r++) lengths[r] = lengths[r]! + 1
