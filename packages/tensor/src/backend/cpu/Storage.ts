@@ -5,8 +5,9 @@
  *
  * @since 0.1.0
  */
-import type { DType, View } from "../Kernel.ts"
 import { f16Table, f32ToF16Bits } from "../../f16.ts"
+import { isRowMajor, numel } from "../../tensor/shape.ts"
+import type { DType, View } from "../Kernel.ts"
 
 /** A buffer's bytes as every element type. @since 0.1.0 @category models */
 export interface HostBuffer {
@@ -22,24 +23,6 @@ export type Values = Float32Array | Int32Array
 export const makeHostBuffer = (byteLength: number): HostBuffer => {
   const buf = new ArrayBuffer(byteLength)
   return { f32: new Float32Array(buf), u16: new Uint16Array(buf), i32: new Int32Array(buf) }
-}
-
-/** Product of a shape. @since 0.1.0 */
-export const numel = (shape: ReadonlyArray<number>): number => {
-  let n = 1
-  for (const d of shape) n *= d
-  return n
-}
-
-/** Whether a view's elements are laid out row-major without gaps from `offset`. @since 0.1.0 */
-export const isContiguous = (v: { readonly shape: ReadonlyArray<number>; readonly strides: ReadonlyArray<number> }): boolean => {
-  let expected = 1
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    const size = v.shape[d]!
-    if (size !== 1 && v.strides[d] !== expected) return false
-    expected *= size
-  }
-  return true
 }
 
 /** A fresh zeroed working array for a dtype. @since 0.1.0 */
@@ -87,7 +70,7 @@ const forEachRow = (
  */
 export const gather = (host: HostBuffer, v: View, copy = false): Values => {
   const n = numel(v.shape)
-  if (!copy && v.dtype !== "f16" && isContiguous(v)) {
+  if (!copy && v.dtype !== "f16" && isRowMajor(v.shape, v.strides)) {
     const src = v.dtype === "f32" ? host.f32 : host.i32
     return src.subarray(v.offset, v.offset + n)
   }
@@ -170,7 +153,7 @@ export const rowOf = (v: View, r: number): View => ({
  */
 export const destination = (host: HostBuffer, out: View): { readonly data: Values; readonly commit: () => void } => {
   const n = numel(out.shape)
-  if (out.dtype !== "f16" && isContiguous(out)) {
+  if (out.dtype !== "f16" && isRowMajor(out.shape, out.strides)) {
     const data = out.dtype === "f32" ? host.f32.subarray(out.offset, out.offset + n) : host.i32.subarray(out.offset, out.offset + n)
     return { data, commit: () => {} }
   }

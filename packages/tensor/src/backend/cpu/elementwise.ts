@@ -6,7 +6,8 @@
  * @since 0.1.0
  */
 import type { CpuKernel } from "./CpuKernel.ts"
-import { destination, gather, numel, type Values } from "./Storage.ts"
+import { numel } from "../../tensor/shape.ts"
+import { destination, gather, type Values } from "./Storage.ts"
 
 /** @since 0.1.0 */
 export const fill: CpuKernel<"fill"> = (call, hosts) => {

@@ -9,7 +9,8 @@
  */
 import { f16Table, f32ToF16Bits } from "../../f16.ts"
 import type { CpuKernel } from "./CpuKernel.ts"
-import { gather, type HostBuffer, numel } from "./Storage.ts"
+import { numel } from "../../tensor/shape.ts"
+import { gather, type HostBuffer } from "./Storage.ts"
 
 /** Elements of b converted per block (≈ 256 KiB of f32). */
 const BLOCK_ELEMENTS = 65536

@@ -6,14 +6,11 @@
  */
 import { InvalidKernelCall } from "../../errors.ts"
 import { DTYPE_BYTES, type KernelCall, type View } from "../Kernel.ts"
-import { isContiguous, numel } from "./Storage.ts"
+import { isRowMajor, numel, sameShape } from "../../tensor/shape.ts"
 
 const fail = (kernel: string, message: string): never => {
   throw new InvalidKernelCall({ kernel, message })
 }
-
-const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i])
 
 /** Whether every view has `first`'s shape. */
 const shapesMatch = (first: View, ...rest: ReadonlyArray<View>): boolean => rest.every((v) => sameShape(v.shape, first.shape))
@@ -72,7 +69,7 @@ export const validate = (call: KernelCall): void => {
       const r = out.shape.length
       need(k, r >= 2 && a.shape.length >= 2 && b.shape.length >= 2, "operands need rank >= 2")
       need(k, a.shape.length <= r && b.shape.length <= r, "operand rank exceeds out rank")
-      need(k, isContiguous(out) && out.dtype !== "i32", "out must be contiguous float")
+      need(k, isRowMajor(out.shape, out.strides) && out.dtype !== "i32", "out must be contiguous float")
       const M = out.shape[r - 2]
       const N = out.shape[r - 1]
       need(k, a.shape[a.shape.length - 2] === M && b.shape[b.shape.length - 1] === N, "M or N mismatch")
@@ -87,7 +84,7 @@ export const validate = (call: KernelCall): void => {
     }
     case "softmax":
       need(k, sameShape(call.x.shape, call.out.shape), "x and out shapes differ")
-      need(k, isContiguous(call.x) && isContiguous(call.out), "x and out must be contiguous")
+      need(k, isRowMajor(call.x.shape, call.x.strides) && isRowMajor(call.out.shape, call.out.strides), "x and out must be contiguous")
       break
     case "softmaxBackward":
       need(k, shapesMatch(call.y, call.dy, call.dx), "shapes differ")
@@ -153,7 +150,7 @@ export const validate = (call: KernelCall): void => {
       need(k, call.m.dtype === "f32" && call.v.dtype === "f32", "m and v must be f32")
       break
     case "random":
-      need(k, call.out.dtype === "f32" && isContiguous(call.out), "out must be contiguous f32")
+      need(k, call.out.dtype === "f32" && isRowMajor(call.out.shape, call.out.strides), "out must be contiguous f32")
       need(k, Number.isSafeInteger(call.counter) && call.counter >= 0, "counter must be a non-negative safe integer")
       break
     case "fill":
