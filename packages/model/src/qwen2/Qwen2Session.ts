@@ -43,6 +43,20 @@ export interface Qwen2Session {
   readonly dispose: () => void
 }
 
+// Maximal runs of consecutive row ids, as [index in ids, first id, count]: one copy
+// dispatch per run instead of one per row.
+const consecutiveRuns = (ids: ReadonlyArray<number>): Array<readonly [number, number, number]> => {
+  const runs: Array<readonly [number, number, number]> = []
+  let j = 0
+  while (j < ids.length) {
+    let k = j + 1
+    while (k < ids.length && ids[k] === ids[k - 1]! + 1) k++
+    runs.push([j, ids[j]!, k - j])
+    j = k
+  }
+  return runs
+}
+
 /**
  * Opens a session of `rows` rows holding up to `capacity` tokens each.
  *
@@ -88,9 +102,7 @@ export const openQwen2Session = (
   const store = (cache: Tensor, fresh: Tensor, p: number, rowIds: ReadonlyArray<number>, T: number) => {
     const v = cache.view
     const f = fresh.view
-    const consecutive = rowIds.every((r, i) => r === rowIds[0]! + i)
-    const runs = consecutive ? [[rowIds[0]!, rowIds.length]] : rowIds.map((r) => [r, 1])
-    for (const [first, count] of runs as Array<[number, number]>) {
+    for (const [, first, count] of consecutiveRuns(rowIds)) {
       backend.dispatch({
         kernel: "copy",
         // Stride 0 over rows: one prefill feeds every row that shares the prompt.
@@ -234,16 +246,12 @@ export const openQwen2Session = (
           const next = zeros([n, Hkv, capacity, D], { backend }).keep()
           const o = old.view
           const t = next.view
-          let j = 0
-          while (j < n) {
-            let k = j + 1
-            while (k < n && keep[k] === keep[k - 1]! + 1) k++
+          for (const [j, first, count] of consecutiveRuns(keep)) {
             backend.dispatch({
               kernel: "copy",
-              x: { ...o, shape: [k - j, Hkv, capacity, D], offset: o.offset + keep[j]! * o.strides[0]! },
-              out: { ...t, shape: [k - j, Hkv, capacity, D], offset: t.offset + j * t.strides[0]! }
+              x: { ...o, shape: [count, Hkv, capacity, D], offset: o.offset + first * o.strides[0]! },
+              out: { ...t, shape: [count, Hkv, capacity, D], offset: t.offset + j * t.strides[0]! }
             })
-            j = k
           }
           old.dispose()
           caches[l] = next
