@@ -4,6 +4,22 @@
  */
 import type { CodePattern } from "./types.ts"
 
+/**
+ * MDC 24 significant trauma by body site (my recollection of the manual's eight
+ * categories; concussion S06.0 is not significant). The MDC 24 rule counts the sites a
+ * case touches; their union is the significant-trauma PDX list.
+ */
+export const TRAUMA_SITE_LISTS: Readonly<Record<string, ReadonlyArray<CodePattern>>> = {
+  "trauma:head": ["S020*", "S021*", "S061*", "S062*", "S063*", "S064*", "S065*", "S066*", "S068*", "S069*"],
+  "trauma:chest": ["S222*", "S224*", "S225*", "S26*", "S27*"],
+  "trauma:abdomen": ["S35*", "S36*"],
+  "trauma:kidney": ["S370*"],
+  "trauma:urinary": ["S371*", "S372*", "S373*"],
+  "trauma:pelvis-spine": ["S12*", "S141*", "S220*", "S241*", "S32*", "S341*"],
+  "trauma:upper-limb": ["S422*", "S423*", "S424*", "S45*", "S48*", "S58*", "S68*"],
+  "trauma:lower-limb": ["S72*", "S75*", "S78*", "S821*", "S822*", "S823*", "S88*"]
+}
+
 /** The built-in v34 named lists. */
 export const NAMED_LISTS: Readonly<Record<string, ReadonlyArray<CodePattern>>> = {
   /** UB-04 statuses for "expired" (20; 40-42 are hospice-claim deaths). */
@@ -33,24 +49,9 @@ export const NAMED_LISTS: Readonly<Record<string, ReadonlyArray<CodePattern>>> =
   "ami-hf-shock": ["I21*", "I22*", "I50*", "I110", "I130", "I132", "R57*"],
   /** DRGs 856-858: postoperative or post-traumatic infections. */
   "postop-infection": ["T814*", "T8140*", "T8141*", "T8142*", "T8143*", "T8149*"],
-  /**
-   * MDC 24 significant trauma by body site (my recollection of the manual's eight
-   * categories; concussion S06.0 is not significant).
-   */
-  "trauma:head": ["S020*", "S021*", "S061*", "S062*", "S063*", "S064*", "S065*", "S066*", "S068*", "S069*"],
-  "trauma:chest": ["S222*", "S224*", "S225*", "S26*", "S27*"],
-  "trauma:abdomen": ["S35*", "S36*"],
-  "trauma:kidney": ["S370*"],
-  "trauma:urinary": ["S371*", "S372*", "S373*"],
-  "trauma:pelvis-spine": ["S12*", "S141*", "S220*", "S241*", "S32*", "S341*"],
-  "trauma:upper-limb": ["S422*", "S423*", "S424*", "S45*", "S48*", "S58*", "S68*"],
-  "trauma:lower-limb": ["S72*", "S75*", "S78*", "S821*", "S822*", "S823*", "S88*"],
-  /** MDC 24 principal diagnoses: any significant trauma code above. */
-  "trauma:significant": [
-    "S020*", "S021*", "S061*", "S062*", "S063*", "S064*", "S065*", "S066*", "S068*", "S069*", "S222*", "S224*", "S225*",
-    "S26*", "S27*", "S35*", "S36*", "S370*", "S371*", "S372*", "S373*", "S12*", "S141*", "S220*", "S241*", "S32*", "S341*",
-    "S422*", "S423*", "S424*", "S45*", "S48*", "S58*", "S68*", "S72*", "S75*", "S78*", "S821*", "S822*", "S823*", "S88*"
-  ],
+  ...TRAUMA_SITE_LISTS,
+  /** MDC 24 principal diagnoses: any significant trauma code of the site lists. */
+  "trauma:significant": Object.values(TRAUMA_SITE_LISTS).flat(),
   /** MDC 17: lymphoma and leukemia principal diagnoses (820-825). */
   "lymphoma-leukemia": ["C81*", "C82*", "C83*", "C84*", "C85*", "C86*", "C88*", "C90*", "C91*", "C92*", "C93*", "C94*", "C95*", "C96*"]
 }
