@@ -2,7 +2,8 @@
  * Built-in v34 DRG logic as data: pre-MDC rules, MDC overrides, medical-partition rules
  * (non-severity splits) and the "… OR X" alternatives written into DRG titles.
  */
-import type { Condition, MdcRule, MedicalRule, PreMdcRule } from "./types.ts"
+import { TRAUMA_SITE_LISTS } from "./lists.ts"
+import type { Condition, FamilyAlternative, MdcRule, MedicalRule, PreMdcRule } from "./types.ts"
 
 const proc = (flag: string): Condition => ({ kind: "proc", flag })
 const pdx = (list: string): Condition => ({ kind: "pdx", list })
@@ -45,16 +46,7 @@ export const MDC_RULES: ReadonlyArray<MdcRule> = [
   {
     when: all(pdx("trauma:significant"), {
       kind: "distinct-sites",
-      lists: [
-        "trauma:head",
-        "trauma:chest",
-        "trauma:abdomen",
-        "trauma:kidney",
-        "trauma:urinary",
-        "trauma:pelvis-spine",
-        "trauma:upper-limb",
-        "trauma:lower-limb"
-      ],
+      lists: Object.keys(TRAUMA_SITE_LISTS),
       min: 2
     }),
     mdc: "24",
@@ -104,20 +96,18 @@ export const MEDICAL_RULES: ReadonlyArray<MedicalRule> = [
   }
 ]
 
+/** 246-247 (drug-eluting stent) and 248-249 (other stent): "WITH MCC OR 4+ VESSELS/STENTS". */
+const FOUR_PLUS_VESSELS_OR_STENTS: ReadonlyArray<FamilyAlternative> = [
+  { when: { kind: "count", attr: "vessels", min: 4 }, severity: "MCC", text: "4+ vessels" },
+  { when: { kind: "count", attr: "stents", min: 4 }, severity: "MCC", text: "4+ stents" }
+]
+
 /** "… WITH MCC OR X" / "… WITH CC OR X": X raises the severity used for the family. */
-export const FAMILY_ALTERNATIVES: Readonly<
-  Record<string, ReadonlyArray<{ readonly when: Condition; readonly severity: "MCC" | "CC"; readonly text: string }>>
-> = {
+export const FAMILY_ALTERNATIVES: Readonly<Record<string, ReadonlyArray<FamilyAlternative>>> = {
   "005-006": [{ when: proc("intestine-transplant"), severity: "MCC", text: "intestinal transplant" }],
   "023-024": [{ when: proc("chemo-implant"), severity: "MCC", text: "chemotherapy implant" }],
   "064-066": [{ when: sdx("tpa-elsewhere"), severity: "CC", text: "tPA in 24 hours (Z92.82)" }],
-  "246-247": [
-    { when: { kind: "count", attr: "vessels", min: 4 }, severity: "MCC", text: "4+ vessels" },
-    { when: { kind: "count", attr: "stents", min: 4 }, severity: "MCC", text: "4+ stents" }
-  ],
-  "248-249": [
-    { when: { kind: "count", attr: "vessels", min: 4 }, severity: "MCC", text: "4+ vessels" },
-    { when: { kind: "count", attr: "stents", min: 4 }, severity: "MCC", text: "4+ stents" }
-  ],
+  "246-247": FOUR_PLUS_VESSELS_OR_STENTS,
+  "248-249": FOUR_PLUS_VESSELS_OR_STENTS,
   "837-839": [{ when: proc("high-dose-chemo"), severity: "CC", text: "high-dose chemotherapy agent" }]
 }

@@ -74,6 +74,14 @@ export interface Route {
   readonly because?: string
 }
 
+/** "… WITH MCC OR X": when X (`when`) holds, the family treats the case as `severity`. */
+export interface FamilyAlternative {
+  readonly when: Condition
+  readonly severity: "MCC" | "CC"
+  /** X in words, for the trace. */
+  readonly text: string
+}
+
 /** A family with its explicit DRG per case severity. */
 export interface FamilyRow {
   readonly id: string
@@ -81,7 +89,7 @@ export interface FamilyRow {
   readonly pattern: SplitPattern
   readonly byTier: { readonly MCC: number; readonly CC: number; readonly none: number }
   /** "… WITH MCC OR X": X raises the severity used for this family. */
-  readonly alternatives?: ReadonlyArray<{ readonly when: Condition; readonly severity: "MCC" | "CC"; readonly text: string }>
+  readonly alternatives?: ReadonlyArray<FamilyAlternative>
 }
 
 /** A surgical class of one MDC (Appendix D/E): an O.R. procedure of the class routes the case. */
