@@ -5,7 +5,8 @@
  */
 import type { KernelCall } from "../Kernel.ts"
 import type { KernelContext } from "./kernelTable.ts"
-import { asMatrix, matrixAt, NEG_INF, perRow, putMatrix, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
+import { NEG_INF } from "./wgslHeader.ts"
+import { asMatrix, matrixAt, perRow, putMatrix, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 

@@ -9,13 +9,14 @@ import type { KernelCall } from "../Kernel.ts"
 import { invalidCall } from "./gpuErrors.ts"
 import type { KernelContext } from "./kernelTable.ts"
 import { coalesce, numel, offsetsCode, packViews } from "./stridedIndex.ts"
+import { NEG_INF } from "./wgslHeader.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 
 const WG = 64
 const SHAPE_AT = 8
 
-const INIT = { sum: "0.0", max: "bitcast<f32>(0xff800000u + min(u(0u), 0u))", min: "bitcast<f32>(0x7f800000u + min(u(0u), 0u))" }
+const INIT = { sum: "0.0", max: NEG_INF, min: "bitcast<f32>(0x7f800000u + min(u(0u), 0u))" }
 const COMBINE = { sum: (a: string, b: string) => `${a} + ${b}`, max: (a: string, b: string) => `max(${a}, ${b})`, min: (a: string, b: string) => `min(${a}, ${b})` }
 
 const run = (ctx: KernelContext, c: Call<"reduce"> | Call<"argmax">): void => {

@@ -182,6 +182,3 @@ export const rowStep = (mode: RowMode): number => (mode === "group" ? ROW_WG : 1
  * @category utils
  */
 export const rowGroups = (mode: RowMode, rows: number): number => (mode === "group" ? rows : Math.ceil(rows / ROW_WG))
-
-/** Negative infinity without a constant expression (WGSL rejects infinite constants). */
-export const NEG_INF = "bitcast<f32>(0xff800000u + min(u(0u), 0u))"

@@ -15,6 +15,15 @@ import type { DType } from "../Kernel.ts"
 export const UNIFORM_WORDS = 128
 
 /**
+ * WGSL for negative infinity: WGSL rejects infinite constant expressions, so the bits go
+ * through a uniform read (`u(0u)`, from the prelude) that the compiler cannot fold.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const NEG_INF = "bitcast<f32>(0xff800000u + min(u(0u), 0u))"
+
+/**
  * How a buffer is declared in a shader.
  *
  * @since 0.1.0
