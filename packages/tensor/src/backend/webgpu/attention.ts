@@ -12,6 +12,7 @@ import type { KernelCall, View } from "../Kernel.ts"
 import { invalidCall } from "./gpuErrors.ts"
 import type { KernelContext } from "./kernelTable.ts"
 import { f32bits } from "./Runtime.ts"
+import { NEG_INF } from "./wgslHeader.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 
@@ -22,7 +23,7 @@ const WG = 64
 // Uniforms: 0 B, 1 Hq, 2 Hkv, 3 T, 4 S, 5 scale, 6 causal, 7 qOffset, 8 kvLength, 9 rows,
 // 10 the D loop bound (D or D/4);
 // 4-D views (offset, 4 strides) from 12, 5 words each; lse (offset, 3 strides) at 52;
-// kvLengths (offset, stride) at 56.
+// at 56, kvLengths (offset, stride) in the forward, the key-row count B·Hkv·S in the backward.
 const view4 = (i: number) => 12 + 5 * i
 const LSE_AT = 52
 const KVL_AT = 56
@@ -63,10 +64,8 @@ const el = (i: number, b: string, h: string, t: string, d: string) => {
 const lseAt = (b: string, h: string, t: string) =>
   `(ui(${LSE_AT}u) + ${b} * ui(${LSE_AT + 1}u) + ${h} * ui(${LSE_AT + 2}u) + ${t} * ui(${LSE_AT + 3}u))`
 
-const NEG_INF = "bitcast<f32>(0xff800000u + min(u(0u), 0u))"
-
-/** WGSL: number of keys query row t of batch b sees (kvLen defined before). */
-const visible = "max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + t + 1), u(6u) != 0u))"
+/** WGSL: number of keys query row `t` sees (`kvLen` and `S` defined before). */
+const visible = (t: string) => `max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + ${t} + 1), u(6u) != 0u))`
 
 /** Whether q, k, v (and dout) can be read as vec4 along D (contiguous D, 4-aligned). */
 const vec4Ok = (D: number, views: ReadonlyArray<View>): boolean =>
@@ -93,7 +92,7 @@ const forwardVec4 = (names: ReadonlyArray<string | undefined>, D: number): strin
   let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
   let hk = h / (Hq / Hkv);
   ${kls === undefined ? "let kvLen = ui(8u);" : `let kvLen = ldi_${kls}(ui(${KVL_AT}u) + b * ui(${KVL_AT + 1}u));`}
-  let n = ${visible};
+  let n = ${visible("t")};
   var q: array<vec4<f32>, ${D4}>;
   var acc: array<vec4<f32>, ${D4}>;
   let qb = ${el(0, "b", "h", "t", "0")} >> 2;
@@ -146,7 +145,7 @@ const dqVec4 = (names: ReadonlyArray<string | undefined>, D: number): string => 
   let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
   let hk = h / (Hq / Hkv);
   let kvLen = ui(8u);
-  let n = ${visible};
+  let n = ${visible("t")};
   var q: array<vec4<f32>, ${D4}>;
   var g: array<vec4<f32>, ${D4}>;
   var dq: array<vec4<f32>, ${D4}>;
@@ -271,8 +270,8 @@ var<workgroup> Vs: array<vec4<f32>, ${BC * D4}>;
   }
   // Keys the last row of this block sees: the workgroup-uniform loop bound.
   let tLast = min(t0 + ${WG - 1}, T - 1);
-  let nMax = max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + tLast + 1), u(6u) != 0u));
-  var n = max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + t + 1), u(6u) != 0u));
+  let nMax = ${visible("tLast")};
+  var n = ${visible("t")};
   if (t >= T) { n = 0; }
   var q: array<vec4<f32>, ${D4}>;
   var acc: array<vec4<f32>, ${D4}>;
@@ -380,7 +379,7 @@ const forwardScalar = ([qs, ks, vs, os, ls, kls]: ReadonlyArray<string | undefin
   let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
   let hk = h / (Hq / Hkv);
   ${kls === undefined ? "let kvLen = ui(8u);" : `let kvLen = ldi_${kls}(ui(${KVL_AT}u) + b * ui(${KVL_AT + 1}u));`}
-  let n = ${visible};
+  let n = ${visible("t")};
   var q: array<f32, ${D}>;
   var acc: array<f32, ${D}>;
   for (var d = 0; d < dn; d++) { q[d] = ld_${qs}(${el(0, "b", "h", "t", "d")}) * scale; acc[d] = 0.0; }
@@ -420,8 +419,8 @@ var<workgroup> Vs: array<vec4<f32>, ${BC * D4}>;
   let hk = h / (Hq / Hkv);
   let kvLen = ui(8u);
   let tLast = min(t0 + ${WG - 1}, T - 1);
-  let nMax = max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + tLast + 1), u(6u) != 0u));
-  var n = max(0, select(min(kvLen, S), min(min(kvLen, S), ui(7u) + t + 1), u(6u) != 0u));
+  let nMax = ${visible("tLast")};
+  var n = ${visible("t")};
   if (t >= T) { n = 0; }
   var q: array<vec4<f32>, ${D4}>;
   var g: array<vec4<f32>, ${D4}>;
@@ -571,17 +570,24 @@ export const attentionBackward = (
   const vec = vec4Ok(D, [c.q, c.k, c.v, c.dout])
   words[10] = vec ? D / 4 : D
   const ro = (v: View, v4 = false) => ({ buffer: v.buffer, dtype: v.dtype, write: false, vec4: vec && v4 })
+  const rw = (v: View) => ({ buffer: v.buffer, dtype: v.dtype, write: true })
+  const dqBindings = [ro(c.q, true), ro(c.k, true), ro(c.v, true), ro(c.out), ro(c.dout, true), ro(c.lse), rw(c.dq), {
+    buffer: delta,
+    dtype: "f32" as const,
+    write: true
+  }]
+  const dkvBindings = [ro(c.q, true), ro(c.k, true), ro(c.v, true), ro(c.dout, true), ro(c.lse), {
+    buffer: delta,
+    dtype: "f32" as const,
+    write: false
+  }, rw(c.dk), rw(c.dv)]
   const tiled = vec && variant === "tiled" && 2 * BC * D * 4 + 2 * BC * 4 <= maxWorkgroupStorage && B <= 65535 &&
     Hq <= 65535
   if (tiled && rows > 0 && keyRows > 0) {
     rt.run({
       kernel: "attentionBackward-dq-tiled",
       key: `D${D}`,
-      bindings: [ro(c.q, true), ro(c.k, true), ro(c.v, true), ro(c.out), ro(c.dout, true), ro(c.lse), {
-        buffer: c.dq.buffer,
-        dtype: c.dq.dtype,
-        write: true
-      }, { buffer: delta, dtype: "f32", write: true }],
+      bindings: dqBindings,
       uniforms: words,
       groups: [Math.ceil(T / WG), Hq, B],
       source: (names) => dqTiled(names, D)
@@ -589,11 +595,7 @@ export const attentionBackward = (
     rt.run({
       kernel: "attentionBackward-dkv-tiled",
       key: `D${D}`,
-      bindings: [ro(c.q, true), ro(c.k, true), ro(c.v, true), ro(c.dout, true), ro(c.lse), { buffer: delta, dtype: "f32", write: false }, {
-        buffer: c.dk.buffer,
-        dtype: c.dk.dtype,
-        write: true
-      }, { buffer: c.dv.buffer, dtype: c.dv.dtype, write: true }],
+      bindings: dkvBindings,
       uniforms: words,
       groups: [Math.ceil(S / WG), Hkv, B],
       source: (names) => dkvTiled(names, D)
@@ -605,15 +607,7 @@ export const attentionBackward = (
     rt.run({
       kernel: "attentionBackward-dq",
       key: `D${D}|${vec ? "v4" : ""}`,
-      bindings: [ro(c.q, true), ro(c.k, true), ro(c.v, true), ro(c.out), ro(c.dout, true), ro(c.lse), {
-        buffer: c.dq.buffer,
-        dtype: c.dq.dtype,
-        write: true
-      }, {
-        buffer: delta,
-        dtype: "f32",
-        write: true
-      }],
+      bindings: dqBindings,
       uniforms: words,
       groups: Math.ceil(rows / WG),
       source: (names) => vec ? dqVec4(names, D) : dqScalar(names, D)
@@ -623,11 +617,7 @@ export const attentionBackward = (
     rt.run({
       kernel: "attentionBackward-dkv",
       key: `D${D}|${vec ? "v4" : ""}`,
-      bindings: [ro(c.q, true), ro(c.k, true), ro(c.v, true), ro(c.dout, true), ro(c.lse), { buffer: delta, dtype: "f32", write: false }, {
-        buffer: c.dk.buffer,
-        dtype: c.dk.dtype,
-        write: true
-      }, { buffer: c.dv.buffer, dtype: c.dv.dtype, write: true }],
+      bindings: dkvBindings,
       uniforms: words,
       groups: Math.ceil(keyRows / WG),
       source: (names) => vec ? dkvVec4(names, D) : dkvScalar(names, D)
@@ -646,7 +636,7 @@ const dqScalar = ([qs, ks, vs, os, dos, ls, dqs, dl]: ReadonlyArray<string | und
   let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
   let hk = h / (Hq / Hkv);
   let kvLen = ui(8u);
-  let n = ${visible};
+  let n = ${visible("t")};
   var q: array<f32, ${D}>;
   var g: array<f32, ${D}>;
   var dq: array<f32, ${D}>;
