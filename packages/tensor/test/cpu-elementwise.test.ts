@@ -233,6 +233,19 @@ describe("cpu elementwise kernels", () => {
     ).toThrow(InvalidKernelCall)
   })
 
+  it("read rejects (never throws) for a range outside the buffer or a freed buffer", async () => {
+    const b = makeCpuBackend()
+    const h = b.allocate(8)
+    b.write(h, new Float32Array([1, 2]))
+    expect(Array.from(new Float32Array(await b.read(h, 4, 4)))).toEqual([2])
+    await expect(b.read(h, 4, 8)).rejects.toThrow(InvalidKernelCall)
+    await expect(b.read(h, -4, 4)).rejects.toThrow(InvalidKernelCall)
+    b.free(h)
+    let pending: Promise<ArrayBuffer> | undefined
+    expect(() => (pending = b.read(h))).not.toThrow()
+    await expect(pending).rejects.toThrow(/not live/)
+  })
+
   it("tracks live bytes through allocate and free", () => {
     const b = makeCpuBackend()
     const h1 = b.allocate(10)

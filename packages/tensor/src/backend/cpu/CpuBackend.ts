@@ -86,15 +86,26 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
     const hb = host(h, "write")
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
     if (byteOffset < 0 || byteOffset + bytes.length > h.byteLength) {
-      throw new InvalidKernelCall({ kernel: "write", message: "write outside the buffer" })
+      throw new InvalidKernelCall({
+        kernel: "write",
+        message: `${bytes.length} bytes at ${byteOffset} outside buffer ${h.id} of ${h.byteLength} bytes`
+      })
     }
     new Uint8Array(hb.f32.buffer).set(bytes, byteOffset)
   }
 
-  const read = (h: BufferHandle, byteOffset = 0, byteLength?: number): Promise<ArrayBuffer> => {
+  // A rejection, never a synchronous throw, as on WebGPU: callers chain `.catch` on reads.
+  const read = async (h: BufferHandle, byteOffset = 0, byteLength?: number): Promise<ArrayBuffer> => {
     const hb = host(h, "read")
     const end = byteLength === undefined ? h.byteLength : byteOffset + byteLength
-    return Promise.resolve((hb.f32.buffer as ArrayBuffer).slice(byteOffset, end))
+    // ArrayBuffer.slice would clamp a bad range to fewer bytes without a word.
+    if (byteOffset < 0 || end < byteOffset || end > h.byteLength) {
+      throw new InvalidKernelCall({
+        kernel: "read",
+        message: `range ${byteOffset}+${end - byteOffset} outside buffer ${h.id} of ${h.byteLength} bytes`
+      })
+    }
+    return (hb.f32.buffer as ArrayBuffer).slice(byteOffset, end)
   }
 
   const dispatch = (call: KernelCall): void => {
