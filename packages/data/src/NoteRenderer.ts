@@ -4,8 +4,9 @@
  */
 import type { SampledCase } from "./CaseSampler.ts"
 import type { Distractor, DistractorKind } from "./Distractors.ts"
+import { capitalize } from "./Capitalize.ts"
 import type { Prng } from "./Prng.ts"
-import { DIAGNOSES, PROCEDURES } from "./Vocabulary.ts"
+import { DIAGNOSES, PLACEHOLDER, PROCEDURES } from "./Vocabulary.ts"
 
 /** Length of the rendered note. */
 export type NoteLength = "short" | "medium" | "long"
@@ -29,7 +30,7 @@ export interface RenderedNote {
  * `avoid` where the range allows.
  */
 export const fillNumbers = (rng: Prng, template: string, avoid: number): string =>
-  template.replace(/\{(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\}/g, (_, lo: string, hi: string) => {
+  template.replace(PLACEHOLDER, (_, lo: string, hi: string) => {
     const decimals = lo.includes(".") || hi.includes(".") ? 1 : 0
     const scale = 10 ** decimals
     const a = Math.round(Number(lo) * scale), b = Math.round(Number(hi) * scale)
@@ -84,11 +85,8 @@ const PRESENT: ReadonlyArray<string> = ["p/w", "presented with", "was admitted w
 const header = (style: number, term: string, n: number): string =>
   style === 0 ? `# ${term}:` : style === 1 ? `#${term}:` : style === 2 ? `${term}:` : `${n}. ${term} -`
 
-// Capitalizes a leading lower-case word but leaves mixed-case tokens ("eGFR", "pRBC") alone.
-const cap = (s: string): string => (/^[a-z](?![A-Z])/.test(s) ? s[0]!.toUpperCase() + s.slice(1) : s)
-
 const sentence = (s: string): string => {
-  const t = cap(s.trim())
+  const t = capitalize(s.trim())
   return /[.!?]$/.test(t) ? t : `${t}.`
 }
 
@@ -160,7 +158,7 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
     pdxBody.push(fill(dis.text))
     mentions.push({ code: dis.code, role: dis.kind, distractor: dis })
   }
-  sections.push(`${header(style, rng.chance(0.5) ? cap(pdxTerm) : pdxTerm, n++)} ${pdxBody.map(sentence).join(" ")}`)
+  sections.push(`${header(style, rng.chance(0.5) ? capitalize(pdxTerm) : pdxTerm, n++)} ${pdxBody.map(sentence).join(" ")}`)
 
   // Acute secondary problems (the CC/MCC candidates), each with its evidence.
   for (const code of acute) {
@@ -180,7 +178,7 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
   // Negated / ruled-out mentions not placed under the principal problem get their own line.
   for (const dis of inline) {
     if (mentions.some((m) => m.code === dis.code && m.role === dis.kind)) continue
-    sections.push(sentence(cap(fill(dis.text))))
+    sections.push(sentence(fill(dis.text)))
     mentions.push({ code: dis.code, role: dis.kind, distractor: dis })
   }
   // Chronic problems not named in the intro.

@@ -5,6 +5,7 @@
  * sentence, then the reasons) and differential (three candidate DRGs weighed, then a choice).
  */
 import type { DrgEntry, GrouperResult, LabelSpace, SeverityTier } from "@sapphire-rl/spec"
+import { capitalize } from "./Capitalize.ts"
 import { MDC_NAMES } from "./Mdc.ts"
 import { completion } from "./Prompt.ts"
 import type { DrgRecord } from "./Record.ts"
@@ -23,9 +24,6 @@ const nameOf = (code: string): string => {
   if (pcs !== undefined) return pcs.description.toLowerCase()
   return "a coded condition"
 }
-
-// Upper-cases a sentence's first letter unless it starts a mixed-case token ("eGFR").
-const capitalize = (s: string): string => (/^[a-z](?![A-Z])/.test(s) ? s[0]!.toUpperCase() + s.slice(1) : s)
 
 const sameCode = (a: string, b: string) => undot(a) === undot(b)
 

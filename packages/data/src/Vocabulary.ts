@@ -92,7 +92,8 @@ export const vocabularyGaps = (): ReadonlyArray<string> => {
 /** Strips the dot and upper-cases, as grouper tables spell codes. */
 export const undot = (code: string): string => code.replace(/\./g, "").toUpperCase()
 
-const PLACEHOLDER = /\{(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\}/g
+/** A number placeholder of a term or detail, `{a-b}` (integers) or `{a.b-c.d}` (one decimal), with its bounds captured. */
+export const PLACEHOLDER = /\{(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\}/g
 
 /** A case-insensitive pattern matching a term as rendered (placeholders match any number). */
 export const termPattern = (term: string): RegExp => {
