@@ -7,7 +7,8 @@
  */
 import type { View } from "../Kernel.ts"
 import type { Runtime } from "./Runtime.ts"
-import { coalesce, numel, offsetsCode, packViews } from "./stridedIndex.ts"
+import { numel } from "../../tensor/shape.ts"
+import { coalesce, offsetsCode, packViews } from "./stridedIndex.ts"
 import { entryParams, linearIndex } from "./wgslHeader.ts"
 
 const WG = 64

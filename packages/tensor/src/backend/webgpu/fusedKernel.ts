@@ -21,7 +21,8 @@ import type { BufferHandle } from "../Backend.ts"
 import type { DType } from "../Kernel.ts"
 import type { Binding, DispatchSpec } from "./Runtime.ts"
 import type { PointwisePlan } from "./pointwise.ts"
-import { coalesce, numel, offsetsCode, packViews } from "./stridedIndex.ts"
+import { numel } from "../../tensor/shape.ts"
+import { coalesce, offsetsCode, packViews } from "./stridedIndex.ts"
 import { entryParams, linearIndex, UNIFORM_WORDS } from "./wgslHeader.ts"
 
 /** Invocations of the single workgroup. */

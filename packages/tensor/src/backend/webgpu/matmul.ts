@@ -14,7 +14,8 @@ import type { KernelCall, View } from "../Kernel.ts"
 import { invalidCall } from "./gpuErrors.ts"
 import type { KernelContext } from "./kernelTable.ts"
 import type { Binding } from "./Runtime.ts"
-import { coalesce, numel, offsetsCode, packViews } from "./stridedIndex.ts"
+import { numel } from "../../tensor/shape.ts"
+import { coalesce, offsetsCode, packViews } from "./stridedIndex.ts"
 
 type Call = Extract<KernelCall, { kernel: "matmul" }>
 

@@ -7,7 +7,7 @@
  */
 import type { KernelCall } from "../Kernel.ts"
 import type { KernelContext } from "./kernelTable.ts"
-import { numel } from "./stridedIndex.ts"
+import { numel } from "../../tensor/shape.ts"
 
 type Call = Extract<KernelCall, { kernel: "random" }>
 

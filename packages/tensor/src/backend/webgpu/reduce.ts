@@ -8,7 +8,8 @@
 import type { KernelCall } from "../Kernel.ts"
 import { invalidCall } from "./gpuErrors.ts"
 import type { KernelContext } from "./kernelTable.ts"
-import { coalesce, numel, offsetsCode, packViews } from "./stridedIndex.ts"
+import { numel } from "../../tensor/shape.ts"
+import { coalesce, offsetsCode, packViews } from "./stridedIndex.ts"
 import { NEG_INF } from "./wgslHeader.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>

@@ -6,14 +6,6 @@
  */
 
 /**
- * Number of elements of a shape.
- *
- * @since 0.1.0
- * @category utils
- */
-export const numel = (shape: ReadonlyArray<number>): number => shape.reduce((a, b) => a * b, 1)
-
-/**
  * Drops size-1 dimensions and merges neighbours that every view walks contiguously
  * (stride[d] == stride[d+1] * shape[d+1] for all views). Returns at least rank 1.
  *
