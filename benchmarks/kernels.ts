@@ -17,6 +17,7 @@ import type { Backend, BufferHandle } from "../packages/tensor/src/backend/Backe
 import type { DType, KernelCall, View } from "../packages/tensor/src/backend/Kernel.ts"
 import { makeCpuBackend } from "../packages/tensor/src/backend/cpu/index.ts"
 import { makeWebGpuBackend } from "../packages/tensor/src/backend/webgpu/index.ts"
+import { rowMajorStrides } from "../packages/tensor/src/tensor/shape.ts"
 
 const args = process.argv.slice(2)
 const flag = (name: string) => args.includes(`--${name}`)
@@ -46,16 +47,6 @@ const emit = (row: Row) => {
   if (json) console.log(JSON.stringify(row))
 }
 
-const contiguous = (shape: ReadonlyArray<number>): Array<number> => {
-  const st: Array<number> = []
-  let acc = 1
-  for (let d = shape.length - 1; d >= 0; d--) {
-    st[d] = acc
-    acc *= shape[d]!
-  }
-  return st
-}
-
 /** A buffer of `n` pseudo-random values in [-1, 1) (f16 stored as bits). */
 const randomBuffer = (be: Backend, n: number, dtype: DType, seed: number): BufferHandle => {
   const bytes = Math.ceil((n * (dtype === "f16" ? 2 : 4)) / 4) * 4
@@ -80,7 +71,7 @@ const randomBuffer = (be: Backend, n: number, dtype: DType, seed: number): Buffe
   return buf
 }
 
-const view = (buffer: BufferHandle, shape: Array<number>, dtype: DType = "f32", strides = contiguous(shape)): View => ({
+const view = (buffer: BufferHandle, shape: Array<number>, dtype: DType = "f32", strides = rowMajorStrides(shape)): View => ({
   buffer,
   dtype,
   shape,

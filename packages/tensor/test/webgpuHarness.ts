@@ -8,6 +8,7 @@ import type { Backend, BufferHandle } from "../src/backend/Backend.ts"
 import type { DType, KernelCall, View } from "../src/backend/Kernel.ts"
 import { requestWebGpuAdapter } from "../src/backend/webgpu/index.ts"
 import { fromF16Array, toF16Array } from "../src/f16.ts"
+import { rowMajorStrides } from "../src/tensor/shape.ts"
 
 export interface Pair {
   readonly cpu: Backend
@@ -61,20 +62,10 @@ export const upload = (p: Pair, values: ArrayLike<number>, dtype: DType = "f32")
 export const scratch = (p: Pair, n: number, dtype: DType = "f32", seed = 99): Dual =>
   upload(p, dtype === "i32" ? randoms(n, seed, -50, 50).map(Math.round) : randoms(n, seed, -3, 3), dtype)
 
-const contiguous = (shape: ReadonlyArray<number>): Array<number> => {
-  const s = new Array<number>(shape.length)
-  let acc = 1
-  for (let d = shape.length - 1; d >= 0; d--) {
-    s[d] = acc
-    acc *= shape[d]!
-  }
-  return s
-}
-
 export const view = (
   dual: Dual,
   shape: ReadonlyArray<number>,
-  strides: ReadonlyArray<number> = contiguous(shape),
+  strides: ReadonlyArray<number> = rowMajorStrides(shape),
   offset = 0
 ): DualView => ({ dual, shape, strides, offset })
 

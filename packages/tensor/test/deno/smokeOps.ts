@@ -4,6 +4,7 @@
  */
 import type { Backend, BufferHandle } from "../../src/backend/Backend.ts"
 import type { DType, KernelCall, View } from "../../src/backend/Kernel.ts"
+import { rowMajorStrides } from "../../src/tensor/shape.ts"
 
 const seq = (n: number, seed: number): Float32Array => {
   const out = new Float32Array(n)
@@ -13,16 +14,6 @@ const seq = (n: number, seed: number): Float32Array => {
     out[i] = (s / 4294967296) * 2 - 1
   }
   return out
-}
-
-const contiguous = (shape: ReadonlyArray<number>): Array<number> => {
-  const st: Array<number> = []
-  let acc = 1
-  for (let d = shape.length - 1; d >= 0; d--) {
-    st[d] = acc
-    acc *= shape[d]!
-  }
-  return st
 }
 
 /** Runs a fixed set of kernels and returns their outputs as plain number arrays. */
@@ -39,7 +30,7 @@ export const smokeOps = async (be: Backend): Promise<Record<string, Array<number
     live.push(b)
     return b
   }
-  const v = (buffer: BufferHandle, shape: Array<number>, dtype: DType = "f32", strides = contiguous(shape)): View => ({
+  const v = (buffer: BufferHandle, shape: Array<number>, dtype: DType = "f32", strides = rowMajorStrides(shape)): View => ({
     buffer,
     dtype,
     shape,
