@@ -14,7 +14,7 @@ import { asRows } from "../ops/nn.ts"
 import { sumToShape } from "../ops/reduce.ts"
 import * as Vw from "../ops/views.ts"
 import { arange } from "../tensor/creation.ts"
-import { isRowMajor, type Shape } from "../tensor/shape.ts"
+import type { Shape } from "../tensor/shape.ts"
 import type { Tensor } from "../tensor/Tensor.ts"
 import type { Node } from "./Node.ts"
 
@@ -27,8 +27,6 @@ const needs = (node: Node, i: number): boolean => node.inputs[i] != null
 
 /** Computes a gradient only for inputs that need one. */
 const only = (node: Node, i: number, f: () => Tensor): Tensor | null => (needs(node, i) ? f() : null)
-
-const rowMajor = (t: Tensor): Tensor => (isRowMajor(t.shape, t.strides) ? t : Vw.contiguous(t))
 
 /** d/dx of a unary op from its saved tensor s (x or the output, see `ops/elementwise.ts`). */
 const unaryRule = (f: (g: Tensor, s: Tensor) => Tensor): GradRule => (node, g) => [f(g, saved(node, 0))]
@@ -115,7 +113,7 @@ const ruleTable = {
     const y = saved(node, 0)
     const dx = alloc(y.backend, y.shape, y.dtype)
     const { log } = node.attrs as { log: boolean }
-    run(y.backend, { kernel: "softmaxBackward", log, y: y.view, dy: rowMajor(g).view, dx: dx.view })
+    run(y.backend, { kernel: "softmaxBackward", log, y: y.view, dy: Vw.contiguous(g).view, dx: dx.view })
     return [dx]
   },
   rmsnorm: (node, g) => {
@@ -128,7 +126,7 @@ const ruleTable = {
       x: asRows(x.view, d),
       weight: w.view,
       rstd: rstd.view,
-      dy: asRows(rowMajor(g).view, d),
+      dy: asRows(Vw.contiguous(g).view, d),
       dx: asRows(dx.view, d),
       dweight: dw.view
     })
@@ -154,7 +152,7 @@ const ruleTable = {
       v: v.view,
       out: out.view,
       lse: lse.view,
-      dout: rowMajor(g).view,
+      dout: Vw.contiguous(g).view,
       dq: dq.view,
       dk: dk.view,
       dv: dv.view,
@@ -167,7 +165,7 @@ const ruleTable = {
     const [V, D] = inShape(node, 0) as [number, number]
     const dtable = alloc(g.backend, [V, D], "f32")
     run(g.backend, { kernel: "fill", out: dtable.view, value: 0 })
-    const gv = rowMajor(g).view
+    const gv = Vw.contiguous(g).view
     run(g.backend, {
       kernel: "embeddingBackward",
       ids: { ...ids.view, shape: [ids.size], strides: [1] },
@@ -181,7 +179,7 @@ const ruleTable = {
     const V = logits.shape[logits.rank - 1]!
     const N = targets.size
     const dl = alloc(g.backend, logits.shape, logits.dtype)
-    const gv: View = rowMajor(g).view
+    const gv: View = Vw.contiguous(g).view
     run(g.backend, {
       kernel: "logprobGatherBackward",
       logits: asRows(logits.view, V),

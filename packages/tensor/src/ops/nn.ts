@@ -8,25 +8,24 @@
 import type { View } from "../backend/Kernel.ts"
 import { noGrad } from "../autograd/mode.ts"
 import { record } from "../autograd/record.ts"
-import { isRowMajor, numel, type Shape, showShape } from "../tensor/shape.ts"
+import { numel, type Shape, showShape } from "../tensor/shape.ts"
 import type { Tensor } from "../tensor/Tensor.ts"
 import { div, ge, maximum, mul, neg } from "./elementwise.ts"
 import { alloc, backendOf, run } from "./internal.ts"
 import { sum } from "./reduce.ts"
 import { cast, contiguous } from "./views.ts"
 
-/** x itself when row-major, else a contiguous copy (caller disposes when `owned`). */
-const rowMajor = (x: Tensor): { t: Tensor; owned: boolean } =>
-  isRowMajor(x.shape, x.strides) ? { t: x, owned: false } : { t: noGrad(() => contiguous(x)), owned: true }
+/** A row-major reference to x (a view when it already is row-major, else a copy), off the graph; the caller disposes it. */
+const rowMajor = (x: Tensor): Tensor => noGrad(() => contiguous(x))
 
 /** A 2-D [rows, d] view of a contiguous tensor. */
 export const asRows = (v: View, d: number): View => ({ ...v, shape: [numel(v.shape) / d, d], strides: [d, 1] })
 
 const softmaxImpl = (x: Tensor, log: boolean): Tensor => {
-  const { owned, t } = rowMajor(x)
+  const t = rowMajor(x)
   const out = alloc(x.backend, x.shape, x.dtype === "i32" ? "f32" : x.dtype)
   run(x.backend, { kernel: "softmax", log, x: t.view, out: out.view })
-  if (owned) t.dispose()
+  t.dispose()
   return record("softmax", out, [x], [out], { log })
 }
 
@@ -56,7 +55,7 @@ export const rmsnorm = (x: Tensor, weight: Tensor, eps = 1e-6): Tensor => {
   const d = x.shape[x.rank - 1]!
   if (weight.rank !== 1 || weight.shape[0] !== d) throw new Error(`rmsnorm: weight ${showShape(weight.shape)} for d = ${d}`)
   const backend = backendOf(x, weight)
-  const { owned, t } = rowMajor(x)
+  const t = rowMajor(x)
   const out = alloc(backend, x.shape, x.dtype)
   const rstd = alloc(backend, [x.size / d], "f32")
   run(backend, {
@@ -68,7 +67,7 @@ export const rmsnorm = (x: Tensor, weight: Tensor, eps = 1e-6): Tensor => {
     rstd: rstd.view
   })
   record("rmsnorm", out, [x, weight], [t, weight, rstd], { d })
-  if (owned) t.dispose()
+  t.dispose()
   rstd.dispose()
   return out
 }
@@ -158,13 +157,13 @@ export const embedding = (table: Tensor, ids: Tensor): Tensor => {
   if (ids.dtype !== "i32") throw new Error("embedding: ids must be i32")
   const backend = backendOf(table, ids)
   const D = table.shape[1]!
-  const { owned, t } = rowMajor(ids)
+  const t = rowMajor(ids)
   const flat: View = { ...t.view, shape: [ids.size], strides: [1] }
   const outShape: Shape = [...ids.shape, D]
   const out = alloc(backend, outShape, table.dtype)
   run(backend, { kernel: "embedding", table: table.view, ids: flat, out: { ...out.view, shape: [ids.size, D], strides: [D, 1] } })
   record("embedding", out, [table], [t])
-  if (owned) t.dispose()
+  t.dispose()
   return out
 }
 
@@ -189,14 +188,14 @@ export const logprobGather = (logits: Tensor, targets: Tensor): Tensor => {
   const lse = alloc(backend, [N], "f32")
   run(backend, {
     kernel: "logprobGather",
-    logits: asRows(l.t.view, V),
-    targets: { ...tg.t.view, shape: [N], strides: [1] },
+    logits: asRows(l.view, V),
+    targets: { ...tg.view, shape: [N], strides: [1] },
     out: { ...out.view, shape: [N], strides: [1] },
     lse: lse.view
   })
-  record("logprobGather", out, [logits], [l.t, tg.t, lse])
-  if (l.owned) l.t.dispose()
-  if (tg.owned) tg.t.dispose()
+  record("logprobGather", out, [logits], [l, tg, lse])
+  l.dispose()
+  tg.dispose()
   lse.dispose()
   return out
 }
