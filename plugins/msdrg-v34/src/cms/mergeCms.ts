@@ -34,8 +34,21 @@ const familyOfDrg = (families: ReadonlyMap<string, FamilyRow>): Map<number, stri
 const familyOfRange = (byDrg: ReadonlyMap<number, string>, drgs: readonly [number, number]): string | undefined =>
   byDrg.get(drgs[1]) ?? byDrg.get(drgs[0])
 
-/** Which families the classes of a set route to (for matching E ranges to base classes). */
-const classFamilies = (cls: SurgicalClass): ReadonlySet<string> => new Set(cls.routes.map((r) => r.family))
+/** Key of a surgical class by what an Appendix E entry names: its MDC and a family it routes to. */
+const classKey = (mdc: string, family: string): string => `${mdc} ${family}`
+
+/** The first class (in table order) per (MDC, family) it routes to; `anyOr` classes take no E codes. */
+const classIndex = (classes: ReadonlyMap<string, SurgicalClass>): Map<string, string> => {
+  const index = new Map<string, string>()
+  for (const c of classes.values()) {
+    if (c.anyOr === true) continue
+    for (const r of c.routes) {
+      const key = classKey(c.mdc, r.family)
+      if (!index.has(key)) index.set(key, c.id)
+    }
+  }
+  return index
+}
 
 /** Merges `cms` over `base`; returns a new table set. */
 export const mergeCmsTables = (base: Tables, cms: CmsTables): Tables => {
@@ -102,17 +115,18 @@ export const mergeCmsTables = (base: Tables, cms: CmsTables): Tables => {
 
   if (cms.e !== undefined) {
     loaded.push("E")
+    // Built once and extended with each new class: E lists tens of thousands of codes.
+    const classOf = classIndex(classes)
     for (const [code, assignment] of cms.e) {
       const prev = procedures.get(code)
       const classIds = new Set<string>()
       for (const entry of assignment.entries) {
         const family = familyOfRange(byDrg, entry.drgs)
         if (family === undefined) continue
-        const existing = [...classes.values()].find((c) =>
-          c.mdc === entry.mdc && c.anyOr !== true && classFamilies(c).has(family)
-        )
+        const key = classKey(entry.mdc, family)
+        const existing = classOf.get(key)
         if (existing !== undefined) {
-          classIds.add(existing.id)
+          classIds.add(existing)
           continue
         }
         const id = `cms:${entry.mdc}:${entry.drgs[0]}-${entry.drgs[1]}`
@@ -120,6 +134,7 @@ export const mergeCmsTables = (base: Tables, cms: CmsTables): Tables => {
           classes.set(id, { id, mdc: entry.mdc, title: entry.category || id, routes: [{ family }] })
           hierarchy.set(entry.mdc, [...(hierarchy.get(entry.mdc) ?? []), id])
         }
+        classOf.set(key, id)
         classIds.add(id)
       }
       procedures.set(code, {
