@@ -9,6 +9,7 @@
 import type { Qwen2Config } from "../config/Qwen2Config.ts"
 import { parseQwen2Config } from "../config/Qwen2Config.ts"
 import { modelFileError } from "../ModelFileError.ts"
+import { parseJsonFile } from "../parseJsonFile.ts"
 import type { HostTensor, SafetensorsFile } from "../safetensors/Safetensors.ts"
 import { parseSafetensors, readTensor } from "../safetensors/Safetensors.ts"
 
@@ -19,7 +20,7 @@ import { parseSafetensors, readTensor } from "../safetensors/Safetensors.ts"
  * @category models
  */
 export interface SnapshotReader {
-  /** The file's bytes, or undefined when it does not exist. */
+  /** The file's bytes, or undefined when it does not exist (other failures reject). */
   readonly read: (name: string) => Promise<Uint8Array | undefined>
   /** How to name the file in errors (e.g. its full path). */
   readonly describe: (name: string) => string
@@ -81,11 +82,7 @@ export const tensorStore = (files: ReadonlyArray<SafetensorsFile>, describe = "c
 const readJson = async (reader: SnapshotReader, name: string): Promise<unknown> => {
   const bytes = await reader.read(name)
   if (bytes === undefined) throw modelFileError(reader.describe(name), "file not found")
-  try {
-    return JSON.parse(decoder.decode(bytes))
-  } catch (e) {
-    throw modelFileError(reader.describe(name), `not valid JSON (${(e as Error).message})`)
-  }
+  return parseJsonFile(decoder.decode(bytes), reader.describe(name))
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { Result, Schema } from "effect"
 import { modelFileError } from "../ModelFileError.ts"
+import { parseJsonFile } from "../parseJsonFile.ts"
 
 /**
  * The checkpoint's storage dtype as HF names it.
@@ -128,15 +129,8 @@ export const decodeQwen2Config = (json: unknown, file = "config.json"): Qwen2Con
  * @since 0.1.0
  * @category decoding
  */
-export const parseQwen2Config = (text: string, file = "config.json"): Qwen2Config => {
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    throw modelFileError(file, `not valid JSON (${(e as Error).message})`)
-  }
-  return decodeQwen2Config(json, file)
-}
+export const parseQwen2Config = (text: string, file = "config.json"): Qwen2Config =>
+  decodeQwen2Config(parseJsonFile(text, file), file)
 
 /**
  * The HF `config.json` object for a config, loadable by `transformers` as

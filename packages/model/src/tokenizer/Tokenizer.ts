@@ -7,6 +7,7 @@
  */
 import { Tokenizer as HfTokenizer } from "@huggingface/tokenizers"
 import { modelFileError } from "../ModelFileError.ts"
+import { parseJsonFile } from "../parseJsonFile.ts"
 import type { ChatMessage, ChatTemplate, ChatTemplateOptions } from "./ChatTemplate.ts"
 import { compileChatTemplate } from "./ChatTemplate.ts"
 
@@ -137,17 +138,10 @@ export const parseTokenizer = (
   configText: string | undefined,
   options: { readonly file?: string; readonly configFile?: string; readonly chatTemplate?: string } = {}
 ): TextTokenizer => {
-  const parse = (text: string, name: string): unknown => {
-    try {
-      return JSON.parse(text)
-    } catch (e) {
-      throw modelFileError(name, `not valid JSON (${(e as Error).message})`)
-    }
-  }
   const file = options.file ?? "tokenizer.json"
   return makeTokenizer(
-    parse(tokenizerText, file),
-    configText === undefined ? {} : parse(configText, options.configFile ?? "tokenizer_config.json"),
+    parseJsonFile(tokenizerText, file),
+    configText === undefined ? {} : parseJsonFile(configText, options.configFile ?? "tokenizer_config.json"),
     options.chatTemplate === undefined ? { file } : { file, chatTemplate: options.chatTemplate }
   )
 }
