@@ -1,6 +1,6 @@
 import { fromArray, layerCpu, makeCpuBackend, TensorBackend, tidy } from "@sapphire-rl/tensor"
 import { Effect } from "effect"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
@@ -16,6 +16,7 @@ import {
   saveQwen2Node,
   writeSnapshotFilesNode
 } from "../src/node/index.ts"
+import { fileRejectionOf } from "./support/errors.ts"
 import { fixtureJson, fixturePath } from "./support/fixtures.ts"
 import type { ExpectedOutputs } from "./support/fixtures.ts"
 import { relError } from "./support/models.ts"
@@ -54,6 +55,20 @@ describe("Node loading and saving", () => {
     const { config } = await readQwen2SnapshotNode(fixturePath("qwen2-f32-tied"))
     await expect(readLoraAdapterNode(join(dir, "empty"), config)).rejects.toBeInstanceOf(ModelFileError)
     await expect(readLoraAdapterNode(join(dir, "empty"), config)).rejects.toThrow(/empty\/adapter_config\.json: file not found/)
+  })
+
+  it("reports a file that exists but cannot be read as such, naming it (not as missing, not untyped)", async () => {
+    // A directory where a file belongs: reading it fails with EISDIR.
+    const odd = join(dir, "odd")
+    mkdirSync(join(odd, "tokenizer.json"), { recursive: true })
+    mkdirSync(join(odd, "adapter_model.safetensors"), { recursive: true })
+    writeFileSync(join(odd, "adapter_config.json"), readFileSync(fixturePath("qwen2-f32-tied-lora/adapter_config.json")))
+    const tokError = await fileRejectionOf(loadTokenizerNode(odd))
+    expect(tokError.message).toMatch(/odd\/tokenizer\.json: cannot read/)
+    const { config } = await readQwen2SnapshotNode(fixturePath("qwen2-f32-tied"))
+    const adapterError = await fileRejectionOf(readLoraAdapterNode(odd, config))
+    expect(adapterError.message).toMatch(/odd\/adapter_model\.safetensors: cannot read/)
+    expect(adapterError.message).not.toMatch(/not found/)
   })
 })
 

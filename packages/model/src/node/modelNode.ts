@@ -5,10 +5,9 @@
  *
  * @since 0.1.0
  */
-import { readFile } from "node:fs/promises"
-import { join } from "node:path"
 import type { Qwen2HostWeights } from "../checkpoint/Qwen2Weights.ts"
 import { qwen2SnapshotFiles, readQwen2Weights } from "../checkpoint/Qwen2Weights.ts"
+import type { SnapshotReader } from "../checkpoint/Snapshot.ts"
 import { loadSnapshot } from "../checkpoint/Snapshot.ts"
 import type { Qwen2Config } from "../config/Qwen2Config.ts"
 import type { LoraConfig } from "../lora/LoraConfig.ts"
@@ -16,6 +15,7 @@ import { decodeLoraConfig } from "../lora/LoraConfig.ts"
 import type { LoraModule } from "../lora/LoraWeights.ts"
 import { loraAdapterFiles, parseLoraModules } from "../lora/LoraWeights.ts"
 import { modelFileError } from "../ModelFileError.ts"
+import { parseJsonFile } from "../parseJsonFile.ts"
 import type { Qwen2ModelOptions } from "../qwen2/Qwen2Model.ts"
 import { Qwen2Model } from "../qwen2/Qwen2Model.ts"
 import type { SafetensorsDtype } from "../safetensors/Safetensors.ts"
@@ -23,13 +23,17 @@ import type { TextTokenizer } from "../tokenizer/Tokenizer.ts"
 import { parseTokenizer } from "../tokenizer/Tokenizer.ts"
 import { snapshotReaderNode, writeSnapshotFilesNode } from "./snapshotNode.ts"
 
-const readText = async (path: string): Promise<string | undefined> => {
-  try {
-    return await readFile(path, "utf8")
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined
-    throw e
-  }
+const decoder = new TextDecoder()
+
+// A file of the directory as text; undefined when it does not exist.
+const readText = async (reader: SnapshotReader, name: string): Promise<string | undefined> => {
+  const bytes = await reader.read(name)
+  return bytes === undefined ? undefined : decoder.decode(bytes)
+}
+
+const found = <T>(x: T | undefined, file: string): T => {
+  if (x === undefined) throw modelFileError(file, "file not found")
+  return x
 }
 
 /**
@@ -54,24 +58,11 @@ export const readLoraAdapterNode = async (
   dir: string,
   model: Qwen2Config
 ): Promise<{ config: LoraConfig; modules: Array<LoraModule> }> => {
-  const configFile = join(dir, "adapter_config.json")
-  const text = await readText(configFile)
-  if (text === undefined) throw modelFileError(configFile, "file not found")
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    throw modelFileError(configFile, `not valid JSON (${(e as Error).message})`)
-  }
-  const config = decodeLoraConfig(json, configFile)
-  const weightsFile = join(dir, "adapter_model.safetensors")
-  let bytes: Uint8Array
-  try {
-    const buf = await readFile(weightsFile)
-    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
-  } catch {
-    throw modelFileError(weightsFile, "file not found")
-  }
+  const reader = snapshotReaderNode(dir)
+  const configFile = reader.describe("adapter_config.json")
+  const config = decodeLoraConfig(parseJsonFile(found(await readText(reader, "adapter_config.json"), configFile), configFile), configFile)
+  const weightsFile = reader.describe("adapter_model.safetensors")
+  const bytes = found(await reader.read("adapter_model.safetensors"), weightsFile)
   return { config, modules: parseLoraModules(model, config, bytes, weightsFile) }
 }
 
@@ -98,11 +89,11 @@ export const loadQwen2Node = async (
  * @category loading
  */
 export const loadTokenizerNode = async (dir: string): Promise<TextTokenizer> => {
-  const file = join(dir, "tokenizer.json")
-  const text = await readText(file)
-  if (text === undefined) throw modelFileError(file, "file not found")
-  const configFile = join(dir, "tokenizer_config.json")
-  return parseTokenizer(text, await readText(configFile), { file, configFile })
+  const reader = snapshotReaderNode(dir)
+  const file = reader.describe("tokenizer.json")
+  const text = found(await readText(reader, "tokenizer.json"), file)
+  const configText = await readText(reader, "tokenizer_config.json")
+  return parseTokenizer(text, configText, { file, configFile: reader.describe("tokenizer_config.json") })
 }
 
 /**

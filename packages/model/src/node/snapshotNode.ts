@@ -6,9 +6,11 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import type { SnapshotReader } from "../checkpoint/Snapshot.ts"
+import { modelFileError } from "../ModelFileError.ts"
 
 /**
- * Reads files from a local snapshot directory; a missing file reads as undefined.
+ * Reads files from a local snapshot directory; a missing file reads as undefined, any
+ * other failure (a directory, no permission) rejects with a `ModelFileError` naming the path.
  *
  * @since 0.1.0
  * @category constructors
@@ -20,7 +22,7 @@ export const snapshotReaderNode = (dir: string): SnapshotReader => ({
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined
-      throw e
+      throw modelFileError(join(dir, name), `cannot read (${(e as Error).message})`)
     }
   },
   describe: (name) => join(dir, name)
