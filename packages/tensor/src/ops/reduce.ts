@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { ReduceOp } from "../backend/Kernel.ts"
-import { noGrad } from "../autograd/mode.ts"
+import { isGradEnabled, noGrad } from "../autograd/mode.ts"
 import { record } from "../autograd/record.ts"
 import { normalizeAxis, numel, type Shape, sameShape } from "../tensor/shape.ts"
 import type { Tensor } from "../tensor/Tensor.ts"
@@ -84,7 +84,8 @@ const extremum = (op: "max" | "min", x: Tensor, axis: number | undefined, keepdi
   }
   const a = normalizeAxis(axis, x.rank)
   const out = finish(reduceAxes(op, x, [a]), x, [a], keepdims)
-  if (!x.requiresGrad) return out
+  // The argmax below only feeds the gradient: skip it when nothing will be recorded.
+  if (!x.requiresGrad || !isGradEnabled()) return out
   // The gradient goes to the first extremal element (argmax of x, or of -x for min).
   const idx = noGrad(() => {
     if (op === "max") return argmax(x, a, true)
