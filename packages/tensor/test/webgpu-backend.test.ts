@@ -161,6 +161,12 @@ describe.skipIf(skipReason !== undefined)(`webgpu backend${skipReason === undefi
         run(p, (V) => ({ kernel: "matmul", a: V(c.a), b: V(c.b), out: V(view(o, c.out)) }))
         await close(p, o, 1e-6 * c.K + 1e-6, 1e-5) // f32 sums of K products, block sums in another order
       }
+      // K = 0 sets an output wider than a binding to zero (out is cut into blocks whose rows
+      // are strided, and no K block exists to run).
+      const noK = upload(p, [0])
+      const zeroed = scratch(p, T * Vv)
+      run(p, (V) => ({ kernel: "matmul", a: V(view(noK, [T, 0])), b: V(view(noK, [0, Vv])), out: V(view(zeroed, [T, Vv])) }))
+      await close(p, zeroed, 0, 0) // exact zeros
       // Embedding tables wider than a binding are cut into row blocks (gather and scatter-add),
       // out-of-range ids still read zeros.
       const tbl = upload(p, randoms(150 * 20, 35))

@@ -78,7 +78,9 @@ export const splitMatmul = (c: MatmulCall, maxBinding: number): Array<MatmulCall
     const mc = Math.min(size.M, full.M - m0)
     for (let n0 = 0; n0 < full.N; n0 += size.N) {
       const nc = Math.min(size.N, full.N - n0)
-      for (let k0 = 0; k0 < full.K; k0 += size.K) {
+      // At least one K block: with K = 0 it is the call that zeroes this output block.
+      let k0 = 0
+      do {
         const kc = Math.min(size.K, full.K - k0)
         calls.push({
           kernel: "matmul",
@@ -87,7 +89,8 @@ export const splitMatmul = (c: MatmulCall, maxBinding: number): Array<MatmulCall
           out: slice(slice(c.out, r - 2, m0, mc), r - 1, n0, nc),
           accumulate: k0 > 0 || c.accumulate === true
         })
-      }
+        k0 += size.K
+      } while (k0 < full.K)
     }
   }
   return calls
