@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
+import { parseCaseLine } from "../src/cli/index.ts"
 import { labelSpaceV34 } from "../src/index.ts"
 
 // The installed bin (npm links it into the root node_modules/.bin), run as `npx msdrg` would.
@@ -23,6 +24,24 @@ const msdrg = (args: ReadonlyArray<string>, input = "") => {
 
 const jsonLines = (text: string): Array<Record<string, unknown>> =>
   text.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>)
+
+describe("parseCaseLine", () => {
+  const line = (sdx: unknown) => JSON.stringify({ pdx: "N10", sdx, procedures: [], age: 40, sex: "F", dischargeStatus: "01" })
+
+  it("reads SDX as code strings or {code, poa}, with POA upper-cased and empty POA dropped", () => {
+    const r = parseCaseLine(line(["N17.9", { code: "I26.99", poa: " n " }, { code: "E87.1", poa: "" }]))
+    expect(r.ok && r.input.sdx).toEqual(["N17.9", { code: "I26.99", poa: "N" }, { code: "E87.1" }])
+  })
+
+  it("names the SDX item that is unusable", () => {
+    expect(parseCaseLine(line(["N17.9", { code: "I26.99", poa: "X" }]))).toEqual({
+      ok: false,
+      error: "sdx[1]: poa must be one of Y, N, U, W, 1"
+    })
+    expect(parseCaseLine(line([{ poa: "Y" }]))).toEqual({ ok: false, error: `sdx[0] must be a code string or {"code", "poa"}` })
+    expect(parseCaseLine(line([42]))).toEqual({ ok: false, error: `sdx[0] must be a code string or {"code", "poa"}` })
+  })
+})
 
 describe("msdrg CLI (spawned)", () => {
   it("group: the seed worked cases come out with their gold DRGs", () => {

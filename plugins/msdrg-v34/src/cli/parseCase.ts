@@ -22,16 +22,19 @@ export const parseSex = (value: unknown): Sex | undefined =>
 
 const POA = new Set(["Y", "N", "U", "W", "1"])
 
-const parseSdx = (value: unknown, i: number): SecondaryDiagnosis | string => {
-  if (typeof value === "string") return value
+const parseSdx = (
+  value: unknown,
+  i: number
+): { readonly ok: true; readonly sdx: SecondaryDiagnosis } | { readonly ok: false; readonly error: string } => {
+  if (typeof value === "string") return { ok: true, sdx: value }
   if (typeof value === "object" && value !== null && typeof (value as { code?: unknown }).code === "string") {
     const { code, poa } = value as { code: string; poa?: unknown }
-    if (poa === undefined || poa === null || poa === "") return { code }
+    if (poa === undefined || poa === null || poa === "") return { ok: true, sdx: { code } }
     const p = String(poa).trim().toUpperCase()
-    if (!POA.has(p)) return `sdx[${i}]: poa must be one of Y, N, U, W, 1`
-    return { code, poa: p as "Y" | "N" | "U" | "W" | "1" }
+    if (!POA.has(p)) return { ok: false, error: `sdx[${i}]: poa must be one of Y, N, U, W, 1` }
+    return { ok: true, sdx: { code, poa: p as "Y" | "N" | "U" | "W" | "1" } }
   }
-  return `sdx[${i}] must be a code string or {"code", "poa"}`
+  return { ok: false, error: `sdx[${i}] must be a code string or {"code", "poa"}` }
 }
 
 /** Parses one line of `msdrg group` input. */
@@ -52,8 +55,8 @@ export const parseCaseLine = (line: string): ParsedCase => {
   const sdx: Array<SecondaryDiagnosis> = []
   for (const [i, item] of sdxRaw.entries()) {
     const parsed = parseSdx(item, i)
-    if (typeof parsed === "string" && typeof item !== "string") return { ok: false, error: parsed }
-    sdx.push(parsed)
+    if (!parsed.ok) return parsed
+    sdx.push(parsed.sdx)
   }
   const procRaw = o["procedures"] ?? []
   if (!Array.isArray(procRaw) || !procRaw.every((p) => typeof p === "string")) {
