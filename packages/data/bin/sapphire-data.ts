@@ -3,14 +3,16 @@
  * sapphire-data: generate the synthetic MS-DRG benchmark, print statistics, split data and
  * build SFT examples. Runs under Node 22 type stripping (erasable TypeScript only).
  */
+import { once } from "node:events"
 import { closeSync, createWriteStream, mkdirSync, openSync, writeSync } from "node:fs"
 import { join } from "node:path"
+import { finished } from "node:stream/promises"
 import { parseArgs } from "node:util"
 import { msdrgV34 } from "@sapphire-rl/plugin-msdrg-v34"
 import { Effect } from "effect"
 import { corpusRows } from "../src/Corpus.ts"
 import type { Difficulty } from "../src/CaseSampler.ts"
-import { generateCase, type GenerateOptions, grouperInput } from "../src/Generator.ts"
+import { difficultyWeights, generateCase, type GenerateOptions, grouperInput } from "../src/Generator.ts"
 import type { NoteLength } from "../src/NoteRenderer.ts"
 import { RATIONALE_STYLES, type RationaleStyle } from "../src/Rationale.ts"
 import { type DrgRecord, recordToJson } from "../src/Record.ts"
@@ -52,12 +54,10 @@ const plugin = () => msdrgV34()
 
 
 const load = async (file: string, format?: DataFormat): Promise<ReadonlyArray<DrgRecord>> => {
-  const exit = await Effect.runPromiseExit(readRecordsFile(file, plugin().labelSpace, format))
-  if (exit._tag === "Failure") {
-    const error = (exit.cause as unknown as { reasons?: ReadonlyArray<{ error?: Error }> }).reasons?.[0]?.error
-    throw new UsageError(error?.message ?? String(exit.cause))
-  }
-  const { records, report } = exit.value
+  // A bad row or an unreadable file is the user's to fix: the reader's message, exit code 2.
+  const { records, report } = await Effect.runPromise(
+    Effect.mapError(readRecordsFile(file, plugin().labelSpace, format), (e) => new UsageError(e.message))
+  )
   if (report.unknownDrgs.length > 0) {
     const sample = report.unknownDrgs.slice(0, 5).map((u) => `row ${u.row}: ${u.value}`).join("; ")
     process.stderr.write(`${file}: ${report.unknownDrgs.length} of ${report.rows} rows have a DRG outside the label space and were set aside (${sample})\n`)
@@ -74,6 +74,11 @@ const parseDifficulty = (spec: string | undefined): Partial<Record<Difficulty, n
     const w = Number(v)
     if (!Number.isFinite(w) || w < 0) fail(`--difficulty: weight of ${k} must be a non-negative number`)
     out[k as Difficulty] = w
+  }
+  try {
+    difficultyWeights(out)
+  } catch (e) {
+    fail(`--difficulty: ${(e as Error).message}`)
   }
   return out
 }
@@ -94,13 +99,16 @@ const synth = async (values: Record<string, string | boolean | undefined>) => {
   const grouper = plugin().grouper
   const out = values["out"] as string | undefined
   const stream = out === undefined ? process.stdout : createWriteStream(out)
+  // Without a listener a write error (e.g. an --out in a missing folder) would crash the process
+  // from an event; this way it rejects the `once` or `finished` being awaited.
+  stream.on("error", () => {})
   const started = Date.now()
   for (let i = 0; i < n; i++) {
     const line = recordToJson(generateCase(grouper, options, i).record) + "\n"
-    if (!stream.write(line)) await new Promise<void>((resolve) => stream.once("drain", () => resolve()))
+    if (!stream.write(line)) await once(stream, "drain")
     if (n >= 1000 && (i + 1) % 1000 === 0) process.stderr.write(`synth: ${i + 1}/${n} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`)
   }
-  if (out !== undefined) await new Promise<void>((resolve, reject) => (stream as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? reject(e) : resolve())))
+  if (out !== undefined) await finished(stream.end())
 }
 
 // Writes line by line (in batches), so outputs larger than one JS string are fine.
@@ -123,18 +131,25 @@ const writeLines = (file: string, lines: Iterable<string>) => {
 
 const writeJsonl = (file: string, records: ReadonlyArray<DrgRecord>) => writeLines(file, records.map(recordToJson))
 
+const OPTIONS = {
+  n: { type: "string" }, seed: { type: "string" }, out: { type: "string" }, mix: { type: "string" },
+  length: { type: "string" }, difficulty: { type: "string" }, format: { type: "string" }, limit: { type: "string" },
+  "out-dir": { type: "string" }, test: { type: "string" }, "sft-ratio": { type: "string" }, small: { type: "string" },
+  "min-class": { type: "string" }, style: { type: "string" }, corpus: { type: "boolean" }, help: { type: "boolean" }
+} as const
+
+const parseOptions = (args: Array<string>) => {
+  try {
+    return parseArgs({ args, allowPositionals: true, options: OPTIONS })
+  } catch (e) {
+    // parseArgs throws on an unknown or malformed option: a usage error, not a bug.
+    return fail((e as Error).message)
+  }
+}
+
 const main = async (argv: ReadonlyArray<string>) => {
   const [command, ...rest] = argv
-  const { values, positionals } = parseArgs({
-    args: [...rest],
-    allowPositionals: true,
-    options: {
-      n: { type: "string" }, seed: { type: "string" }, out: { type: "string" }, mix: { type: "string" },
-      length: { type: "string" }, difficulty: { type: "string" }, format: { type: "string" }, limit: { type: "string" },
-      "out-dir": { type: "string" }, test: { type: "string" }, "sft-ratio": { type: "string" }, small: { type: "string" },
-      "min-class": { type: "string" }, style: { type: "string" }, corpus: { type: "boolean" }, help: { type: "boolean" }
-    }
-  })
+  const { values, positionals } = parseOptions([...rest])
   const format = values.format as DataFormat | undefined
   if (format !== undefined && !["jsonl", "drg-llama", "sapphire"].includes(format)) fail(`--format must be jsonl, drg-llama or sapphire`)
   switch (command) {

@@ -89,12 +89,21 @@ export const familyUniformWeights = (grouper: Grouper): ReadonlyMap<string, numb
 
 const DEFAULT_DIFFICULTY: Record<Difficulty, number> = { easy: 3, medium: 4, hard: 3 }
 
+/**
+ * The difficulty weights of a run: the given ones over the defaults. Throws a RangeError when
+ * none is positive (so a CLI can check its arguments before generating anything).
+ */
+export const difficultyWeights = (given: GenerateOptions["difficulty"]): Record<Difficulty, number> => {
+  const weights = { ...DEFAULT_DIFFICULTY, ...given }
+  if (!DIFFICULTIES.some((d) => weights[d] > 0)) throw new RangeError("the difficulty weights need at least one positive weight")
+  return weights
+}
+
 /** Generates case `index` of a run; independent of the other indices. */
 export const generateCase = (grouper: Grouper, options: GenerateOptions, index: number): GeneratedCase => {
   const rng: Prng = makePrng(deriveSeed(options.seed, index))
-  const weights = { ...DEFAULT_DIFFICULTY, ...options.difficulty }
-  if (!DIFFICULTIES.some((d) => (weights[d] ?? 0) > 0)) throw new RangeError("generateCase: the difficulty weights need at least one positive weight")
-  const difficulty = rng.weighted(DIFFICULTIES, (d) => weights[d] ?? 0)
+  const weights = difficultyWeights(options.difficulty)
+  const difficulty = rng.weighted(DIFFICULTIES, (d) => weights[d])
   const mix = options.mix ?? "natural"
   const uniform = mix === "uniform" ? familyUniformWeights(grouper) : undefined
   const uniformWeight = uniform === undefined ? undefined : (s: Scenario) => uniform.get(s.id) ?? 1

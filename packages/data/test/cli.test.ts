@@ -82,4 +82,18 @@ describe("sapphire-data CLI", () => {
     expect(s.status).toBe(2)
     expect(s.stderr).toContain(`${bad}: row 2 (line 3), column drg_34_code: expected an integer, found "abc"`)
   })
+
+  it("reports an unknown option and all-zero difficulty weights as usage errors, and an unwritable --out without crashing", () => {
+    const unknown = cli(["stats", "--bogus", "x"])
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toContain("sapphire-data: Unknown option '--bogus'")
+    const zero = cli(["synth", "--n", "2", "--seed", "1", "--difficulty", "easy=0,medium=0,hard=0"])
+    expect(zero.status).toBe(2)
+    expect(zero.stderr).toContain("sapphire-data: --difficulty: the difficulty weights need at least one positive weight")
+    const out = join(dir, "missing", "x.jsonl")
+    const unwritable = cli(["synth", "--n", "3", "--seed", "1", "--out", out])
+    expect(unwritable.status).toBe(1)
+    expect(unwritable.stderr).toContain(`sapphire-data: ENOENT: no such file or directory, open '${out}'`)
+    expect(unwritable.stderr).not.toContain("Unhandled 'error' event")
+  })
 })
