@@ -13,6 +13,7 @@
 import type { KernelCall, View } from "../Kernel.ts"
 import { invalidCall } from "./gpuErrors.ts"
 import type { KernelContext } from "./kernelTable.ts"
+import { pointwise } from "./pointwise.ts"
 import type { Binding } from "./Runtime.ts"
 import { numel } from "../../tensor/shape.ts"
 import { coalesce, offsetsCode, packViews } from "./stridedIndex.ts"
@@ -234,7 +235,7 @@ export const matmul = (ctx: KernelContext, c: Call): void => {
   }
   const outBatchStride = batch.count > 1 ? ob.strides[0]![0]! : 0
   if (K === 0) {
-    if (c.accumulate !== true) rt.run(fillZero(c.out))
+    if (c.accumulate !== true) pointwise(rt, { kernel: "fill", out: c.out, value: 0 })
     return
   }
   const work = batch.count * M * N * K
@@ -267,8 +268,8 @@ export const matmul = (ctx: KernelContext, c: Call): void => {
           strides: [...bshape.map((_, i) => bshape.slice(i + 1).reduce((x, y) => x * y, 1) * rowsP * colsP), colsP, 1],
           offset: 0
         }
-        if (rowsP !== rows || colsP !== cols) rt.run(fillZero(full))
-        rt.run(copySpec(v, { ...full, shape: [...bshape, rows, cols] }))
+        if (rowsP !== rows || colsP !== cols) pointwise(rt, { kernel: "fill", out: full, value: 0 })
+        pointwise(rt, { kernel: "copy", x: v, out: { ...full, shape: [...bshape, rows, cols] } })
         return full
       }
       plan = { a: stage(c.a, M, K, M, Kp), b: stage(c.b, K, N, Kp, Np), M, N, K: Kp }
@@ -331,45 +332,3 @@ export const matmul = (ctx: KernelContext, c: Call): void => {
   for (const s of scratch) rt.free(s)
 }
 
-/** A fill-with-zero dispatch spec over a contiguous view (staging padding, K = 0). */
-const fillZero = (v: View) => {
-  const n = numel(v.shape)
-  return {
-    kernel: "matmul-zero",
-    key: "",
-    bindings: [{ buffer: v.buffer, dtype: v.dtype, write: true }],
-    uniforms: [n, v.offset],
-    groups: Math.ceil(n / 64),
-    source: ([o]: ReadonlyArray<string>) => `
-@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = i32(gid.x + gid.y * nwg.x * 64u);
-  if (i < ui(0u)) { st_${o}(ui(1u) + i, 0.0); }
-}`
-  }
-}
-
-/** A strided copy into a contiguous f32 staging view, batch dims included (rank ≤ 6). */
-const copySpec = (x: View, out: View) => {
-  const cz = coalesce(out.shape, [x.strides, out.strides])
-  const words: Array<number> = [numel(out.shape)]
-  for (let i = 1; i < 16; i++) words.push(0)
-  const bases = packViews(words, 16, cz.shape, [x.offset, out.offset], cz.strides)
-  const rank = cz.shape.length
-  return {
-    kernel: "matmul-stage",
-    key: `r${rank}`,
-    bindings: [
-      { buffer: x.buffer, dtype: x.dtype, write: false },
-      { buffer: out.buffer, dtype: out.dtype, write: true }
-    ],
-    uniforms: words,
-    groups: Math.ceil(numel(out.shape) / 64),
-    source: ([s, o]: ReadonlyArray<string>) => `
-@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = i32(gid.x + gid.y * nwg.x * 64u);
-  if (i >= ui(0u)) { return; }
-  ${offsetsCode(rank, 16, bases, "i", "o")}
-  st_${o}(o1, ld_${s}(o0));
-}`
-  }
-}
