@@ -10,14 +10,12 @@
  * Stdout holds only the JSON result (chat: the reply text); logs go to stderr.
  * Sampling with temperature / top-p lives in @sapphire-rl/engine; this tool decodes greedily.
  */
-import { readFile } from "node:fs/promises"
-import { join } from "node:path"
 import { parseArgs } from "node:util"
 import * as tensor from "@sapphire-rl/tensor"
 import type { OpenBackend } from "../src/index.ts"
-import { openBackend, parseTokenizer } from "../src/index.ts"
+import { openBackend } from "../src/index.ts"
 import type { Qwen2Model } from "../src/index.ts"
-import { loadQwen2Node } from "../src/node/index.ts"
+import { loadQwen2Node, loadTokenizerNode } from "../src/node/index.ts"
 
 const usage = `usage:
   sapphire-model logits   --model DIR --ids 1,5,9 [--backend cpu|webgpu]
@@ -113,15 +111,7 @@ const main = async () => {
   } else {
     const text = rest.join(" ")
     if (text === "") fail("chat needs the user's text")
-    const read = async (name: string) => {
-      try {
-        return await readFile(join(dir, name), "utf8")
-      } catch {
-        return undefined
-      }
-    }
-    const tokenizerText = (await read("tokenizer.json")) ?? fail(`${join(dir, "tokenizer.json")}: file not found`)
-    const tok = parseTokenizer(tokenizerText, await read("tokenizer_config.json"), { file: join(dir, "tokenizer.json") })
+    const tok = await loadTokenizerNode(dir)
     const messages = [
       ...(values.system === undefined ? [] : [{ role: "system", content: values.system }]),
       { role: "user", content: text }
