@@ -1,4 +1,4 @@
-import { Effect, Layer } from "effect"
+import { Effect, Logger } from "effect"
 import { describe, expect, it } from "vitest"
 import * as T from "../src/index.ts"
 
@@ -35,6 +35,29 @@ describe("TensorBackend layers", () => {
     expect(name).toBe("cpu")
   })
 
+  it("layerAuto falls back to the CPU, and warns with the cause, when the adapter's device fails", async () => {
+    const badDevice = {
+      requestAdapter: async () => ({
+        features: new Set<string>(),
+        limits: {},
+        requestDevice: async () => {
+          throw new Error("device creation refused")
+        }
+      })
+    } as unknown as GPU
+    const logs: Array<string> = []
+    const capture = Logger.layer([Logger.make((o) => logs.push(`${o.logLevel}: ${String(o.message)}`))])
+    const name = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function*() {
+          return (yield* T.TensorBackend).info.name
+        }).pipe(Effect.provide(T.layerAuto({ gpu: badDevice })), Effect.provide(capture))
+      )
+    )
+    expect(name).toBe("cpu")
+    expect(logs.some((l) => l.startsWith("Warn") && l.includes("device creation refused")), logs.join("\n")).toBe(true)
+  })
+
   it("layerWebGpu fails with BackendUnavailable without an adapter", async () => {
     const noAdapter = { requestAdapter: async () => null } as unknown as GPU
     const exit = await Effect.runPromise(
@@ -43,6 +66,5 @@ describe("TensorBackend layers", () => {
       }), T.layerWebGpu({ gpu: noAdapter }))))
     )
     expect(exit._tag).toBe("BackendUnavailable")
-    void Layer
   })
 })

@@ -47,6 +47,10 @@ const toBackendError = (e: unknown): BackendUnavailable | DeviceLost =>
     ? e
     : new BackendUnavailable({ backend: "webgpu", message: e instanceof Error ? e.message : String(e) })
 
+/** A WebGPU backend as a scoped default (see `scoped`); a rejection becomes a typed error. */
+const scopedWebGpu = (options: WebGpuBackendOptions): Effect.Effect<Backend, BackendUnavailable | DeviceLost, Scope.Scope> =>
+  scoped(Effect.tryPromise({ try: (): Promise<Backend> => makeWebGpuBackend(options), catch: toBackendError }))
+
 /**
  * The WebGPU backend (Dawn on Node, `navigator.gpu` on Deno); fails with
  * `BackendUnavailable` when there is no adapter.
@@ -57,12 +61,7 @@ const toBackendError = (e: unknown): BackendUnavailable | DeviceLost =>
 export const layerWebGpu = (options: WebGpuBackendOptions = {}): Layer.Layer<TensorBackend, BackendUnavailable | DeviceLost> =>
   Layer.effect(
     TensorBackend,
-    scoped(
-      Effect.tryPromise({ try: () => makeWebGpuBackend(options), catch: toBackendError }) as Effect.Effect<
-        Backend,
-        BackendUnavailable | DeviceLost
-      >
-    ).pipe(Effect.tap((b) => Effect.logInfo(`tensor backend: webgpu on ${b.info.adapter}`)))
+    scopedWebGpu(options).pipe(Effect.tap((b) => Effect.logInfo(`tensor backend: webgpu on ${b.info.adapter}`)))
   )
 
 /**
@@ -77,14 +76,14 @@ export const layerAuto = (options: WebGpuBackendOptions = {}): Layer.Layer<Tenso
     Effect.gen(function*() {
       const adapter = yield* Effect.promise(() => requestWebGpuAdapter(options).catch(() => null))
       if (adapter !== null) {
-        const gpu = yield* scoped(
-          Effect.tryPromise({ try: () => makeWebGpuBackend(options), catch: toBackendError })
-        ).pipe(Effect.option)
-        if (gpu._tag === "Some") {
-          yield* Effect.logInfo(`tensor backend: webgpu on ${gpu.value.info.adapter}`)
-          return gpu.value
+        const gpu = yield* Effect.result(scopedWebGpu(options))
+        if (gpu._tag === "Success") {
+          yield* Effect.logInfo(`tensor backend: webgpu on ${gpu.success.info.adapter}`)
+          return gpu.success
         }
-        yield* Effect.logWarning("tensor backend: WebGPU adapter found but the device failed; using the CPU")
+        yield* Effect.logWarning(
+          `tensor backend: WebGPU adapter found but the device failed (${gpu.failure.message}); using the CPU`
+        )
       }
       const cpu = yield* scoped(Effect.sync(() => makeCpuBackend()))
       yield* Effect.logInfo("tensor backend: cpu (no WebGPU adapter)")
