@@ -35,10 +35,20 @@ export const TIER_CLAUSE: Readonly<Record<SeverityTier, string>> = {
   "none": ""
 }
 
+/**
+ * Regular-expression source matching any one severity clause, longest first so that
+ * "WITH CC/MCC" is not read as "WITH CC".
+ *
+ * @since 0.1.0
+ */
+export const SEVERITY_CLAUSE_PATTERN: string = [...SEVERITY_CLAUSES.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map((clause) => clause.replace("/", "\\/"))
+  .join("|")
+
 // Severity clause at the very end, optionally followed by "OR <alternative criterion>".
 // The lazy family makes the clause the LAST one that can end the title.
-const SEVERITY_AT_END =
-  /^(.*?)\s+(WITH CC\/MCC|WITHOUT CC\/MCC|WITH MCC|WITHOUT MCC|WITH CC)(?:\s+OR\s+(.+))?$/
+const SEVERITY_AT_END = new RegExp(String.raw`^(.*?)\s+(${SEVERITY_CLAUSE_PATTERN})(?:\s+OR\s+(.+))?$`)
 
 const NAIVE_SPLIT = /\s+(WITH|WITHOUT)\s+/
 

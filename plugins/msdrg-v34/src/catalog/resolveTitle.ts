@@ -9,9 +9,9 @@ import type { DrgEntry, DrgFamily, Resolution, SeverityTier } from "@sapphire-rl
 import { ABBREVIATIONS } from "./abbreviations.ts"
 import { catalogIndex } from "./catalogIndex.ts"
 import { normalizeTitle } from "./normalizeTitle.ts"
-import { SEVERITY_CLAUSES, TIER_CLAUSE, parseTitle } from "./parseTitle.ts"
+import { SEVERITY_CLAUSE_PATTERN, SEVERITY_CLAUSES, TIER_CLAUSE, parseTitle } from "./parseTitle.ts"
 import { fixSpellings } from "./spellings.ts"
-import { keyWords, lcsLength, replaceWords } from "./titleKey.ts"
+import { STOPWORDS, keyWords, lcsLength, replaceWords } from "./titleKey.ts"
 import { PHRASE_RENAMES, SEVERITY_CROSSWALK } from "./versionCrosswalk.ts"
 
 /** Minimum word-sequence similarity for a fuzzy family match, and its lead over the next. */
@@ -45,7 +45,7 @@ export const resolveTables = (): ResolveTables => {
   const byNormalized = new Map<string, DrgEntry>()
   for (const e of index.entries) byNormalized.set(normalizeTitle(e.title), e)
 
-  const vocabulary = new Set<string>(["AND", "OR", "OF", "THE"])
+  const vocabulary = new Set<string>(STOPWORDS)
   for (const e of index.entries) {
     for (const w of fixSpellings(normalizeTitle(e.title)).split(/[\s/]+/)) vocabulary.add(w)
   }
@@ -111,8 +111,8 @@ const pickTier = (family: DrgFamily, tier: SeverityTier): DrgEntry | undefined =
 
 const isComplicated = (tier: SeverityTier): boolean => tier === "MCC" || tier === "CC" || tier === "CC-or-MCC"
 
-const SEVERITY_AT_END =
-  /^(.*?)\s+(WITH CC\/MCC|WITHOUT CC\/MCC|WITH MCC|WITHOUT MCC|WITH CC)(?:\s+OR(?:\s+(.*))?)?$/
+// As parseTitle's, but the "OR …" may be cut off by truncation.
+const SEVERITY_AT_END = new RegExp(String.raw`^(.*?)\s+(${SEVERITY_CLAUSE_PATTERN})(?:\s+OR(?:\s+(.*))?)?$`)
 
 /** Text split into family part and tier; a dangling connector from truncation is dropped. */
 const splitSeverity = (text: string): { readonly family: string; readonly tier: SeverityTier } => {

@@ -6,9 +6,14 @@
  */
 import { ABBREVIATIONS, KEY_SYNONYMS } from "./abbreviations.ts"
 
-// Connectors carry no identity here ("CRANIAL/FACIAL" = "CRANIAL AND FACIAL",
-// "ALCOHOL/DRUG" = "ALCOHOL DRUG"); checked to keep the 340 family keys distinct.
-const STOPWORDS: ReadonlySet<string> = new Set(["AND", "OR", "OF", "THE"])
+/**
+ * Connector words dropped from keys: they carry no identity here ("CRANIAL/FACIAL" =
+ * "CRANIAL AND FACIAL", "ALCOHOL/DRUG" = "ALCOHOL DRUG"); checked to keep the 340 family
+ * keys distinct.
+ *
+ * @since 0.1.0
+ */
+export const STOPWORDS: ReadonlySet<string> = new Set(["AND", "OR", "OF", "THE"])
 
 const stem = (word: string): string => {
   const direct = KEY_SYNONYMS.get(word)
