@@ -39,10 +39,13 @@ const makeBackend = async (name: string): Promise<OpenBackend> => {
 
 const parseIds = (text: string | undefined, vocab: number): Array<number> => {
   if (text === undefined) return fail("--ids is required")
-  const ids = text.split(",").map((s) => Number(s.trim()))
-  for (const id of ids) if (!Number.isInteger(id) || id < 0 || id >= vocab) fail(`bad token id ${id} (vocabulary ${vocab})`)
-  if (ids.length === 0) fail("--ids is empty")
-  return ids
+  return text.split(",").map((part) => {
+    const s = part.trim()
+    // Number("") is 0: an empty entry must not become token 0.
+    const id = s === "" ? NaN : Number(s)
+    if (!Number.isInteger(id) || id < 0 || id >= vocab) fail(`bad token id ${s === "" ? "(empty)" : s} (vocabulary ${vocab})`)
+    return id
+  })
 }
 
 const greedy = async (model: Qwen2Model, prompt: ReadonlyArray<number>, maxNew: number, stopIds: ReadonlyArray<number>) => {

@@ -67,6 +67,8 @@ describe("sapphire-model CLI", () => {
     await Promise.all([
       expect(cli(["chat", "--model", fixturePath("qwen2-f32-tied"), "hi"])).rejects.toThrow(/tokenizer\.json: file not found/),
       expect(cli(["logits", "--model", dir, "--ids", "5000"])).rejects.toThrow(/bad token id 5000/),
+      // An empty entry is not token 0.
+      expect(cli(["logits", "--model", dir, "--ids", "1,,2"])).rejects.toThrow(/bad token id \(empty\)/),
       expect(cli(["generate", "--model", dir, "--ids", "1"])).rejects.toThrow(/--greedy/)
     ])
   })
