@@ -326,10 +326,10 @@ export const makeRuntime = (
       const q = phys[i]!
       key += `${q.dtype}${q.write ? "w" : "r"}${q.vec4 ? "4" : ""}`
     }
-    key += `|${names.join(",")}|u${spec.uniformWords ?? UNIFORM_WORDS}`
+    const uniformWords = spec.uniformWords ?? UNIFORM_WORDS
+    key += `|${names.join(",")}|u${uniformWords}`
     const limit = limits.maxStorageBuffersPerShaderStage
     if (phys.length > limit) throw invalidCall(spec.kernel, `needs ${phys.length} storage buffers, limit ${limit}`)
-    const uniformWords = spec.uniformWords ?? UNIFORM_WORDS
     if (uniformWords % UNIFORM_WORDS !== 0 || uniformWords > MAX_UNIFORM_WORDS) {
       throw invalidCall(spec.kernel, `uniform block of ${uniformWords} words`)
     }
@@ -438,6 +438,7 @@ export const makeRuntime = (
     try {
       await staging.mapAsync(1)
     } catch (e) {
+      staging.destroy()
       check()
       throwAsync()
       throw deviceLost(`mapAsync failed: ${String(e)}`)
