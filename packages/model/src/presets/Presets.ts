@@ -60,7 +60,7 @@ const shared = {
 } as const
 
 /**
- * A model for unit tests: 2 layers, d_model 64, 4 query heads over 2 KV heads (~0.16M parameters).
+ * A model for unit tests: 2 layers, d_model 64, 4 query heads over 2 KV heads (~0.14M parameters).
  *
  * @since 0.1.0
  * @category constants
@@ -78,7 +78,7 @@ export const TINY_TEST_CONFIG: Qwen2Config = {
 
 /**
  * The default run's model: 4 layers, d_model 256, MLP 1024, 4 query heads over 2 KV heads
- * (~3.5M parameters), sized to train from scratch on the synthetic benchmark on one GPU.
+ * (~4.2M parameters), sized to train from scratch on the synthetic benchmark on one GPU.
  *
  * @since 0.1.0
  * @category constants
