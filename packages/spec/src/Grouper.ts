@@ -54,7 +54,7 @@ export type CaseSeverity = "MCC" | "CC" | "none"
  * @category models
  */
 export interface TraceStep {
-  /** Which step of the algorithm: "validate", "severity", "pre-mdc", "mdc", "partition", "surgical-class", "unrelated-or", "medical", "split", "drg". */
+  /** Which step of the algorithm: "validate", "severity", "pre-mdc", "mdc", "partition", "surgical-class", "unrelated-or", "medical", "split", "hac", "drg". */
   readonly step: string
   /** What was decided, in words. */
   readonly decision: string
@@ -84,6 +84,10 @@ export interface Coverage {
 export interface GrouperResult {
   readonly drg: number
   readonly title: string
+  /**
+   * The case's MDC (from the principal diagnosis or an MDC rule), also for 981-989 whose
+   * label-space entry has none; null for pre-MDC DRGs and 999.
+   */
   readonly mdc: string | null
   readonly type: DrgType | null
   readonly severity: CaseSeverity

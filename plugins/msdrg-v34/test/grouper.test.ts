@@ -228,6 +228,8 @@ describe("unrelated O.R. procedures (981-989)", () => {
     const r = grouper.group(kase("N39.0", [], ["0SRD0J9"]))
     expect(r.trace).toContainEqual({ step: "unrelated-or", decision: "extensive O.R. procedure unrelated to the PDX", code: "0SRD0J9" })
     expect(r.type).toBe("surgical")
+    // The case keeps its MDC (N39.0: 11), though the 981-983 entries have none.
+    expect(r.mdc).toBe("11")
   })
   it("keeps non-O.R. procedures medical", () => {
     expect(drgOf("K92.0", [], ["0DJ08ZZ", "30233N1", "02HV33Z"])).toBe(379)
