@@ -192,6 +192,20 @@ describe("cpu logprobGather", () => {
     const g = numericGradient((x) => dot(logprobRef(x, V, targets), dy), logits)
     expect(closeness(await download(backend, dlogits), g, 1e-4, 1e-4)).toBeLessThanOrEqual(1)
   })
+  it("a target past the vocabulary gives 0 forward and a zero gradient row, like an ignored one", async () => {
+    const [N, V] = [2, 3]
+    const lv = upload(backend, [0.5, -1, 2, 1, 0, -2], [N, V])
+    const tv = upload(backend, [1, V], [N], "i32")
+    const out = empty(backend, [N])
+    const lse = empty(backend, [N])
+    backend.dispatch({ kernel: "logprobGather", logits: lv, targets: tv, out, lse })
+    expect((await download(backend, out))[1]).toBe(0)
+    const dlogits = empty(backend, [N, V])
+    backend.dispatch({ kernel: "logprobGatherBackward", logits: lv, targets: tv, lse, dy: upload(backend, [1, 1], [N]), dlogits })
+    const g = await download(backend, dlogits)
+    expect(g.slice(V)).toEqual([0, 0, 0])
+    expect(g.slice(0, V).some((x) => x !== 0)).toBe(true)
+  })
 })
 
 describe("cpu adamw", () => {

@@ -44,7 +44,8 @@ export const logprobGatherBackward: CpuKernel<"logprobGatherBackward"> = (call, 
   const rowOut = new Float32Array(V)
   for (let n = 0; n < N; n++) {
     const t = tg[n]!
-    if (t < 0) {
+    // The forward wrote a constant 0 for a target outside [0, V): its gradient is 0 too.
+    if (t < 0 || t >= V) {
       dst.data.fill(0, n * V, (n + 1) * V)
       continue
     }
@@ -52,7 +53,7 @@ export const logprobGatherBackward: CpuKernel<"logprobGatherBackward"> = (call, 
     const g = dy[n]!
     const zn = z[n]!
     for (let v = 0; v < V; v++) rowOut[v] = -g * Math.exp(row[v]! - zn)
-    if (t < V) rowOut[t] = rowOut[t]! + g
+    rowOut[t] = rowOut[t]! + g
     dst.data.set(rowOut as never, n * V)
   }
   dst.commit()
