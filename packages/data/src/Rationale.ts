@@ -153,7 +153,8 @@ export const rationale = (
   const listed = [...candidates].sort((a, b) => a.drg - b.drg)
   const weighed = listed.filter((c) => c.drg !== gold.drg).map((c) => rejectReason(c, gold, result))
   return [
-    `Three candidate DRGs fit this summary: ${listed.map((c) => c.title).join("; ")}.`,
+    // Two when the label space has no third candidate (a two-DRG family alone in its MDC).
+    `${listed.length === 2 ? "Two" : "Three"} candidate DRGs fit this summary: ${listed.map((c) => c.title).join("; ")}.`,
     ...steps.slice(0, -1),
     ...weighed,
     `Weighing these, the best match is ${result.title}.`

@@ -124,6 +124,18 @@ describe("rationales from the grouper trace", () => {
     }
   })
 
+  it("differential counts the candidates it lists when the label space offers only two", () => {
+    const c = cases.find((x) => labelSpace.families.find((f) => f.id === labelSpace.get(x.record.drg)?.familyId)?.drgs.length === 2)!
+    expect(c).toBeDefined()
+    // The same label space with the case's family alone: no neighbouring family gives a third candidate.
+    const family = labelSpace.families.filter((f) => f.id === labelSpace.get(c.record.drg)?.familyId)
+    const narrow = { ...labelSpace, families: family }
+    expect(differentialCandidates(narrow, c.record.drg)).toHaveLength(2)
+    const text = rationale("differential", c.record, c.result, narrow)
+    expect(text.startsWith(`Two candidate DRGs fit this summary: `)).toBe(true)
+    expect(text.endsWith(`the best match is ${c.record.title}.`)).toBe(true)
+  })
+
   it("builds chat SFT examples (system, SFT user prompt with the note, assistant)", () => {
     const ex = caseSftExample(cases[0]!.record, cases[0]!.result, "cot-first", labelSpace)
     expect(ex.messages.map((m) => m.role)).toEqual(["system", "user", "assistant"])
