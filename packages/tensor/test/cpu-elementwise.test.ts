@@ -231,6 +231,10 @@ describe("cpu elementwise kernels", () => {
     expect(() =>
       backend.dispatch({ kernel: "binary", op: "add", a: x, b: { ...x, shape: [2], strides: [1] }, out: x })
     ).toThrow(InvalidKernelCall)
+    // The message names every view and its shape.
+    expect(() =>
+      backend.dispatch({ kernel: "binary", op: "add", a: x, b: { ...x, shape: [2], strides: [1] }, out: x })
+    ).toThrow("shapes differ: a [3], b [2], out [3]")
   })
 
   it("read rejects (never throws) for a range outside the buffer or a freed buffer", async () => {

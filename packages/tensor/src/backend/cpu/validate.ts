@@ -6,14 +6,20 @@
  */
 import { InvalidKernelCall } from "../../errors.ts"
 import { DTYPE_BYTES, type KernelCall, type View } from "../Kernel.ts"
-import { isRowMajor, numel, sameShape } from "../../tensor/shape.ts"
+import { isRowMajor, numel, sameShape, showShape } from "../../tensor/shape.ts"
 
 const fail = (kernel: string, message: string): never => {
   throw new InvalidKernelCall({ kernel, message })
 }
 
-/** Whether every view has `first`'s shape. */
-const shapesMatch = (first: View, ...rest: ReadonlyArray<View>): boolean => rest.every((v) => sameShape(v.shape, first.shape))
+/** Fails unless every named view has the first one's shape; the message lists each shape. */
+const needSameShapes = (kernel: string, views: Readonly<Record<string, View>>): void => {
+  const entries = Object.entries(views)
+  const first = entries[0]![1].shape
+  if (entries.some(([, v]) => !sameShape(v.shape, first))) {
+    fail(kernel, `shapes differ: ${entries.map(([name, v]) => `${name} ${showShape(v.shape)}`).join(", ")}`)
+  }
+}
 
 /** Checks that every element a view can address lies inside its buffer. @since 0.1.0 */
 export const checkView = (kernel: string, name: string, v: View): void => {
@@ -48,13 +54,13 @@ export const validate = (call: KernelCall): void => {
   switch (call.kernel) {
     case "copy":
     case "unary":
-      need(k, sameShape(call.x.shape, call.out.shape), "x and out shapes differ")
+      needSameShapes(k, { x: call.x, out: call.out })
       break
     case "binary":
-      need(k, shapesMatch(call.out, call.a, call.b), "a, b, out shapes differ")
+      needSameShapes(k, { a: call.a, b: call.b, out: call.out })
       break
     case "where":
-      need(k, shapesMatch(call.out, call.cond, call.a, call.b), "cond, a, b, out shapes differ")
+      needSameShapes(k, { cond: call.cond, a: call.a, b: call.b, out: call.out })
       break
     case "reduce":
     case "argmax": {
@@ -83,11 +89,11 @@ export const validate = (call: KernelCall): void => {
       break
     }
     case "softmax":
-      need(k, sameShape(call.x.shape, call.out.shape), "x and out shapes differ")
+      needSameShapes(k, { x: call.x, out: call.out })
       need(k, isRowMajor(call.x.shape, call.x.strides) && isRowMajor(call.out.shape, call.out.strides), "x and out must be contiguous")
       break
     case "softmaxBackward":
-      need(k, shapesMatch(call.y, call.dy, call.dx), "shapes differ")
+      needSameShapes(k, { y: call.y, dy: call.dy, dx: call.dx })
       break
     case "rmsnorm":
     case "rmsnormBackward": {
@@ -110,7 +116,7 @@ export const validate = (call: KernelCall): void => {
     case "attentionBackward": {
       const { k: kk, q, v } = call
       need(k, q.shape.length === 4 && kk.shape.length === 4 && v.shape.length === 4, "q, k, v must be rank 4")
-      need(k, sameShape(kk.shape, v.shape), "k and v shapes differ")
+      needSameShapes(k, { k: kk, v })
       need(k, q.shape[0] === kk.shape[0] && q.shape[3] === kk.shape[3], "batch or head dim mismatch")
       need(k, q.shape[1]! % kk.shape[1]! === 0, "Hq must be a multiple of Hkv")
       need(k, sameShape(call.out.shape, q.shape), "out must have q's shape")
@@ -119,8 +125,8 @@ export const validate = (call: KernelCall): void => {
         need(k, call.kvLengths.dtype === "i32" && sameShape(call.kvLengths.shape, [q.shape[0]!]), "kvLengths must be i32 [B]")
       }
       if (call.kernel === "attentionBackward") {
-        need(k, shapesMatch(q, call.dq, call.dout), "dq, dout must have q's shape")
-        need(k, shapesMatch(kk, call.dk, call.dv), "dk, dv must have k's shape")
+        needSameShapes(k, { q, dq: call.dq, dout: call.dout })
+        needSameShapes(k, { k: kk, dk: call.dk, dv: call.dv })
       }
       break
     }
@@ -146,7 +152,7 @@ export const validate = (call: KernelCall): void => {
       break
     }
     case "adamw":
-      need(k, shapesMatch(call.param, call.grad, call.m, call.v), "param, grad, m, v shapes differ")
+      needSameShapes(k, { param: call.param, grad: call.grad, m: call.m, v: call.v })
       need(k, call.m.dtype === "f32" && call.v.dtype === "f32", "m and v must be f32")
       break
     case "random":
