@@ -15,7 +15,9 @@ import {
   parseLoraModules,
   Qwen2Model,
   qwen2SnapshotFiles,
-  readQwen2Weights
+  randomQwen2Weights,
+  readQwen2Weights,
+  TINY_TEST_CONFIG
 } from "../src/index.ts"
 import { CHECKPOINTS, fixtureJson, fixturePath } from "./support/fixtures.ts"
 import type { ExpectedOutputs } from "./support/fixtures.ts"
@@ -287,6 +289,25 @@ const modelSuite = (backendName: string, backend: Backend) =>
   })
 
 modelSuite("cpu", makeCpuBackend())
+
+describe("Qwen2Model construction", () => {
+  it("rejects a missing or misshapen weight, releasing the weights it had already uploaded", () => {
+    const backend = makeCpuBackend()
+    const weights = randomQwen2Weights(TINY_TEST_CONFIG, 1)
+    // The final norm is the last weight of a tied model: every other one is uploaded first.
+    const missing = new Map(weights)
+    missing.delete("model.norm.weight")
+    expect(() => new Qwen2Model(TINY_TEST_CONFIG, missing, { backend })).toThrow(/missing weight model\.norm\.weight/)
+    expect(backend.memory().liveBuffers).toBe(0)
+    // down_proj is [hidden 64, intermediate 128]; the same data as [128, 64] is the wrong matrix.
+    const name = "model.layers.1.mlp.down_proj.weight"
+    const misshapen = new Map(weights).set(name, { shape: [128, 64], data: weights.get(name)!.data })
+    expect(() => new Qwen2Model(TINY_TEST_CONFIG, misshapen, { backend })).toThrow(
+      /down_proj\.weight has shape \[128, 64\], the config needs \[64, 128\]/
+    )
+    expect(backend.memory().liveBuffers).toBe(0)
+  })
+})
 
 // WebGPU: the same suite; without an adapter it fails in CI and is skipped (with the reason) elsewhere.
 const gpu = await openBackend("webgpu").catch((e: unknown) => (e instanceof Error ? e.message : String(e)))

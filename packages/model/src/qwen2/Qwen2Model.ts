@@ -36,6 +36,7 @@ import type { LoraConfig, LoraTarget } from "../lora/LoraConfig.ts"
 import { loraScale } from "../lora/LoraConfig.ts"
 import type { LoraModule } from "../lora/LoraWeights.ts"
 import { loraModulePath, mergeLora, peftKey } from "../lora/LoraWeights.ts"
+import type { HostTensor } from "../safetensors/Safetensors.ts"
 import type { Qwen2Session } from "./Qwen2Session.ts"
 import { openQwen2Session } from "./Qwen2Session.ts"
 
@@ -74,7 +75,7 @@ export interface Qwen2ModelOptions {
 
 const toDevice = (
   backend: Backend,
-  t: { readonly shape: ReadonlyArray<number>; readonly data: Float32Array },
+  t: HostTensor,
   grad: boolean,
   dtype: "f32" | "f16" = "f32"
 ): Tensor => fromArray(t.data, [...t.shape], { backend, dtype, requiresGrad: grad }).keep()
@@ -103,20 +104,33 @@ export class Qwen2Model {
     const trainable = options.trainable ?? "none"
     const baseGrad = trainable === "base" || trainable === "all"
     const loraGrad = trainable === "lora" || trainable === "all"
-    const map = new Map<string, Tensor>()
-    for (const spec of qwen2ParameterSpecs(config)) {
-      const host = weights.get(spec.name)
-      if (host === undefined) throw new RangeError(`Qwen2Model: missing weight ${spec.name}`)
-      map.set(spec.name, toDevice(this.backend, host, baseGrad, options.weightDtype ?? "f32"))
+    const uploaded: Array<Tensor> = []
+    const upload = (host: HostTensor, grad: boolean, dtype: "f32" | "f16" = "f32") => {
+      const t = toDevice(this.backend, host, grad, dtype)
+      uploaded.push(t)
+      return t
     }
-    this.weights = map
-    if (options.lora === undefined) this.lora = null
-    else {
-      const modules = new Map<string, { a: Tensor; b: Tensor }>()
-      for (const m of options.lora.modules) {
-        modules.set(m.module, { a: toDevice(this.backend, m.a, loraGrad), b: toDevice(this.backend, m.b, loraGrad) })
+    try {
+      const map = new Map<string, Tensor>()
+      for (const spec of qwen2ParameterSpecs(config)) {
+        const host = weights.get(spec.name)
+        if (host === undefined) throw new RangeError(`Qwen2Model: missing weight ${spec.name}`)
+        if (host.shape.length !== spec.shape.length || host.shape.some((d, i) => d !== spec.shape[i])) {
+          throw new RangeError(`Qwen2Model: weight ${spec.name} has shape [${host.shape.join(", ")}], the config needs [${spec.shape.join(", ")}]`)
+        }
+        map.set(spec.name, upload(host, baseGrad, options.weightDtype ?? "f32"))
       }
-      this.lora = { config: options.lora.config, scale: loraScale(options.lora.config), modules }
+      this.weights = map
+      if (options.lora === undefined) this.lora = null
+      else {
+        const modules = new Map<string, { a: Tensor; b: Tensor }>()
+        for (const m of options.lora.modules) modules.set(m.module, { a: upload(m.a, loraGrad), b: upload(m.b, loraGrad) })
+        this.lora = { config: options.lora.config, scale: loraScale(options.lora.config), modules }
+      }
+    } catch (e) {
+      // A missing or misshapen weight, or a full device, must not leak what was already uploaded.
+      for (const t of uploaded) t.dispose()
+      throw e
     }
   }
 
