@@ -1,14 +1,11 @@
-import { existsSync, readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { CMS_V34_TITLES, LABEL_QUIRKS, catalogRows, labelSpaceV34, normalizeTitle } from "../src/catalog/index.ts"
+import { haveShared, sharedPath } from "./support/shared.ts"
 
 // The DRG-LLaMA reference sits beside the repository (../shared/reference from the root).
-const referencePath = fileURLToPath(new URL("../../../../shared/reference/DRG_34.csv", import.meta.url))
-const haveReference = existsSync(referencePath)
-if (!haveReference && process.env["CI"] === "true") {
-  throw new Error(`reference file missing in CI: ${referencePath}`)
-}
+const referencePath = sharedPath("reference/DRG_34.csv")
+const haveReference = haveShared("reference/DRG_34.csv")
 
 interface ReferenceRow {
   readonly drg: number

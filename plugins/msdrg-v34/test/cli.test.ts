@@ -1,15 +1,17 @@
 import { spawnSync } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { parseCaseLine } from "../src/cli/index.ts"
 import { labelSpaceV34 } from "../src/index.ts"
+import { haveShared, sharedPath } from "./support/shared.ts"
 
 // The installed bin (npm links it into the root node_modules/.bin), run as `npx msdrg` would.
 const root = fileURLToPath(new URL("../../../", import.meta.url))
 const bin = `${root}node_modules/.bin/msdrg`
 const fixture = readFileSync(fileURLToPath(new URL("./fixtures/seed_examples.jsonl", import.meta.url)), "utf8")
-const v37Dir = `${root}../shared/reference/cms-v37`
+const v37Dir = sharedPath("reference/cms-v37")
+const haveV37 = haveShared("reference/cms-v37/appendix_F_J.txt", "reference/cms-v37/appendix_A.txt")
 
 const msdrg = (args: ReadonlyArray<string>, input = "") => {
   // PATH first lists the repo's node_modules/.bin so `#!/usr/bin/env node` finds Node 22.
@@ -79,7 +81,7 @@ describe("msdrg CLI (spawned)", () => {
     expect(r.stderr).toMatch(/3 case\(s\) grouped, 3 line\(s\) failed/)
   })
 
-  it.skipIf(!existsSync(v37Dir))("group --tables DIR loads CMS text files", () => {
+  it.skipIf(!haveV37)("group --tables DIR loads CMS text files", () => {
     const input = `{"id": "x", "pdx": "J18.9", "sdx": ["A02.1"], "procedures": [], "age": 70, "sex": "F", "dischargeStatus": "01"}\n`
     const plain = jsonLines(msdrg(["group"], input).stdout)[0]
     const loaded = jsonLines(msdrg(["group", "--tables", v37Dir], input).stdout)[0]

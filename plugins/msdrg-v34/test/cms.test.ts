@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { parseCaseLine } from "../src/cli/index.ts"
@@ -14,10 +14,11 @@ import {
   parseAppendixE,
   parseAppendixFJ
 } from "../src/index.ts"
+import { haveShared, sharedPath } from "./support/shared.ts"
 
 // Real v37 appendices A and F-J (read at runtime, never copied).
-const v37Dir = fileURLToPath(new URL("../../../../shared/reference/cms-v37/", import.meta.url))
-const haveV37 = existsSync(`${v37Dir}appendix_F_J.txt`) && existsSync(`${v37Dir}appendix_A.txt`)
+const v37Dir = sharedPath("reference/cms-v37/")
+const haveV37 = haveShared("reference/cms-v37/appendix_F_J.txt", "reference/cms-v37/appendix_A.txt")
 const read = (name: string) => readFileSync(`${v37Dir}${name}`, "latin1")
 
 // Synthetic snippets written in the CMS formats (GROUPER_SPEC.md §0), CRLF as in the files.

@@ -1,18 +1,14 @@
-import { existsSync, readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
+import { readFileSync } from "node:fs"
 import type { DecompositionRule, SeverityTier } from "@sapphire-rl/spec"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { decomposeTitle, familyKeyOf, fixSpellings, labelSpaceV34, normalizeTitle, parseTitle } from "../src/catalog/index.ts"
+import { haveShared, sharedPath } from "./support/shared.ts"
 
-const shared = (path: string): string => fileURLToPath(new URL(`../../../../shared/${path}`, import.meta.url))
-const familiesPath = shared("msdrg/drg34_families.tsv")
-const dissectionPath = shared("reference/drg_34_dissection.csv")
-const haveFamilies = existsSync(familiesPath)
-const haveDissection = existsSync(dissectionPath)
-if ((!haveFamilies || !haveDissection) && process.env["CI"] === "true") {
-  throw new Error("shared reference files missing in CI")
-}
+const familiesPath = sharedPath("msdrg/drg34_families.tsv")
+const dissectionPath = sharedPath("reference/drg_34_dissection.csv")
+const haveFamilies = haveShared("msdrg/drg34_families.tsv")
+const haveDissection = haveShared("reference/drg_34_dissection.csv")
 
 interface FamilyRow {
   readonly drg: number

@@ -1,12 +1,14 @@
-import { existsSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { parseCaseLine } from "../src/cli/index.ts"
 import { createGrouper, labelSpaceV34 } from "../src/index.ts"
+import { haveShared, sharedPath } from "./support/shared.ts"
 
 // Worked cases of ../shared/msdrg/seed_examples.md, transcribed with their gold DRGs.
 const fixturePath = fileURLToPath(new URL("./fixtures/seed_examples.jsonl", import.meta.url))
-const examplesPath = fileURLToPath(new URL("../../../../shared/msdrg/seed_examples.md", import.meta.url))
+const examplesPath = sharedPath("msdrg/seed_examples.md")
+const haveExamples = haveShared("msdrg/seed_examples.md")
 
 interface Fixture {
   readonly id: string
@@ -36,7 +38,7 @@ describe("seed_examples.md worked cases", () => {
     }
   })
 
-  it.skipIf(!existsSync(examplesPath))("covers every DRG labelled in seed_examples.md", () => {
+  it.skipIf(!haveExamples)("covers every DRG labelled in seed_examples.md", () => {
     const text = readFileSync(examplesPath, "utf8")
     const labelled = new Set([...text.matchAll(/\*\*(\d{3})\*\*/g)].map((m) => Number(m[1])))
     const covered = new Set(fixtures.flatMap((f) => [f.expected, f.expectedInitial ?? f.expected, f.seedLabel ?? f.expected]))

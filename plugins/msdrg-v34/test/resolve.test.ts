@@ -1,15 +1,14 @@
-import { existsSync, readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
+import { readFileSync } from "node:fs"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { SPELLING_FIXES, labelSpaceV34, normalizeTitle, resolveTitle } from "../src/catalog/index.ts"
 import { ABBREVIATIONS } from "../src/catalog/abbreviations.ts"
 import { resolveTables } from "../src/catalog/resolveTitle.ts"
 import { keyWords, replaceWords } from "../src/catalog/titleKey.ts"
+import { haveShared, sharedPath } from "./support/shared.ts"
 
-const mappingPath = fileURLToPath(new URL("../../../../shared/reference/DRG34_Mapping.csv", import.meta.url))
-const haveMapping = existsSync(mappingPath)
-if (!haveMapping && process.env["CI"] === "true") throw new Error(`reference file missing in CI: ${mappingPath}`)
+const mappingPath = sharedPath("reference/DRG34_Mapping.csv")
+const haveMapping = haveShared("reference/DRG34_Mapping.csv")
 
 /**
  * Rows of DRG34_Mapping.csv that resolve differently from the file's target, each with why.

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { builtinTablesV34, createGrouper, labelSpaceV34, normalizeCode } from "../src/index.ts"
 import type { Condition } from "../src/index.ts"
+import { haveShared, sharedPath } from "./support/shared.ts"
 
 // The project's seed table sits beside the repository (../shared/msdrg from the root).
-const seedPath = fileURLToPath(new URL("../../../../shared/msdrg/seed_table.tsv", import.meta.url))
-const haveSeed = existsSync(seedPath)
+const seedPath = sharedPath("msdrg/seed_table.tsv")
+const haveSeed = haveShared("msdrg/seed_table.tsv")
 
 interface SeedRow {
   readonly kind: string
