@@ -3,19 +3,25 @@
  * DRG-LLaMA CSV (`hadm_id, text, drg_34_code, label`), DRG-Sapphire rows (`problem, solution`)
  * and JSONL records. Unknown DRGs are collected in a report, never silently dropped.
  */
-import type { LabelSpace } from "@sapphire-rl/spec"
+import type { DrgEntry, LabelSpace } from "@sapphire-rl/spec"
 import { Effect, Result, Schema } from "effect"
 import { type CsvParse, type CsvRow, parseCsv } from "./Csv.ts"
 import { DataReadError, shown } from "./DataReadError.ts"
 import { type DrgRecord, DrgRecordSchema } from "./Record.ts"
+
+/** A row set aside because its DRG (number or title, as `value`) is not in the label space. */
+export interface UnknownDrg {
+  readonly row: number
+  readonly line: number
+  readonly value: string
+}
 
 /** What a reader skipped, and why. */
 export interface ReadReport {
   readonly file: string
   /** Data rows seen (header excluded, blank lines excluded). */
   readonly rows: number
-  /** Rows whose DRG (number or title) is not in the label space. */
-  readonly unknownDrgs: ReadonlyArray<{ readonly row: number; readonly line: number; readonly value: string }>
+  readonly unknownDrgs: ReadonlyArray<UnknownDrg>
 }
 
 /** Records read plus the report. */
@@ -63,8 +69,6 @@ const integerField = (file: string, r: CsvRow, row: number, index: Record<string
     : Effect.fail(new DataReadError({ file, row, line: r.line, column: name, expected: "an integer", found: shown(raw) }))
 }
 
-const fromEntry = (labelSpace: LabelSpace, drg: number) => labelSpace.get(drg)
-
 /**
  * Reads DRG-LLaMA CSV (`hadm_id, text, drg_34_code, label`) and joins the title, family and
  * tier from the label space. Rows with a DRG the label space lacks go to the report.
@@ -77,7 +81,7 @@ export const readDrgLlamaRows = (file: string, parsed: CsvParse, labelSpace: Lab
   Effect.gen(function*() {
     const { index, rows } = yield* csvRows(file, parsed, ["hadm_id", "text", "drg_34_code", "label"])
     const records: Array<DrgRecord> = []
-    const unknownDrgs: Array<{ row: number; line: number; value: string }> = []
+    const unknownDrgs: Array<UnknownDrg> = []
     for (const [i, r] of rows.entries()) {
       const row = i + 1
       const id = field(r, index, "hadm_id").trim()
@@ -86,17 +90,18 @@ export const readDrgLlamaRows = (file: string, parsed: CsvParse, labelSpace: Lab
       if (note.trim() === "") return yield* new DataReadError({ file, row, line: r.line, column: "text", expected: "a non-empty note", found: shown(note) })
       const drg = yield* integerField(file, r, row, index, "drg_34_code")
       yield* integerField(file, r, row, index, "label")
-      const entry = fromEntry(labelSpace, drg)
+      const entry = labelSpace.get(drg)
       if (entry === undefined) {
         unknownDrgs.push({ row, line: r.line, value: String(drg) })
         continue
       }
-      records.push(realRecord(id, note, entry.drg, entry.title, entry.family, entry.tier))
+      records.push(realRecord(id, note, entry))
     }
     return { records, report: { file, rows: rows.length, unknownDrgs } }
   })
 
-const realRecord = (id: string, text: string, drg: number, title: string, family: string, tier: DrgRecord["tier"]): DrgRecord => ({
+// Real data carries no codes or demographics, only the note and the label-space entry.
+const realRecord = (id: string, text: string, { drg, title, family, tier }: DrgEntry): DrgRecord => ({
   id, text, pdx: "", sdx: [], procedures: [], age: 0, sex: "U", dischargeStatus: "", drg, title, family, tier, difficulty: "real"
 })
 
@@ -119,7 +124,7 @@ export const readSapphireRows = (file: string, parsed: CsvParse, labelSpace: Lab
   Effect.gen(function*() {
     const { index, rows } = yield* csvRows(file, parsed, ["problem", "solution"])
     const records: Array<DrgRecord> = []
-    const unknownDrgs: Array<{ row: number; line: number; value: string }> = []
+    const unknownDrgs: Array<UnknownDrg> = []
     for (const [i, r] of rows.entries()) {
       const row = i + 1
       const problem = field(r, index, "problem")
@@ -130,7 +135,7 @@ export const readSapphireRows = (file: string, parsed: CsvParse, labelSpace: Lab
         unknownDrgs.push({ row, line: r.line, value: solution })
         continue
       }
-      records.push(realRecord(`${file}#${row}`, noteOfProblem(problem), entry.drg, entry.title, entry.family, entry.tier))
+      records.push(realRecord(`${file}#${row}`, noteOfProblem(problem), entry))
     }
     return { records, report: { file, rows: rows.length, unknownDrgs } }
   })
@@ -152,7 +157,7 @@ export const readJsonlLines = (
 ): Effect.Effect<ReadResult, DataReadError> =>
   Effect.gen(function*() {
     const records: Array<DrgRecord> = []
-    const unknownDrgs: Array<{ row: number; line: number; value: string }> = []
+    const unknownDrgs: Array<UnknownDrg> = []
     let rows = 0
     for (const [i, raw] of lines.entries()) {
       const line = i + 1

@@ -2,7 +2,7 @@
  * The benchmark record: one case with its note and gold DRG, as written to JSONL.
  */
 import { Schema } from "effect"
-import { SEVERITY_TIERS } from "@sapphire-rl/spec"
+import { SEVERITY_TIERS, type SeverityTier } from "@sapphire-rl/spec"
 
 /** One labelled case. Field order here is the JSONL field order. */
 export interface DrgRecord {
@@ -20,7 +20,7 @@ export interface DrgRecord {
   readonly drg: number
   readonly title: string
   readonly family: string
-  readonly tier: (typeof SEVERITY_TIERS)[number]
+  readonly tier: SeverityTier
   /** "easy" | "medium" | "hard" for synthetic cases; "real" for records read from real data. */
   readonly difficulty: "easy" | "medium" | "hard" | "real"
 }
@@ -39,7 +39,7 @@ export const DrgRecordSchema = Schema.Struct({
   drg: Schema.Number,
   title: Schema.String,
   family: Schema.String,
-  tier: Schema.Literals(["MCC", "CC", "CC-or-MCC", "without-MCC", "without-CC-MCC", "none"]),
+  tier: Schema.Literals(SEVERITY_TIERS),
   difficulty: Schema.Literals(["easy", "medium", "hard", "real"])
 })
 
