@@ -3,12 +3,13 @@
  * embedding, log-prob gather, AdamW, Philox) against the CPU reference backend.
  * Tolerances: |gpu - cpu| <= atol + rtol·|cpu|, stated at each assertion.
  */
-import { afterAll, beforeAll, describe, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { DType } from "../src/backend/Kernel.ts"
 import { makeCpuBackend } from "../src/backend/cpu/index.ts"
 import { makeWebGpuBackend, type MatmulVariant, type WebGpuBackend } from "../src/backend/webgpu/index.ts"
 import {
   close,
+  download,
   type DualView,
   failWithoutAdapterInCi,
   type Pair,
@@ -340,6 +341,35 @@ describe.skipIf(skipReason !== undefined)(`webgpu nn kernels vs cpu${skipReason 
         dlogits: V(view(dl, [N, Vv]))
       }))
       await close(p, dl, 1e-6, 1e-5) // exp(x - lse) in f32: rtol 1e-5
+    }
+  })
+
+  it("logprobGather: a target past the vocabulary gives 0 and a zero gradient row, like an ignored one", async () => {
+    const p = pair("register")
+    // 3 rows: one workgroup per row; 520 rows: one thread per row on software adapters.
+    for (const [N, Vv] of [[3, 7], [520, 29]] as const) {
+      // Row 0 targets V (the next row's first logit if read), row 1 V + 5, the rest valid.
+      const tg = Array.from({ length: N }, (_, i) => (i === 0 ? Vv : i === 1 ? Vv + 5 : i % Vv))
+      const logits = upload(p, randoms(N * Vv, Vv + 1, -8, 8))
+      const targets = upload(p, tg, "i32")
+      const out = scratch(p, N)
+      const lse = scratch(p, N)
+      run(p, (V) => ({ kernel: "logprobGather", logits: V(view(logits, [N, Vv])), targets: V(view(targets, [N])), out: V(view(out, [N])), lse: V(view(lse, [N])) }))
+      await close(p, out, 1e-5, 1e-6) // as above; the CPU writes 0 for a target outside [0, V)
+      const dy = upload(p, randoms(N, 13, 0.5, 1))
+      const dl = scratch(p, N * Vv)
+      run(p, (V) => ({
+        kernel: "logprobGatherBackward",
+        logits: V(view(logits, [N, Vv])),
+        targets: V(view(targets, [N])),
+        lse: V(view(lse, [N])),
+        dy: V(view(dy, [N])),
+        dlogits: V(view(dl, [N, Vv]))
+      }))
+      // A constant forward has a zero gradient: exact zeros in rows 0 and 1, not zeros in row 2.
+      const g = (await download(p, dl)).gpu
+      expect([...g.slice(0, 2 * Vv)]).toEqual(new Array(2 * Vv).fill(0))
+      expect(g.slice(2 * Vv, 3 * Vv).some((x) => x !== 0)).toBe(true)
     }
   })
 

@@ -1,5 +1,7 @@
 /**
- * Per-row log-prob of a target (logits minus log-sum-exp) and its backward.
+ * Per-row log-prob of a target (logits minus log-sum-exp) and its backward. A target
+ * outside [0, V) (the ignore index -1, or an id past the vocabulary) gives 0 and a zero
+ * gradient row, as on the CPU.
  *
  * @since 0.1.0
  */
@@ -44,7 +46,7 @@ export const logprobGather = ({ rt, software }: KernelContext, c: Call<"logprobG
     let lse = m + log(s);
     let t = ldi_${ts}(${matrixAt(7, "row", "0")});
     var o = 0.0;
-    if (t >= 0) { o = ld_${xs}(${matrixAt(4, "row", "t")}) - lse; }
+    if (t >= 0 && t < n) { o = ld_${xs}(${matrixAt(4, "row", "t")}) - lse; }
     st_${os}(${matrixAt(10, "row", "0")}, o);
     st_${ls}(${matrixAt(13, "row", "0")}, lse);
   }
@@ -84,7 +86,8 @@ export const logprobGatherBackward = ({ rt }: KernelContext, c: Call<"logprobGat
   let j = i % ui(1u);
   let t = ldi_${ts}(${matrixAt(7, "row", "0")});
   var g = 0.0;
-  if (t >= 0) {
+  // A target outside [0, V) (ignored, or past the vocabulary) had a constant 0 forward.
+  if (t >= 0 && t < ui(1u)) {
     let p = exp(ld_${xs}(${matrixAt(4, "row", "j")}) - ld_${ls}(${matrixAt(10, "row", "0")}));
     g = ld_${dys}(${matrixAt(13, "row", "0")}) * (select(0.0, 1.0, j == t) - p);
   }
