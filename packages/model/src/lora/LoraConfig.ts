@@ -7,16 +7,18 @@
 import { Result, Schema } from "effect"
 import { modelFileError } from "../ModelFileError.ts"
 
+const Target = Schema.Literals(["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
+
 /**
  * The linear layers of a Qwen2 block, by their HF module names.
  *
  * @since 0.1.0
  * @category models
  */
-export type LoraTarget = "q_proj" | "k_proj" | "v_proj" | "o_proj" | "gate_proj" | "up_proj" | "down_proj"
+export type LoraTarget = typeof Target.Type
 
 /** @since 0.1.0 @category constants */
-export const LORA_TARGETS: ReadonlyArray<LoraTarget> = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+export const LORA_TARGETS: ReadonlyArray<LoraTarget> = Target.literals
 
 /**
  * LoRA hyper-parameters.
@@ -42,8 +44,6 @@ export interface LoraConfig {
  * @category getters
  */
 export const loraScale = (c: LoraConfig): number => (c.useRslora ? c.alpha / Math.sqrt(c.rank) : c.alpha / c.rank)
-
-const Target = Schema.Literals(["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
 
 /**
  * The fields of PEFT's `adapter_config.json` this package reads.
