@@ -8,13 +8,13 @@
 import { TensorBackend } from "@sapphire-rl/tensor"
 import { Effect } from "effect"
 import type { Scope } from "effect"
-import { ModelFileError } from "../ModelFileError.ts"
+import { ModelFileError, modelFileError } from "../ModelFileError.ts"
 import type { Qwen2Model, Qwen2ModelOptions } from "../qwen2/Qwen2Model.ts"
 import type { TextTokenizer } from "../tokenizer/Tokenizer.ts"
 import { loadQwen2Node, loadTokenizerNode } from "./modelNode.ts"
 
 const asModelFileError = (path: string) => (e: unknown): ModelFileError =>
-  e instanceof ModelFileError ? e : new ModelFileError({ file: path, message: `${path}: ${e instanceof Error ? e.message : String(e)}` })
+  e instanceof ModelFileError ? e : modelFileError(path, e instanceof Error ? e.message : String(e))
 
 /**
  * Loads `dir` (and `adapterDir`) onto the `TensorBackend` of the context; the model is
