@@ -60,6 +60,24 @@ describe("autograd semantics", () => {
     for (const t of [x, y, g]) t.dispose()
   })
 
+  it("attention with kvLengths refuses to record a graph, and runs under noGrad", async () => {
+    const backend = T.getDefaultBackend()
+    const q = T.fromArray([1, 0], [1, 1, 1, 2], { requiresGrad: true })
+    const k = T.fromArray([0, 0, 1, 0, 9, 9], [1, 1, 3, 2])
+    const v = T.fromArray([1, 2, 3, 4, 50, 60], [1, 1, 3, 2])
+    const lengths = T.fromArray(new Int32Array([2]))
+    const before = backend.memory()
+    expect(() => T.attention(q, k, v, { kvLengths: lengths, causal: false })).toThrow(/inference-only/)
+    expect(backend.memory()).toEqual(before)
+    const out = T.noGrad(() => T.attention(q, k, v, { kvLengths: lengths, causal: false, scale: 1 }))
+    // Keys 0 and 1 only (length 2): weights ∝ (e^0, e^1); key 2 is past the length.
+    const w1 = Math.E / (1 + Math.E)
+    const want = [1 * (1 - w1) + 3 * w1, 2 * (1 - w1) + 4 * w1]
+    const got = await arr(out)
+    for (let i = 0; i < 2; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-6)
+    for (const t of [q, k, v, lengths, out]) t.dispose()
+  })
+
   it("f16 leaves get f16 gradients", async () => {
     const w = T.fromArray([1, 2], [2], { dtype: "f16", requiresGrad: true })
     const x = T.fromArray([3, 4], [2])

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { View } from "../backend/Kernel.ts"
-import { noGrad } from "../autograd/mode.ts"
+import { isGradEnabled, noGrad } from "../autograd/mode.ts"
 import { record } from "../autograd/record.ts"
 import { numel, type Shape, showShape } from "../tensor/shape.ts"
 import type { Tensor } from "../tensor/Tensor.ts"
@@ -103,7 +103,7 @@ export interface AttentionOptions {
   readonly qOffset?: number
   /** Keys at or beyond this index are ignored (a preallocated KV cache). Default S. */
   readonly kvLength?: number
-  /** Per-batch-row kvLength (i32 [B]); inference only (no gradient). */
+  /** Per-batch-row kvLength (i32 [B]); inference only: throws when a gradient would be recorded. */
   readonly kvLengths?: Tensor
 }
 
@@ -117,6 +117,9 @@ export interface AttentionOptions {
 export const attention = (q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions = {}): Tensor => {
   if (q.rank !== 4 || k.rank !== 4 || v.rank !== 4) throw new Error("attention: q, k, v must be rank 4")
   const backend = backendOf(q, k, v, options.kvLengths)
+  if (options.kvLengths !== undefined && isGradEnabled() && (q.requiresGrad || k.requiresGrad || v.requiresGrad)) {
+    throw new Error("attention: kvLengths is inference-only (no gradient); call it under noGrad")
+  }
   const attrs = {
     scale: options.scale ?? 1 / Math.sqrt(q.shape[3]!),
     causal: options.causal ?? true,
@@ -136,11 +139,6 @@ export const attention = (q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
     ...(options.kvLengths === undefined ? {} : { kvLengths: options.kvLengths.view })
   })
   if (options.kvLengths === undefined) record("attention", out, [q, k, v], [q, k, v, out, lse], attrs)
-  else if (q.requiresGrad || k.requiresGrad || v.requiresGrad) {
-    lse.dispose()
-    out.dispose()
-    throw new Error("attention: kvLengths is inference-only (no gradient)")
-  }
   lse.dispose()
   return out
 }
