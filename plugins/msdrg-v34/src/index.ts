@@ -47,5 +47,5 @@ export const msdrgV34 = (options: MsdrgV34Options = {}): GrouperPlugin =>
     version: PLUGIN_VERSION,
     kind: "grouper",
     labelSpace: labelSpaceV34,
-    grouper: createGrouper(options.tables ?? builtinTablesV34(), labelSpaceV34)
+    grouper: createGrouper(options.tables)
   })

@@ -324,4 +324,11 @@ describe("results", () => {
     expect(plugin.version).toBe(pkg.version)
     expect(PLUGIN_VERSION).toBe(pkg.version)
   })
+  it("the plugin factory groups over the tables it is given", () => {
+    const tables = { ...builtinTablesV34(), version: "v34-test", diagnoses: new Map() }
+    const plugin = msdrgV34({ tables })
+    expect(plugin.grouper.version).toBe("v34-test")
+    expect(plugin.grouper.group(kase("N10")).error).toMatch(/not in the loaded tables/)
+    expect(msdrgV34().grouper.version).toBe("v34")
+  })
 })
