@@ -6,7 +6,7 @@ import { Schema } from "effect"
 /** A row of an input file did not have the expected shape. */
 export class DataReadError extends Schema.TaggedError<DataReadError>()("DataReadError", {
   file: Schema.String,
-  /** 1-based data row (the header is row 0); for JSONL, the line number. */
+  /** 1-based data row (the header is row 0; -1 for a CSV syntax error, found by line only); for JSONL, the line number. */
   row: Schema.Number,
   /** 1-based physical line where the row starts. */
   line: Schema.Number,

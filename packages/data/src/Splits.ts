@@ -38,8 +38,8 @@ const byDrg = <A extends Splittable>(items: ReadonlyArray<A>): Map<number, Array
 
 /**
  * Splits per DRG class: each class (sorted by id, then shuffled by the seed) gives
- * `round(fraction * size)` items to `second`, at least one and at most size - 1; classes below
- * `minClassSize` go wholly to `first`. Output keeps the input order within each part.
+ * `round(fraction * size)` items to `second`, at least one and at most size - 1 (fraction 0 gives
+ * none and 1 the whole class); classes below `minClassSize` go wholly to `first`. Output keeps the input order within each part.
  */
 export const stratifiedSplit = <A extends Splittable>(items: ReadonlyArray<A>, options: StratifiedSplitOptions): Split<A> => {
   if (!(options.fraction >= 0 && options.fraction <= 1)) throw new RangeError(`fraction must be in [0, 1], got ${options.fraction}`)

@@ -23,7 +23,7 @@ export class FileReadError extends Schema.TaggedError<FileReadError>()("FileRead
 /** Input formats. */
 export type DataFormat = "drg-llama" | "sapphire" | "jsonl"
 
-/** Guesses the format: `.jsonl` → jsonl; a CSV whose header has `problem` → sapphire; else drg-llama. */
+/** Guesses the format: `.jsonl` (or `.json`) → jsonl; a CSV whose header has `problem` → sapphire; else drg-llama. */
 export const guessFormat = (file: string, head: string): DataFormat => {
   if (/\.jsonl?$/i.test(file)) return "jsonl"
   const newline = head.indexOf("\n")
