@@ -13,6 +13,14 @@ import type { KernelContext } from "./kernelTable.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 
+/** Rows lo..lo+rows of a table, viewed through `window` when the table is past the binding limit. */
+interface TableBlock {
+  readonly lo: number
+  readonly rows: number
+  readonly view: View
+  readonly window?: BufferHandle
+}
+
 /**
  * Row blocks of a [V, D] table that each fit one binding, as windowed views (rows lo..lo+n);
  * a single block covering the table when it fits.
@@ -20,7 +28,7 @@ type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 const tableBlocks = (
   { align, maxBinding, rt }: KernelContext,
   table: View
-): Array<{ lo: number; rows: number; view: View; window?: BufferHandle }> => {
+): Array<TableBlock> => {
   const [V, D] = table.shape as [number, number]
   const e = DTYPE_BYTES[table.dtype]
   const [s0, s1] = table.strides as [number, number]
@@ -30,7 +38,7 @@ const tableBlocks = (
   let rows = V
   while (rows > 1 && span(rows) > maxBinding) rows = Math.ceil(rows / 2)
   if (span(rows) > maxBinding) throw invalidCall("embedding", "one table row exceeds the binding limit")
-  const blocks: Array<{ lo: number; rows: number; view: View; window?: BufferHandle }> = []
+  const blocks: Array<TableBlock> = []
   for (let lo = 0; lo < V; lo += rows) {
     const n = Math.min(rows, V - lo)
     const first = (table.offset + lo * s0) * e
@@ -42,6 +50,20 @@ const tableBlocks = (
   return blocks
 }
 
+/** Runs `f` on each row block of `table`, then drops the blocks' windows (also when `f` throws). */
+const forEachBlock = (
+  ctx: KernelContext,
+  table: View,
+  f: (block: TableBlock, index: number) => void
+): void => {
+  const blocks = tableBlocks(ctx, table)
+  try {
+    blocks.forEach(f)
+  } finally {
+    for (const b of blocks) if (b.window !== undefined) ctx.rt.dropWindow(b.window)
+  }
+}
+
 /** @since 0.1.0 @category kernels */
 export const embedding = (ctx: KernelContext, c: Call<"embedding">): void => {
   const { rt } = ctx
@@ -50,8 +72,7 @@ export const embedding = (ctx: KernelContext, c: Call<"embedding">): void => {
   if (c.table.shape.length !== 2 || c.out.shape.length !== 2) throw invalidCall("embedding", "table and out must be 2-D")
   const n = N * D
   if (n === 0) return
-  const blocks = tableBlocks(ctx, c.table)
-  blocks.forEach((blk, bi) => {
+  forEachBlock(ctx, c.table, (blk, bi) => {
     const t = blk.view
     // 3: first row of this block, 12: its row count, 13: whether this block writes the
     // zeros of out-of-range ids (the first one does).
@@ -81,7 +102,6 @@ export const embedding = (ctx: KernelContext, c: Call<"embedding">): void => {
   }
 }`
     })
-    if (blk.window !== undefined) rt.dropWindow(blk.window)
   })
 }
 
@@ -92,18 +112,19 @@ export const embeddingBackward = (ctx: KernelContext, c: Call<"embeddingBackward
   const N = c.ids.shape[0] ?? 1
   if (N * D === 0) return
   const next = rt.allocate(N * 8)
-  const words = [N, D, V, 0, c.ids.offset, c.ids.strides[0] ?? 1, c.dy.offset, ...c.dy.strides, c.dtable.offset, ...c.dtable.strides]
-  const ids = { buffer: c.ids.buffer, dtype: c.ids.dtype, write: false }
-  const link = { buffer: next, dtype: "i32" as const, write: true }
-  rt.run({
-    kernel: "embeddingBackward-link",
-    key: "",
-    bindings: [ids, link],
-    uniforms: words,
-    groups: Math.ceil(N / 64),
-    // next[n] = following occurrence of the same id (-1 at the end); first[N + n] = 1 for
-    // the first occurrence of its id.
-    source: ([is, ns]) => `
+  try {
+    const words = [N, D, V, 0, c.ids.offset, c.ids.strides[0] ?? 1, c.dy.offset, ...c.dy.strides, c.dtable.offset, ...c.dtable.strides]
+    const ids = { buffer: c.ids.buffer, dtype: c.ids.dtype, write: false }
+    const link = { buffer: next, dtype: "i32" as const, write: true }
+    rt.run({
+      kernel: "embeddingBackward-link",
+      key: "",
+      bindings: [ids, link],
+      uniforms: words,
+      groups: Math.ceil(N / 64),
+      // next[n] = following occurrence of the same id (-1 at the end); first[N + n] = 1 for
+      // the first occurrence of its id.
+      source: ([is, ns]) => `
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let n = i32(gid.x + gid.y * nwg.x * 64u);
   let N = ui(0u);
@@ -116,21 +137,21 @@ export const embeddingBackward = (ctx: KernelContext, c: Call<"embeddingBackward
   sti_${ns}(n, nx);
   sti_${ns}(N + n, select(0, 1, first));
 }`
-  })
-  for (const blk of tableBlocks(ctx, c.dtable)) {
-  const t = blk.view
-  const addWords = [N, D, V, blk.lo, c.ids.offset, c.ids.strides[0] ?? 1, c.dy.offset, ...c.dy.strides, t.offset, ...t.strides, blk.rows]
-  rt.run({
-    kernel: "embeddingBackward-add",
-    key: "",
-    bindings: [ids, { buffer: next, dtype: "i32", write: false }, { buffer: c.dy.buffer, dtype: c.dy.dtype, write: false }, {
-      buffer: t.buffer,
-      dtype: t.dtype,
-      write: true
-    }],
-    uniforms: addWords,
-    groups: Math.ceil((N * D) / 64),
-    source: ([is, ns, dys, ts]) => `
+    })
+    forEachBlock(ctx, c.dtable, (blk) => {
+      const t = blk.view
+      const addWords = [N, D, V, blk.lo, c.ids.offset, c.ids.strides[0] ?? 1, c.dy.offset, ...c.dy.strides, t.offset, ...t.strides, blk.rows]
+      rt.run({
+        kernel: "embeddingBackward-add",
+        key: "",
+        bindings: [ids, { buffer: next, dtype: "i32", write: false }, { buffer: c.dy.buffer, dtype: c.dy.dtype, write: false }, {
+          buffer: t.buffer,
+          dtype: t.dtype,
+          write: true
+        }],
+        uniforms: addWords,
+        groups: Math.ceil((N * D) / 64),
+        source: ([is, ns, dys, ts]) => `
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = i32(gid.x + gid.y * nwg.x * 64u);
   let N = ui(0u); let D = ui(1u);
@@ -149,8 +170,9 @@ export const embeddingBackward = (ctx: KernelContext, c: Call<"embeddingBackward
   }
   st_${ts}(dst, acc);
 }`
-  })
-  if (blk.window !== undefined) rt.dropWindow(blk.window)
+      })
+    })
+  } finally {
+    rt.free(next)
   }
-  rt.free(next)
 }
