@@ -428,7 +428,8 @@ describe.skipIf(skipReason !== undefined)(`webgpu fusion${skipReason === undefin
         calls.push({ kernel: "binary", op, a: v(x), b: v(y), out: v(o) })
       }
       calls.push({ kernel: "binary", op: "pow", a: v(x), b: v(y), out: v(h, "f16") })
-      // Groups of six calls stay under the binding limit; run twice so fuseAfter is met anyway.
+      // Groups of six calls (fuseMaxOps) stay under the binding limit; fuseAfter 1 fuses them on
+      // this first run.
       for (const c of calls) be.dispatch(c)
       const res: Array<Array<string>> = []
       for (const o of outs) res.push(bits(Array.from(new Float32Array(await be.read(o, 0, n * 4)))))
