@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { builtinTablesV34, createGrouper, msdrgV34, PLUGIN_VERSION } from "../src/index.ts"
 import type { DiagnosisAttributes } from "../src/index.ts"
+import { matcherOf } from "../src/grouper/codes.ts"
 
 const grouper = createGrouper()
 
@@ -22,6 +23,14 @@ const grouperWithDiagnosis = (code: string, row: DiagnosisAttributes) => {
   const base = builtinTablesV34()
   return createGrouper({ ...base, diagnoses: new Map([...base.diagnoses, [code, row]]) })
 }
+
+describe("code patterns", () => {
+  it("match exact codes, X* prefixes and X*Y patterns, written dotted or not", () => {
+    const m = matcherOf(["I50.23", "n17*", "L89*3"])
+    for (const code of ["I5023", "N17", "N179", "L89153", "L8993"]) expect(m.test(code), code).toBe(true)
+    for (const code of ["I502", "I50231", "N18", "L89154", "L8913X", "M89153"]) expect(m.test(code), code).toBe(false)
+  })
+})
 
 describe("validation (DRG 999 with a reason)", () => {
   it.each([

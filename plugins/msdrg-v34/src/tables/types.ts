@@ -2,15 +2,17 @@
  * The grouper's table format. Every grouping decision reads one of these tables; the
  * engine holds no code lists and does no DRG-number arithmetic.
  */
+import type { DrgFamily } from "@sapphire-rl/spec"
 
 /** CC level of a diagnosis when it is secondary (before exclusions). */
 export type CcLevel = "MCC" | "CC" | "none"
 
-/** How a family splits on case severity. */
-export type SplitPattern = "3-way" | "2-way-MCC" | "2-way-CC-MCC" | "single"
+/** How a family splits on case severity (the label space's family patterns). */
+export type SplitPattern = DrgFamily["pattern"]
 
 /**
- * A code pattern: an undotted code ("I5023") or a prefix ending in `*` ("I50*").
+ * A code pattern: an undotted code ("I5023"), a prefix ending in `*` ("I50*"), or a
+ * pattern with `*` inside, standing for any characters ("L89*3": stage 3 at any site).
  * Patterns keep same-category lists short (exclusion collections, PDX lists).
  */
 export type CodePattern = string
