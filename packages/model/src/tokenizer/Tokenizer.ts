@@ -59,7 +59,7 @@ const templateSource = (x: unknown): string | null => {
 
 /**
  * Builds a tokenizer from the parsed `tokenizer.json` and `tokenizer_config.json`.
- * `file` names the snapshot in errors. `chatTemplate` overrides the config's template.
+ * `file` and `configFile` name them in errors. `chatTemplate` overrides the config's template.
  *
  * @since 0.1.0
  * @category constructors
@@ -67,7 +67,7 @@ const templateSource = (x: unknown): string | null => {
 export const makeTokenizer = (
   tokenizerJson: unknown,
   tokenizerConfig: unknown = {},
-  options: { readonly file?: string; readonly chatTemplate?: string } = {}
+  options: { readonly file?: string; readonly configFile?: string; readonly chatTemplate?: string } = {}
 ): TextTokenizer => {
   const file = options.file ?? "tokenizer.json"
   if (!isRecord(tokenizerJson) || !isRecord(tokenizerJson["model"])) {
@@ -98,7 +98,14 @@ export const makeTokenizer = (
   }
   const cleanUpSpaces = config["clean_up_tokenization_spaces"] === true
   const source = options.chatTemplate ?? templateSource(config["chat_template"])
-  const chatTemplate = source === null ? null : compileChatTemplate(source)
+  let chatTemplate: ChatTemplate | null = null
+  try {
+    if (source !== null) chatTemplate = compileChatTemplate(source)
+  } catch (e) {
+    // The Jinja parser's message alone does not say which template it was.
+    const where = options.chatTemplate !== undefined ? "the chatTemplate option" : options.configFile ?? "tokenizer_config.json"
+    throw modelFileError(where, `chat_template does not compile (${(e as Error).message})`)
+  }
   return {
     vocabSize,
     eosToken,
@@ -139,9 +146,10 @@ export const parseTokenizer = (
   options: { readonly file?: string; readonly configFile?: string; readonly chatTemplate?: string } = {}
 ): TextTokenizer => {
   const file = options.file ?? "tokenizer.json"
+  const configFile = options.configFile ?? "tokenizer_config.json"
   return makeTokenizer(
     parseJsonFile(tokenizerText, file),
-    configText === undefined ? {} : parseJsonFile(configText, options.configFile ?? "tokenizer_config.json"),
-    options.chatTemplate === undefined ? { file } : { file, chatTemplate: options.chatTemplate }
+    configText === undefined ? {} : parseJsonFile(configText, configFile),
+    options.chatTemplate === undefined ? { file, configFile } : { file, configFile, chatTemplate: options.chatTemplate }
   )
 }
