@@ -3,7 +3,7 @@
  */
 import type { GrouperResult, LabelSpace } from "@sapphire-rl/spec"
 import { type CorpusRow, corpusCompletion } from "./Corpus.ts"
-import { type ChatMessage, SYSTEM_PROMPT, sftUserPrompt } from "./Prompt.ts"
+import { type ChatMessage, promptMessages, SYSTEM_PROMPT } from "./Prompt.ts"
 import { type RationaleStyle, sftCompletion } from "./Rationale.ts"
 import type { DrgRecord } from "./Record.ts"
 
@@ -22,8 +22,7 @@ export const caseSftExample = (
 ): SftExample => ({
   id: `${record.id}:${style}`,
   messages: [
-    { role: "system", content: SYSTEM_PROMPT },
-    { role: "user", content: sftUserPrompt(record.text) },
+    ...promptMessages(record.text, { sft: true }),
     { role: "assistant", content: sftCompletion(style, record, result, labelSpace) }
   ]
 })
