@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import { CMS_V34_TITLES, LABEL_QUIRKS, catalogRows, labelSpaceV34, normalizeTitle } from "../src/catalog/index.ts"
+import { CMS_V34_TITLES, LABEL_QUIRKS, catalogRows, fixSpellings, labelSpaceV34, normalizeTitle } from "../src/catalog/index.ts"
 import { haveShared, sharedPath } from "./support/shared.ts"
 
 // The DRG-LLaMA reference sits beside the repository (../shared/reference from the root).
@@ -117,6 +117,12 @@ describe("MS-DRG v34 catalog", () => {
         expect(title.replace(quirk.to, quirk.from), `DRG ${drg}`).not.toBe(reference.get(drg))
       }
     }
+  })
+
+  it("every typo quirk is undone by the spelling fixes, so family keys and resolution see through it", () => {
+    const typos = LABEL_QUIRKS.filter((q) => q.why.startsWith("typo"))
+    expect(typos.length).toBe(7)
+    for (const q of typos) expect(fixSpellings(q.to), q.to).toBe(q.from)
   })
 
   it("byTitle is exact membership after trim and upper-case only", () => {
