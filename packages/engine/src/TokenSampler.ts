@@ -38,9 +38,17 @@ export interface SampledToken {
  * @since 0.1.0
  * @category utils
  */
-export const logSumExp = (logits: ArrayLike<number>, offset: number, size: number): number => {
+export const logSumExp = (logits: ArrayLike<number>, offset: number, size: number): number =>
+  logSumExpFrom(logits, offset, size, rowMax(logits, offset, size))
+
+const rowMax = (logits: ArrayLike<number>, offset: number, size: number): number => {
   let max = -Infinity
   for (let i = 0; i < size; i++) max = Math.max(max, logits[offset + i]!)
+  return max
+}
+
+// Given the row's max, so that sampling scans a (vocabulary-long) row for it once.
+const logSumExpFrom = (logits: ArrayLike<number>, offset: number, size: number, max: number): number => {
   if (max === -Infinity) return -Infinity
   let sum = 0
   for (let i = 0; i < size; i++) sum += Math.exp(logits[offset + i]! - max)
@@ -60,7 +68,8 @@ export const sampleToken = (
   options: TokenSamplingOptions,
   u: number
 ): SampledToken => {
-  const lse = logSumExp(logits, offset, vocab)
+  const max = rowMax(logits, offset, vocab)
+  const lse = logSumExpFrom(logits, offset, vocab, max)
   const logprobOf = (token: number) => logits[offset + token]! - lse
   if (options.temperature === 0 || options.topK === 1) {
     let best = 0
@@ -68,8 +77,6 @@ export const sampleToken = (
     return { token: best, logprob: logprobOf(best) }
   }
   const invT = 1 / options.temperature
-  let max = -Infinity
-  for (let i = 0; i < vocab; i++) max = Math.max(max, logits[offset + i]!)
   const weights = new Float64Array(vocab)
   for (let i = 0; i < vocab; i++) weights[i] = Math.exp((logits[offset + i]! - max) * invT)
 
@@ -83,7 +90,8 @@ export const sampleToken = (
       acc += weights[i]!
       if (acc > target && weights[i]! > 0) return { token: i, logprob: logprobOf(i) }
     }
-    return { token: lastPositive(weights), logprob: logprobOf(lastPositive(weights)) }
+    const last = lastPositive(weights)
+    return { token: last, logprob: logprobOf(last) }
   }
 
   // Most likely first; ties by index so the order (and the sample) is deterministic.
