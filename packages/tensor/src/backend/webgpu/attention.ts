@@ -75,6 +75,24 @@ const vec4Ok = (D: number, views: ReadonlyArray<View>): boolean =>
     v.strides.slice(0, 3).every((x) => x % 4 === 0)
   )
 
+/** Entry of the per-thread kernels (one invocation per row; `dn` is the D loop bound) up to
+ * the row's coordinates, for as many rows as uniform word `countAt` holds. */
+const threadEntry = (countAt: number, coordinates: string): string =>
+  `@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
+  if (idx >= ui(${countAt}u)) { return; }
+  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
+  let dn = ui(10u);
+  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
+  ${coordinates}`
+
+/** Per-thread entry over query rows (b, h, t), with hk the KV head of h's group. */
+const queryRowEntry = threadEntry(9, `let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
+  let hk = h / (Hq / Hkv);`)
+
+/** Per-thread entry over key rows (b, hk, s); the row count sits at KVL_AT in the backward. */
+const keyRowEntry = threadEntry(KVL_AT, "let s = idx % S; let hk = (idx / S) % Hkv; let b = idx / (S * Hkv);")
+
 const range = (n: number) => Array.from({ length: n }, (_, i) => i)
 
 /** vec4 forward: keys in blocks of 4 share one max/rescale step. */
@@ -83,14 +101,7 @@ const forwardVec4 = (names: ReadonlyArray<string | undefined>, D: number): strin
   const D4 = D / 4
   const J = range(4)
   return `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
-  if (idx >= ui(9u)) { return; }
-  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
-  let dn = ui(10u);
-  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
-  let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
-  let hk = h / (Hq / Hkv);
+${queryRowEntry}
   ${kls === undefined ? "let kvLen = ui(8u);" : `let kvLen = ldi_${kls}(ui(${KVL_AT}u) + b * ui(${KVL_AT + 1}u));`}
   let n = ${visible("t")};
   var q: array<vec4<f32>, ${D4}>;
@@ -136,14 +147,7 @@ const dqVec4 = (names: ReadonlyArray<string | undefined>, D: number): string => 
   const D4 = D / 4
   const J = range(4)
   return `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
-  if (idx >= ui(9u)) { return; }
-  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
-  let dn = ui(10u);
-  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
-  let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
-  let hk = h / (Hq / Hkv);
+${queryRowEntry}
   let kvLen = ui(8u);
   let n = ${visible("t")};
   var q: array<vec4<f32>, ${D4}>;
@@ -189,13 +193,7 @@ const dkvVec4 = (names: ReadonlyArray<string | undefined>, D: number): string =>
   const D4 = D / 4
   const J = range(4)
   return `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
-  if (idx >= ui(${KVL_AT}u)) { return; }
-  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
-  let dn = ui(10u);
-  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
-  let s = idx % S; let hk = (idx / S) % Hkv; let b = idx / (S * Hkv);
+${keyRowEntry}
   let group = Hq / Hkv;
   let kvLen = min(ui(8u), S);
   var kr: array<vec4<f32>, ${D4}>;
@@ -370,14 +368,7 @@ export const attention = ({ attention: variant, maxWorkgroupStorage, rt }: Kerne
 }
 
 const forwardScalar = ([qs, ks, vs, os, ls, kls]: ReadonlyArray<string | undefined>, D: number): string => `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
-  if (idx >= ui(9u)) { return; }
-  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
-  let dn = ui(10u);
-  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
-  let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
-  let hk = h / (Hq / Hkv);
+${queryRowEntry}
   ${kls === undefined ? "let kvLen = ui(8u);" : `let kvLen = ldi_${kls}(ui(${KVL_AT}u) + b * ui(${KVL_AT + 1}u));`}
   let n = ${visible("t")};
   var q: array<f32, ${D}>;
@@ -627,14 +618,7 @@ export const attentionBackward = (
 }
 
 const dqScalar = ([qs, ks, vs, os, dos, ls, dqs, dl]: ReadonlyArray<string | undefined>, D: number): string => `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
-  if (idx >= ui(9u)) { return; }
-  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
-  let dn = ui(10u);
-  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
-  let t = idx % T; let h = (idx / T) % Hq; let b = idx / (T * Hq);
-  let hk = h / (Hq / Hkv);
+${queryRowEntry}
   let kvLen = ui(8u);
   let n = ${visible("t")};
   var q: array<f32, ${D}>;
@@ -663,13 +647,7 @@ const dqScalar = ([qs, ks, vs, os, dos, ls, dqs, dl]: ReadonlyArray<string | und
 }`
 
 const dkvScalar = ([qs, ks, vs, dos, ls, dl, dks, dvs]: ReadonlyArray<string | undefined>, D: number): string => `
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = i32(gid.x + gid.y * nwg.x * ${WG}u);
-  if (idx >= ui(${KVL_AT}u)) { return; }
-  // Loop bound from the uniforms: a constant bound makes LLVM (llvmpipe) unroll for minutes.
-  let dn = ui(10u);
-  let Hq = ui(1u); let Hkv = ui(2u); let T = ui(3u); let S = ui(4u); let scale = uf(5u);
-  let s = idx % S; let hk = (idx / S) % Hkv; let b = idx / (S * Hkv);
+${keyRowEntry}
   let group = Hq / Hkv;
   let kvLen = min(ui(8u), S);
   var kr: array<f32, ${D}>;
