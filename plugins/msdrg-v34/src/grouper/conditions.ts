@@ -9,9 +9,12 @@ const EMPTY: ReadonlyArray<string> = []
 
 const list = (tables: Tables, name: string): ReadonlyArray<string> => tables.lists.get(name) ?? EMPTY
 
+const hasFlag = (tables: Tables, code: string, flag: string): boolean =>
+  tables.procedures.get(code)?.flags.includes(flag) === true
+
 /** Procedures of the case that carry a flag. */
 export const proceduresWithFlag = (tables: Tables, facts: CaseFacts, flag: string): ReadonlyArray<string> =>
-  facts.procedures.filter((code) => tables.procedures.get(code)?.flags.includes(flag) === true)
+  facts.procedures.filter((code) => hasFlag(tables, code, flag))
 
 /** The first code of the case that makes a condition true (for the trace), if one does. */
 export const witness = (tables: Tables, facts: CaseFacts, c: Condition): string | undefined => {
@@ -56,7 +59,7 @@ export const holds = (tables: Tables, facts: CaseFacts, c: Condition): boolean =
       return facts.sdx.some((s) => m.test(s))
     }
     case "proc":
-      return facts.procedures.some((code) => tables.procedures.get(code)?.flags.includes(c.flag) === true)
+      return facts.procedures.some((code) => hasFlag(tables, code, c.flag))
     case "status":
       return list(tables, c.list).includes(facts.status)
     case "mdc":
