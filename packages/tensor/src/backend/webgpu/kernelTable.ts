@@ -10,7 +10,7 @@ import { attention, attentionBackward } from "./attention.ts"
 import { embedding, embeddingBackward } from "./embedding.ts"
 import { logprobGather, logprobGatherBackward } from "./logprob.ts"
 import { matmul } from "./matmul.ts"
-import { binary, copy, fill, unary, where } from "./pointwise.ts"
+import { pointwise } from "./pointwise.ts"
 import { random } from "./random.ts"
 import { argmax, reduce } from "./reduce.ts"
 import { rmsnorm, rmsnormBackward } from "./rmsnorm.ts"
@@ -56,11 +56,11 @@ type Impl<K extends KernelName> = (ctx: KernelContext, call: Extract<KernelCall,
  * @category kernels
  */
 export const kernelTable: { readonly [K in KernelName]: Impl<K> } = {
-  fill: (ctx, c) => fill(ctx.rt, c),
-  copy: (ctx, c) => copy(ctx.rt, c),
-  unary: (ctx, c) => unary(ctx.rt, c),
-  binary: (ctx, c) => binary(ctx.rt, c),
-  where: (ctx, c) => where(ctx.rt, c),
+  fill: (ctx, c) => pointwise(ctx.rt, c),
+  copy: (ctx, c) => pointwise(ctx.rt, c),
+  unary: (ctx, c) => pointwise(ctx.rt, c),
+  binary: (ctx, c) => pointwise(ctx.rt, c),
+  where: (ctx, c) => pointwise(ctx.rt, c),
   reduce,
   argmax,
   matmul,
@@ -68,7 +68,7 @@ export const kernelTable: { readonly [K in KernelName]: Impl<K> } = {
   softmaxBackward,
   rmsnorm,
   rmsnormBackward,
-  rope: (ctx, c) => rope(ctx, c),
+  rope,
   attention,
   attentionBackward,
   embedding,

@@ -181,18 +181,3 @@ export const pointwise = (rt: Runtime, c: PointwiseCall): void => {
     p.moduleCode
   )
 }
-
-/** @since 0.1.0 @category kernels */
-export const fill = (rt: Runtime, c: Call<"fill">): void => pointwise(rt, c)
-
-/** @since 0.1.0 @category kernels */
-export const copy = (rt: Runtime, c: Call<"copy">): void => pointwise(rt, c)
-
-/** @since 0.1.0 @category kernels */
-export const unary = (rt: Runtime, c: Call<"unary">): void => pointwise(rt, c)
-
-/** @since 0.1.0 @category kernels */
-export const binary = (rt: Runtime, c: Call<"binary">): void => pointwise(rt, c)
-
-/** @since 0.1.0 @category kernels */
-export const where = (rt: Runtime, c: Call<"where">): void => pointwise(rt, c)
