@@ -1,7 +1,7 @@
 import type { Backend } from "@sapphire-rl/tensor"
 import { makeCpuBackend } from "@sapphire-rl/tensor"
-import { drgTinyTokenizer, loadSnapshot, openBackend, Qwen2Model, readQwen2Weights } from "@sapphire-rl/model"
-import { snapshotReaderNode } from "@sapphire-rl/model/node"
+import { drgTinyTokenizer, openBackend } from "@sapphire-rl/model"
+import { loadQwen2Node } from "@sapphire-rl/model/node"
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
@@ -16,8 +16,7 @@ const letters = {
 }
 
 const suite = (backendName: string, backend: Backend) => describe(`generate with Qwen2 (${backendName})`, async () => {
-  const snap = await loadSnapshot(snapshotReaderNode(fixture("qwen2-bf16-untied")))
-  const model = new Qwen2Model(snap.config, readQwen2Weights(snap.config, snap.tensors), { backend })
+  const model = await loadQwen2Node(fixture("qwen2-bf16-untied"), { backend })
   const expected = JSON.parse(readFileSync(`${fixture("qwen2-bf16-untied")}/expected.json`, "utf8")) as {
     greedy: Array<{ prompt: Array<number>; continuation: Array<number>; maxNewTokens: number }>
   }

@@ -88,16 +88,3 @@ export const hostForward = (c: Qwen2Config, w: Qwen2HostWeights, ids: ReadonlyAr
   const head = c.tieWordEmbeddings ? embed : get("lm_head.weight")
   return xs.map((x) => linear(norm(x, get("model.norm.weight")), head, c.vocabSize))
 }
-
-/** Largest |a - b| over all logits, divided by the largest |b| (the tests' error measure). */
-export const relativeError = (got: ReadonlyArray<ArrayLike<number>>, want: ReadonlyArray<ArrayLike<number>>): number => {
-  let err = 0
-  let scale = 0
-  want.forEach((row, t) => {
-    for (let v = 0; v < row.length; v++) {
-      err = Math.max(err, Math.abs(got[t]![v]! - row[v]!))
-      scale = Math.max(scale, Math.abs(row[v]!))
-    }
-  })
-  return err / scale
-}

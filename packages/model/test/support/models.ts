@@ -1,18 +1,17 @@
 import type { Backend } from "@sapphire-rl/tensor"
-import { loadSnapshot, Qwen2Model, readQwen2Weights } from "../../src/index.ts"
+import { Qwen2Model } from "../../src/index.ts"
 import type { Qwen2ModelOptions } from "../../src/index.ts"
-import { snapshotReaderNode } from "../../src/node/index.ts"
+import { readQwen2SnapshotNode } from "../../src/node/index.ts"
 import type { ExpectedOutputs } from "./fixtures.ts"
 import { fixtureJson, fixturePath } from "./fixtures.ts"
 
 /** A fixture checkpoint on a backend, with its expected outputs. */
 export const loadFixtureModel = async (name: string, backend: Backend, options: Omit<Qwen2ModelOptions, "backend"> = {}) => {
-  const snap = await loadSnapshot(snapshotReaderNode(fixturePath(name)))
-  const weights = readQwen2Weights(snap.config, snap.tensors)
+  const { config, weights } = await readQwen2SnapshotNode(fixturePath(name))
   return {
-    config: snap.config,
+    config,
     weights,
-    model: new Qwen2Model(snap.config, weights, { ...options, backend }),
+    model: new Qwen2Model(config, weights, { ...options, backend }),
     expected: fixtureJson<ExpectedOutputs>(`${name}/expected.json`)
   }
 }
