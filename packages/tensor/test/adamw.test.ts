@@ -28,6 +28,10 @@ describe("adamwStep", () => {
       }
     }
     expect(state.step).toBe(4)
+    // Mismatched lists are refused before any update (and the step count stays).
+    expect(() => T.adamwStep([p, q], [null], state, hyper)).toThrow("1 gradients for 2 parameters")
+    expect(() => T.adamwStep([p], [null], state, hyper)).toThrow("state was made for 2 parameters, not 1")
+    expect(state.step).toBe(4)
     expect(closeness(Array.from(await p.toArray()), ps, 1e-6, 1e-5)).toBeLessThanOrEqual(1)
     expect(Array.from(await q.toArray())).toEqual(q0.map(Math.fround))
     T.disposeAdamWState(state)

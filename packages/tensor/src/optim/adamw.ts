@@ -79,7 +79,13 @@ export const adamwStep = (
   state: AdamWState,
   hyper: AdamWHyper
 ): void => {
-  if (state.m.length !== params.length) throw new Error("adamwStep: state was made for a different parameter list")
+  if (state.m.length !== params.length) {
+    throw new Error(`adamwStep: state was made for ${state.m.length} parameters, not ${params.length}`)
+  }
+  // A short list would silently leave the trailing parameters untouched.
+  if (grads !== undefined && grads.length !== params.length) {
+    throw new Error(`adamwStep: ${grads.length} gradients for ${params.length} parameters`)
+  }
   state.step += 1
   const beta1 = hyper.beta1 ?? 0.9
   const beta2 = hyper.beta2 ?? 0.999
