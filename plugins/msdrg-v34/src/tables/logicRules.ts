@@ -3,16 +3,8 @@
  * (non-severity splits) and the "… OR X" alternatives written into DRG titles.
  */
 import { TRAUMA_SITE_LISTS } from "./lists.ts"
-import type { Condition, FamilyAlternative, MdcRule, MedicalRule, PreMdcRule } from "./types.ts"
-
-const proc = (flag: string): Condition => ({ kind: "proc", flag })
-const pdx = (list: string): Condition => ({ kind: "pdx", list })
-const sdx = (list: string): Condition => ({ kind: "sdx", list })
-const family = (id: string): Condition => ({ kind: "pdx-family", family: id })
-const status = (list: string): Condition => ({ kind: "status", list })
-const all = (...of: ReadonlyArray<Condition>): Condition => ({ kind: "all", of })
-const any = (...of: ReadonlyArray<Condition>): Condition => ({ kind: "any", of })
-const not = (of: Condition): Condition => ({ kind: "not", of })
+import { all, any, mdc, not, pdx, pdxFamily, proc, sdx, status } from "./conditionBuilders.ts"
+import type { FamilyAlternative, MdcRule, MedicalRule, PreMdcRule } from "./types.ts"
 
 /** Pre-MDC rules in hierarchy order (v33/v34). */
 export const PRE_MDC_RULES: ReadonlyArray<PreMdcRule> = [
@@ -63,34 +55,34 @@ export const MDC_RULES: ReadonlyArray<MdcRule> = [
 
 /** Medical-partition rules, first match wins; otherwise the PDX's default family. */
 export const MEDICAL_RULES: ReadonlyArray<MedicalRule> = [
-  { id: "ama", when: all(family("896-897"), status("status:ama")), family: "894", because: "left against medical advice" },
-  { id: "rehab", when: all(family("896-897"), proc("rehab")), family: "895", because: "with rehabilitation therapy" },
-  { id: "sepsis-mv", when: all(family("871-872"), proc("mv>96")), family: "870", because: "mechanical ventilation >96 hours" },
-  { id: "resp-mv-long", when: all({ kind: "mdc", mdc: "04" }, proc("mv>96")), family: "207", because: "ventilator support >96 hours" },
-  { id: "resp-mv-short", when: all({ kind: "mdc", mdc: "04" }, proc("mv<=96")), family: "208", because: "ventilator support <=96 hours" },
+  { id: "ama", when: all(pdxFamily("896-897"), status("status:ama")), family: "894", because: "left against medical advice" },
+  { id: "rehab", when: all(pdxFamily("896-897"), proc("rehab")), family: "895", because: "with rehabilitation therapy" },
+  { id: "sepsis-mv", when: all(pdxFamily("871-872"), proc("mv>96")), family: "870", because: "mechanical ventilation >96 hours" },
+  { id: "resp-mv-long", when: all(mdc("04"), proc("mv>96")), family: "207", because: "ventilator support >96 hours" },
+  { id: "resp-mv-short", when: all(mdc("04"), proc("mv<=96")), family: "208", because: "ventilator support <=96 hours" },
   {
     id: "stroke-thrombolytic",
-    when: all(family("064-066"), pdx("ischemic-stroke"), proc("thrombolytic")),
+    when: all(pdxFamily("064-066"), pdx("ischemic-stroke"), proc("thrombolytic")),
     family: "061-063",
     because: "acute ischemic stroke with thrombolytic agent"
   },
-  { id: "ami-expired", when: all(family("280-282"), status("status:expired")), family: "283-285", because: "AMI, expired" },
+  { id: "ami-expired", when: all(pdxFamily("280-282"), status("status:expired")), family: "283-285", because: "AMI, expired" },
   {
     id: "circulatory-cath",
-    when: all({ kind: "mdc", mdc: "05" }, proc("cath"), not(family("280-282"))),
+    when: all(mdc("05"), proc("cath"), not(pdxFamily("280-282"))),
     family: "286-287",
     because: "circulatory disorder except AMI with cardiac catheterization"
   },
   {
     id: "chemo-leukemia",
-    when: all(family("846-848"), any(sdx("acute-leukemia"), proc("high-dose-chemo"))),
+    when: all(pdxFamily("846-848"), any(sdx("acute-leukemia"), proc("high-dose-chemo"))),
     family: "837-839",
     because: "chemotherapy with acute leukemia as SDX or high-dose chemotherapy agent"
   },
-  { id: "esw", when: all(family("693-694"), proc("esw")), family: "691-692", because: "with ESW lithotripsy" },
+  { id: "esw", when: all(pdxFamily("693-694"), proc("esw")), family: "691-692", because: "with ESW lithotripsy" },
   {
     id: "hiv-major",
-    when: all({ kind: "mdc", mdc: "25" }, any(pdx("hiv-major"), sdx("hiv-major"))),
+    when: all(mdc("25"), any(pdx("hiv-major"), sdx("hiv-major"))),
     family: "974-976",
     because: "HIV with major related condition"
   }

@@ -3,11 +3,8 @@
  * hierarchy per MDC (Appendix D: classes highest first). Each class routes to a family,
  * possibly through conditions ("with cardiac catheterization", "PDX of hip fracture").
  */
+import { all, any, pdx, proc, sdx } from "./conditionBuilders.ts"
 import type { SurgicalClass } from "./types.ts"
-
-const proc = (flag: string) => ({ kind: "proc", flag }) as const
-const pdx = (list: string) => ({ kind: "pdx", list }) as const
-const sdx = (list: string) => ({ kind: "sdx", list }) as const
 
 /** The built-in surgical classes. */
 export const SURGICAL_CLASSES: ReadonlyArray<SurgicalClass> = [
@@ -40,7 +37,7 @@ export const SURGICAL_CLASSES: ReadonlyArray<SurgicalClass> = [
     requires: proc("defib-lead"),
     routes: [
       {
-        when: { kind: "all", of: [proc("cath"), { kind: "any", of: [pdx("ami-hf-shock"), sdx("ami-hf-shock")] }] },
+        when: all(proc("cath"), any(pdx("ami-hf-shock"), sdx("ami-hf-shock"))),
         family: "222-223",
         because: "with cardiac catheterization, with AMI/HF/shock"
       },
