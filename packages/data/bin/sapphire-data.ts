@@ -52,7 +52,6 @@ const numArg = (name: string, value: string | undefined, fallback: number): numb
 
 const plugin = () => msdrgV34()
 
-
 const load = async (file: string, format?: DataFormat): Promise<ReadonlyArray<DrgRecord>> => {
   // A bad row or an unreadable file is the user's to fix: the reader's message, exit code 2.
   const { records, report } = await Effect.runPromise(
@@ -83,21 +82,21 @@ const parseDifficulty = (spec: string | undefined): Partial<Record<Difficulty, n
   return out
 }
 
-const synth = async (values: Record<string, string | boolean | undefined>) => {
-  const n = intArg("n", values["n"] as string | undefined)
-  const seed = intArg("seed", values["seed"] as string | undefined)
+const synth = async (values: ReturnType<typeof parseOptions>["values"]) => {
+  const n = intArg("n", values.n)
+  const seed = intArg("seed", values.seed)
   if (n < 0) fail("--n must be >= 0")
-  const mix = (values["mix"] as string | undefined) ?? "natural"
+  const mix = values.mix ?? "natural"
   if (mix !== "natural" && mix !== "uniform") fail(`--mix must be natural or uniform, got ${JSON.stringify(mix)}`)
-  const length = (values["length"] as string | undefined) ?? "mixed"
+  const length = values.length ?? "mixed"
   if (!["short", "medium", "long", "mixed"].includes(length)) fail(`--length must be short, medium, long or mixed`)
-  const difficulty = parseDifficulty(values["difficulty"] as string | undefined)
+  const difficulty = parseDifficulty(values.difficulty)
   const options: GenerateOptions = {
     n, seed, mix: mix as "natural" | "uniform", noteLength: length as NoteLength | "mixed",
     ...(difficulty === undefined ? {} : { difficulty })
   }
   const grouper = plugin().grouper
-  const out = values["out"] as string | undefined
+  const out = values.out
   const stream = out === undefined ? process.stdout : createWriteStream(out)
   // Without a listener a write error (e.g. an --out in a missing folder) would crash the process
   // from an event; this way it rejects the `once` or `finished` being awaited.
