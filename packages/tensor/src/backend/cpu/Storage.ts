@@ -1,7 +1,8 @@
 /**
  * Host storage behind a CPU buffer handle: one ArrayBuffer seen as every dtype, plus
- * strided gather/scatter between views and contiguous arrays (the kernels' only
- * access path, so dtype conversion and strides live here and nowhere else).
+ * strided gather/scatter between views and contiguous arrays: the kernels' access
+ * path, so dtype conversion and strides live here. The one exception is matmul, which
+ * reads f16 weights and writes its contiguous output in place, for speed.
  *
  * @since 0.1.0
  */
