@@ -32,8 +32,11 @@ describe("broadcasting binary ops through the front end", () => {
         const bv = randomArray(n(b), seed + 1)
         const x = T.fromArray(av, a, { requiresGrad: true })
         const y = T.fromArray(bv, b, { requiresGrad: true })
-        const out = T.broadcastShapes(a, b)
+        // a has the full rank; sizes along an axis are equal or 1, so the broadcast is the max.
+        const out = a.map((d, i) => Math.max(d, b[i - (a.length - b.length)] ?? 1))
+        expect(T.broadcastShapes(a, b)).toEqual(out)
         const z = T.mul(x, y)
+        expect(z.shape).toEqual(out)
         const A = broadcastTo(av, a, out)
         const B = broadcastTo(bv, b, out)
         expect(closeness(Array.from(await z.toArray()), A.map((v, i) => Math.fround(v) * Math.fround(B[i]!)), 1e-6, 1e-5))
