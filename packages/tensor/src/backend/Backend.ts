@@ -72,7 +72,11 @@ export interface Backend {
   readonly dispatch: (call: KernelCall) => void
   /** Submits enqueued work without waiting. */
   readonly flush: () => void
-  /** Waits for all enqueued work and returns a copy of the bytes (the sync point). */
+  /**
+   * Waits for all enqueued work and returns a copy of the bytes (the sync point). Failures
+   * (a freed buffer, a range outside it, a lost device) reject with a `BackendError`; it
+   * never throws synchronously.
+   */
   readonly read: (buffer: BufferHandle, byteOffset?: number, byteLength?: number) => Promise<ArrayBuffer>
   readonly memory: () => MemoryStats
   /** Releases every resource; the backend is unusable afterwards. */
