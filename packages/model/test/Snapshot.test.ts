@@ -99,6 +99,6 @@ describe("HF snapshots", () => {
     const snap = await loadSnapshot(
       memorySnapshotReader(new Map<string, string | Uint8Array>([["config.json", config], ["model.safetensors", shard]]), "snap")
     )
-    expect(() => readQwen2Weights(snap.config, snap.tensors)).toThrow(/missing tensor model\.embed_tokens\.weight/)
+    expect(() => readQwen2Weights(snap.config, snap.tensors)).toThrow(/^snap\/model\.safetensors: missing tensor model\.embed_tokens\.weight/)
   })
 })

@@ -117,11 +117,10 @@ export const loadTensors = async (reader: SnapshotReader): Promise<TensorStore> 
   const indexName = "model.safetensors.index.json"
   const indexBytes = await reader.read(indexName)
   if (indexBytes === undefined) {
+    const file = reader.describe("model.safetensors")
     const bytes = await reader.read("model.safetensors")
-    if (bytes === undefined) {
-      throw modelFileError(reader.describe("model.safetensors"), `file not found (nor ${indexName})`)
-    }
-    return tensorStore([parseSafetensors(bytes, reader.describe("model.safetensors"))])
+    if (bytes === undefined) throw modelFileError(file, `file not found (nor ${indexName})`)
+    return tensorStore([parseSafetensors(bytes, file)], file)
   }
   const index = parseShardIndex(await readJson(reader, indexName), reader.describe(indexName))
   const files: Array<SafetensorsFile> = []
