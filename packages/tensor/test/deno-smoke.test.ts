@@ -5,18 +5,16 @@
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, expect, it } from "vitest"
 import { makeWebGpuBackend, type WebGpuBackend } from "../src/backend/webgpu/index.ts"
 import { smokeOps } from "./deno/smokeOps.ts"
-import { failWithoutAdapterInCi, skipReason } from "./webgpuHarness.ts"
-
-failWithoutAdapterInCi()
+import { describeWebGpu } from "./webgpuHarness.ts"
 
 const packageRoot = fileURLToPath(new URL("..", import.meta.url))
 const deno = fileURLToPath(new URL("../../../node_modules/.bin/deno", import.meta.url))
-const reason = skipReason ?? (existsSync(deno) ? undefined : `no deno binary at ${deno} (npm ci installs it)`)
+const noDeno = existsSync(deno) ? undefined : `no deno binary at ${deno} (npm ci installs it)`
 
-describe.skipIf(reason !== undefined)(`deno smoke${reason === undefined ? "" : ` (skipped: ${reason})`}`, {
+describeWebGpu("deno smoke", {
   timeout: 180_000
 }, () => {
   let dawn: WebGpuBackend | undefined
@@ -52,4 +50,4 @@ describe.skipIf(reason !== undefined)(`deno smoke${reason === undefined ? "" : `
       })
     }
   })
-})
+}, noDeno)

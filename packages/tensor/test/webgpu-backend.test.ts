@@ -3,14 +3,12 @@
  * loops, work is batched into few submits with cached pipelines, typed errors, and the
  * packed-u32 f16 path used on adapters without `shader-f16`.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, expect, it } from "vitest"
 import { makeCpuBackend } from "../src/backend/cpu/index.ts"
 import { makeWebGpuBackend, type WebGpuBackend } from "../src/backend/webgpu/index.ts"
-import { close, failWithoutAdapterInCi, type Pair, permute, randoms, run, scratch, skipReason, upload, view } from "./webgpuHarness.ts"
+import { close, describeWebGpu, type Pair, permute, randoms, run, scratch, upload, view } from "./webgpuHarness.ts"
 
-failWithoutAdapterInCi()
-
-describe.skipIf(skipReason !== undefined)(`webgpu backend${skipReason === undefined ? "" : ` (skipped: ${skipReason})`}`, {
+describeWebGpu("webgpu backend", {
   timeout: 120_000
 }, () => {
   let gpu: WebGpuBackend

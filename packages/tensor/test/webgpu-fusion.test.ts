@@ -6,15 +6,13 @@
  * and match the CPU reference within tolerance; groups split at the binding limit.
  */
 import * as fc from "fast-check"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, expect, it } from "vitest"
 import type { Backend, BufferHandle } from "../src/backend/Backend.ts"
 import { type BinaryOp, type DType, DTYPE_BYTES, type KernelCall, type UnaryOp, type View } from "../src/backend/Kernel.ts"
 import { makeCpuBackend } from "../src/backend/cpu/index.ts"
 import { makeWebGpuBackend, type WebGpuBackend } from "../src/backend/webgpu/index.ts"
 import { fromF16Array, toF16Array } from "../src/f16.ts"
-import { failWithoutAdapterInCi, randoms, skipReason } from "./webgpuHarness.ts"
-
-failWithoutAdapterInCi()
+import { describeWebGpu, randoms } from "./webgpuHarness.ts"
 
 const DTYPES: ReadonlyArray<DType> = ["f32", "f32", "f32", "f32", "f16", "f16", "i32", "i32"]
 
@@ -280,7 +278,7 @@ const execute = async (be: Backend, steps: ReadonlyArray<Step>, world: World): P
 
 const bits = (xs: ReadonlyArray<number>) => xs.map((x) => (Number.isNaN(x) ? "NaN" : Object.is(x, -0) ? "0" : String(x)))
 
-describe.skipIf(skipReason !== undefined)(`webgpu fusion${skipReason === undefined ? "" : ` (skipped: ${skipReason})`}`, {
+describeWebGpu("webgpu fusion", {
   timeout: 120_000
 }, () => {
   let plain: WebGpuBackend

@@ -4,29 +4,26 @@
  * Tolerances are stated at each assertion: |gpu - cpu| <= atol + rtol·|cpu|.
  */
 import fc from "fast-check"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, expect, it } from "vitest"
 import type { BinaryOp, DType, UnaryOp } from "../src/backend/Kernel.ts"
 import { makeCpuBackend } from "../src/backend/cpu/index.ts"
 import { makeWebGpuBackend, type WebGpuBackend } from "../src/backend/webgpu/index.ts"
 import {
   close,
-  failWithoutAdapterInCi,
+  describeWebGpu,
   type Pair,
   permute,
   randoms,
   run,
   scratch,
-  skipReason,
   upload,
   view
 } from "./webgpuHarness.ts"
 
-failWithoutAdapterInCi()
-
 let gpu: WebGpuBackend
 let p: Pair
 
-describe.skipIf(skipReason !== undefined)(`webgpu kernels vs cpu${skipReason === undefined ? "" : ` (skipped: ${skipReason})`}`, {
+describeWebGpu("webgpu kernels vs cpu", {
   // Cold shader compilation on llvmpipe (no Mesa disk cache, as in CI) takes seconds per kernel.
   timeout: 120_000
 }, () => {

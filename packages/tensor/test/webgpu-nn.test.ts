@@ -3,26 +3,23 @@
  * embedding, log-prob gather, AdamW, Philox) against the CPU reference backend.
  * Tolerances: |gpu - cpu| <= atol + rtol·|cpu|, stated at each assertion.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, expect, it } from "vitest"
 import type { DType } from "../src/backend/Kernel.ts"
 import { makeCpuBackend } from "../src/backend/cpu/index.ts"
 import { makeWebGpuBackend, type MatmulVariant, type WebGpuBackend } from "../src/backend/webgpu/index.ts"
 import {
   close,
+  describeWebGpu,
   download,
   type DualView,
-  failWithoutAdapterInCi,
   type Pair,
   permute,
   randoms,
   run,
   scratch,
-  skipReason,
   upload,
   view
 } from "./webgpuHarness.ts"
-
-failWithoutAdapterInCi()
 
 const backends: Array<WebGpuBackend> = []
 const pairs = new Map<string, Pair>()
@@ -92,7 +89,7 @@ const runMatmul = async (p: Pair, c: MatmulCase, seed: number) => {
   else await close(p, out, 1e-3, 1e-3)
 }
 
-describe.skipIf(skipReason !== undefined)(`webgpu nn kernels vs cpu${skipReason === undefined ? "" : ` (skipped: ${skipReason})`}`, {
+describeWebGpu("webgpu nn kernels vs cpu", {
   // Cold shader compilation on llvmpipe (no Mesa disk cache, as in CI) takes seconds per kernel.
   timeout: 120_000
 }, () => {

@@ -146,6 +146,22 @@ export const failWithoutAdapterInCi = (): void => {
   }
 }
 
+/**
+ * `describe` for tests that need a WebGPU adapter: without one it is skipped with the reason
+ * in its name, and in CI a failing test is registered as well (`failWithoutAdapterInCi`).
+ * `otherReason` skips it for another missing prerequisite.
+ */
+export const describeWebGpu = (
+  name: string,
+  options: { readonly timeout: number },
+  body: () => void,
+  otherReason?: string
+): void => {
+  failWithoutAdapterInCi()
+  const reason = skipReason ?? otherReason
+  describe.skipIf(reason !== undefined)(`${name}${reason === undefined ? "" : ` (skipped: ${reason})`}`, options, body)
+}
+
 /** Asserts that a dual buffer agrees within |gpu - cpu| <= atol + rtol·|cpu|. */
 export const close = async (p: Pair, d: Dual, atol: number, rtol: number): Promise<void> => {
   const w = worst(await download(p, d), atol, rtol)
