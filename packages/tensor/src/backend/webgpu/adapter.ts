@@ -58,8 +58,9 @@ export const requestWebGpuAdapter = async (options: AdapterOptions = {}): Promis
 }
 
 /**
- * A readable adapter description, e.g. "llvmpipe (LLVM 15.0.6, 256 bits) [vendor 65541,
- * software fallback]".
+ * A readable adapter description: its name, then vendor, architecture, device and whether it
+ * is a software rasterizer, e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6) [vendor mesa, arch
+ * software, device llvmpipe-llvm-15-0-6-256-bits-, software]".
  *
  * @since 0.1.0
  * @category utils
