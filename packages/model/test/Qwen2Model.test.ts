@@ -307,6 +307,14 @@ describe("Qwen2Model construction", () => {
     )
     expect(backend.memory().liveBuffers).toBe(0)
   })
+
+  it("sequenceLogprobs rejects starts that do not match the sequences, before any forward", async () => {
+    const backend = makeCpuBackend()
+    const model = new Qwen2Model(TINY_TEST_CONFIG, randomQwen2Weights(TINY_TEST_CONFIG, 1), { backend })
+    await expect(model.sequenceLogprobs([[1, 2, 3], [4, 5]], [1])).rejects.toThrow(/1 starts for 2 sequences/)
+    await expect(model.sequenceLogprobs([[1, 2, 3], [4, 5]], [1, 3])).rejects.toThrow(/sequence 1: start 3 for length 2/)
+    model.dispose()
+  })
 })
 
 // WebGPU: the same suite; without an adapter it fails in CI and is skipped (with the reason) elsewhere.

@@ -302,6 +302,16 @@ export class Qwen2Model {
     starts: ReadonlyArray<number>,
     options: { readonly maxLogits?: number; readonly lora?: boolean; readonly temperature?: number } = {}
   ): Promise<Array<Float32Array>> {
+    if (starts.length !== sequences.length) {
+      throw new RangeError(`sequenceLogprobs: ${starts.length} starts for ${sequences.length} sequences`)
+    }
+    // Checked before any forward, so a bad request costs no device work.
+    sequences.forEach((seq, i) => {
+      const start = starts[i]!
+      if (!Number.isInteger(start) || start < 1 || start > seq.length) {
+        throw new RangeError(`sequenceLogprobs: sequence ${i}: start ${start} for length ${seq.length}`)
+      }
+    })
     const maxLogits = options.maxLogits ?? 1 << 24
     const out: Array<Float32Array> = new Array(sequences.length)
     let i = 0
@@ -321,7 +331,6 @@ export class Qwen2Model {
       for (let b = 0; b < batch; b++) {
         const seq = sequences[i + b]!
         const start = starts[i + b]!
-        if (start < 1 || start > seq.length) throw new RangeError(`sequenceLogprobs: start ${start} for length ${seq.length}`)
         seq.forEach((id, t) => (ids[b * longest + t] = id))
         // The logits at t - 1 score the token at t.
         for (let t = start; t < seq.length; t++) targets[b * longest + t - 1] = seq[t]!
