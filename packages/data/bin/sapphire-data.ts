@@ -102,10 +102,16 @@ const synth = async (values: ReturnType<typeof parseOptions>["values"]) => {
   // from an event; this way it rejects the `once` or `finished` being awaited.
   stream.on("error", () => {})
   const started = Date.now()
-  for (let i = 0; i < n; i++) {
-    const line = recordToJson(generateCase(grouper, options, i).record) + "\n"
-    if (!stream.write(line)) await once(stream, "drain")
-    if (n >= 1000 && (i + 1) % 1000 === 0) process.stderr.write(`synth: ${i + 1}/${n} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`)
+  try {
+    for (let i = 0; i < n; i++) {
+      const line = recordToJson(generateCase(grouper, options, i).record) + "\n"
+      if (!stream.write(line)) await once(stream, "drain")
+      if (n >= 1000 && (i + 1) % 1000 === 0) process.stderr.write(`synth: ${i + 1}/${n} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`)
+    }
+  } catch (e) {
+    // The reader of stdout stopped early (`synth ... | head`): nothing more is wanted, not an error.
+    if (out === undefined && (e as NodeJS.ErrnoException).code === "EPIPE") return
+    throw e
   }
   if (out !== undefined) await finished(stream.end())
 }

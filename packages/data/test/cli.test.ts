@@ -96,4 +96,10 @@ describe("sapphire-data CLI", () => {
     expect(unwritable.stderr).toContain(`sapphire-data: ENOENT: no such file or directory, open '${out}'`)
     expect(unwritable.stderr).not.toContain("Unhandled 'error' event")
   })
+
+  it("synth stops quietly when the reader of stdout closes the pipe early", () => {
+    const r = spawnSync("bash", ["-c", `set -o pipefail; "${bin}" synth --n 2000 --seed 1 | head -c 100 >/dev/null`], { env, encoding: "utf8", cwd: root })
+    expect(r.stderr).toBe("")
+    expect(r.status).toBe(0)
+  })
 })
