@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { f16BitsToF32, f32ToF16Bits, fromF16Array } from "@sapphire-rl/tensor"
+import { f32ToF16Bits, fromF16Array } from "@sapphire-rl/tensor"
 
 const f32 = new Float32Array(1)
 const u32 = new Uint32Array(f32.buffer)
@@ -41,14 +41,6 @@ export const f32ToBf16 = (values: Float32Array): Uint16Array => {
   }
   return out
 }
-
-/**
- * One f16 value (its 16 bits) to a number.
- *
- * @since 0.1.0
- * @category conversions
- */
-export const halfToNumber = (h: number): number => f16BitsToF32(h)
 
 /**
  * IEEE f16 bits to f32 (exact), through the tensor package's shared 64K-entry table.
