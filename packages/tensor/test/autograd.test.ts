@@ -182,6 +182,23 @@ describe("memory", () => {
     expect(backend.memory().liveBuffers).toBe(before)
   })
 
+  it("tidy keeps a returned tensor at any depth, and survives a cyclic result", () => {
+    const backend = T.getDefaultBackend()
+    const before = backend.memory().liveBuffers
+    const { deep, cyclic } = T.tidy(() => {
+      T.ones([2]) // a temporary: disposed
+      const cyclic: { self?: unknown; t: T.Tensor } = { t: T.ones([1]) }
+      cyclic.self = cyclic
+      return { deep: [[[[[{ t: T.ones([3]) }]]]]], cyclic }
+    })
+    const t = deep[0]![0]![0]![0]![0]!.t
+    expect(t.isDisposed).toBe(false)
+    expect(cyclic.t.isDisposed).toBe(false)
+    expect(backend.memory().liveBuffers).toBe(before + 2)
+    t.dispose()
+    cyclic.t.dispose()
+  })
+
   it("views share storage: the buffer lives until the last view goes", () => {
     const backend = T.getDefaultBackend()
     const before = backend.memory().liveBuffers

@@ -20,16 +20,21 @@ export const track = (t: Disposable): void => {
   scopes[scopes.length - 1]?.push(t)
 }
 
-/** Collects every disposable reachable through arrays and plain objects in `result`. */
-const collect = (result: unknown, into: Set<unknown>, depth = 0): void => {
-  if (result === null || typeof result !== "object" || depth > 4) return
+/**
+ * Collects every disposable reachable through arrays, maps and plain objects in `result`,
+ * at any depth (a depth cut-off would dispose a deeply nested returned tensor); `seen`
+ * stops cycles.
+ */
+const collect = (result: unknown, into: Set<unknown>, seen = new Set<unknown>()): void => {
+  if (result === null || typeof result !== "object" || seen.has(result)) return
+  seen.add(result)
   if ("dispose" in result && "kept" in result) {
     into.add(result)
     return
   }
-  if (Array.isArray(result)) for (const r of result) collect(r, into, depth + 1)
+  if (Array.isArray(result)) for (const r of result) collect(r, into, seen)
   else if (Object.getPrototypeOf(result) === Object.prototype || result instanceof Map) {
-    for (const r of result instanceof Map ? result.values() : Object.values(result)) collect(r, into, depth + 1)
+    for (const r of result instanceof Map ? result.values() : Object.values(result)) collect(r, into, seen)
   }
 }
 
