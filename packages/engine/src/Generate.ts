@@ -10,6 +10,7 @@ import type { DecoderModel } from "./DecoderModel.ts"
 import { uniformAt, randomSeed } from "./Rng.ts"
 import type { ResolvedSamplingParams, SamplingParams } from "./SamplingParams.ts"
 import { resolveSamplingParams } from "./SamplingParams.ts"
+import type { StopStringWatcher } from "./StopStrings.ts"
 import { stopStringWatcher, truncateAtStop } from "./StopStrings.ts"
 import { sampleToken } from "./TokenSampler.ts"
 
@@ -87,7 +88,7 @@ interface Row {
   readonly sample: number
   readonly params: ResolvedSamplingParams
   readonly stopIds: ReadonlySet<number>
-  readonly watcher: { readonly check: (ids: ReadonlyArray<number>) => boolean }
+  readonly watcher: StopStringWatcher
   readonly ids: Array<number>
   readonly logprobs: Array<number>
   done: boolean
@@ -185,7 +186,7 @@ const generateChunk = async (
     let live = rows.map((_, i) => i)
     while (rows.some((r) => !r.done)) {
       const active = live.filter((i) => !rows[i]!.done)
-      // Once most rows are finished, drop them from the cache rather than keep stepping them.
+      // Once at least half the rows are finished, drop them from the cache rather than keep stepping them.
       if (session.retain !== undefined && active.length * 2 <= live.length && live.length - active.length >= 4) {
         session.retain(live.flatMap((i, s) => (rows[i]!.done ? [] : [s])))
         live = active
