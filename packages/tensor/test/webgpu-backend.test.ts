@@ -108,6 +108,10 @@ describeWebGpu("webgpu backend", {
     expect(() => gpu.dispatch({ kernel: "unary", op: "neg", x: { ...v([4]), offset: a.byteLength / 4 - 2 }, out: v([4]) })).toThrow(
       expect.objectContaining({ _tag: "InvalidKernelCall" })
     )
+    // A half-word write past the end is rejected, and its staging buffer is not left behind.
+    const live = gpu.memory().liveBuffers
+    expect(() => gpu.write(a, new Uint16Array(3), a.byteLength - 2)).toThrow(expect.objectContaining({ _tag: "InvalidKernelCall" }))
+    expect(gpu.memory().liveBuffers).toBe(live)
     gpu.free(a)
     const tmp = await makeWebGpuBackend({ label: "disposed" })
     tmp.dispose()

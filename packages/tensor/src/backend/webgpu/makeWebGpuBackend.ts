@@ -184,13 +184,17 @@ const assemble = (
     const tmp = rt.allocate(padded.byteLength)
     rt.writeRaw(tmp, padded, 0)
     const n = len / 2
-    dispatch({
-      kernel: "copy",
-      x: { buffer: tmp, dtype: "f16", shape: [n], strides: [1], offset: 0 },
-      out: { buffer, dtype: "f16", shape: [n], strides: [1], offset: byteOffset / 2 }
-    })
-    fuser?.flush()
-    rt.free(tmp)
+    try {
+      dispatch({
+        kernel: "copy",
+        x: { buffer: tmp, dtype: "f16", shape: [n], strides: [1], offset: 0 },
+        out: { buffer, dtype: "f16", shape: [n], strides: [1], offset: byteOffset / 2 }
+      })
+      fuser?.flush()
+    } finally {
+      // Also when the copy is rejected (a range past the end of the buffer).
+      rt.free(tmp)
+    }
   }
   const dispatch = (call: KernelCall): void => {
     if (check) validate(call)
