@@ -182,6 +182,23 @@ describe("memory", () => {
     expect(backend.memory().liveBuffers).toBe(before)
   })
 
+  it("a graph 30000 ops deep is backpropagated and released without overflowing the stack", async () => {
+    const backend = T.getDefaultBackend()
+    const before = backend.memory()
+    const x = T.fromArray([1], [1], { requiresGrad: true })
+    let y = x
+    for (let i = 0; i < 30000; i++) {
+      const z = T.add(y, 1)
+      if (y !== x) y.dispose()
+      y = z
+    }
+    y.backward()
+    expect(await arr(x.grad!)).toEqual([1])
+    y.dispose()
+    x.dispose()
+    expect(backend.memory()).toEqual(before)
+  })
+
   it("tidy keeps a returned tensor at any depth, and survives a cyclic result", () => {
     const backend = T.getDefaultBackend()
     const before = backend.memory().liveBuffers

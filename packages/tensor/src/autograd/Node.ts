@@ -80,9 +80,14 @@ export class Node {
     this.#saved = []
   }
 
+  /** Drops one reference; the last one frees this node and releases its inputs in turn. */
   release(): void {
-    if (--this.#refs > 0) return
-    this.freeSaved()
-    for (const i of this.inputs) i?.node?.release()
+    // A loop, not recursion: a graph tens of thousands of ops deep would overflow the stack.
+    const pending: Array<Node> = [this]
+    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+      if (--node.#refs > 0) continue
+      node.freeSaved()
+      for (const i of node.inputs) if (i?.node != null) pending.push(i.node)
+    }
   }
 }
