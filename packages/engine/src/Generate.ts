@@ -107,6 +107,10 @@ export const generate = async (
   requests: ReadonlyArray<GenerationRequest>,
   options: GenerateOptions = {}
 ): Promise<Array<GenerationResult>> => {
+  // Checked up front: a bad request in a later session must not come after the work on earlier ones.
+  requests.forEach((r, i) => {
+    if (r.prompt.length === 0) throw new RangeError(`request ${i}: empty prompt`)
+  })
   const resolved = requests.map((r) => resolveSamplingParams(r.params, randomSeed()))
   const maxRows = options.maxRows ?? Infinity
   const results: Array<GenerationResult> = new Array(requests.length)
@@ -172,9 +176,6 @@ const generateChunk = async (
 
   const session = model.openSession(rows.length, capacity)
   try {
-    requests.forEach((r, i) => {
-      if (r.prompt.length === 0) throw new RangeError(`request ${i}: empty prompt`)
-    })
     const items = requests.map((r, i) => ({ prompt: r.prompt, rows: rowsOf[i]! }))
     let first: Array<Float32Array> = []
     if (session.prefillMany !== undefined) first = await session.prefillMany(items)

@@ -91,6 +91,15 @@ describe("generate (toy model)", () => {
     r!.completions.forEach((c, i) => c.logprobs.forEach((lp, t) => expect(lp).toBeCloseTo(scores[i]![t]!, 5)))
   })
 
+  it("rejects an empty prompt by its index in the call, before generating anything", async () => {
+    const { model, stats } = toyModel(V, [EOS])
+    const ok = { prompt: [1], params: { maxNewTokens: 3, seed: 1 } }
+    // maxRows 1: one session per request, the empty one last.
+    await expect(generate(model, letterTokenizer(), [ok, ok, { prompt: [], params: { maxNewTokens: 3 } }], { maxRows: 1 }))
+      .rejects.toThrow(/request 2: empty prompt/)
+    expect(stats.prefills).toBe(0)
+  })
+
   it("handles maxNewTokens 0", async () => {
     const { model } = toyModel(V, [EOS])
     const [r] = await generate(model, letterTokenizer(), [{ prompt: [1], params: { maxNewTokens: 0 } }])
