@@ -240,6 +240,17 @@ ${keyRowEntry}
 /** Keys per shared-memory tile of the tiled forward. */
 const BC = 16
 
+/** WGSL (tiled kernels): the workgroup stages keys s0..s0+BC-1 and their values into Ks, Vs
+ * (clamped to the last key; callers mask keys past their visible count). */
+const stageKeyTile = (ks: string | undefined, vs: string | undefined, D4: number): string =>
+  `for (var e = i32(lid.x); e < ${BC * D4}; e += ${WG}) {
+      let j = e / ${D4}; let d = e % ${D4};
+      let s = min(s0 + j, S - 1);
+      Ks[e] = ld4_${ks}(((kb + s * kst) >> 2) + d);
+      Vs[e] = ld4_${vs}(((vb + s * vst) >> 2) + d);
+    }
+    workgroupBarrier();`
+
 /**
  * Tiled forward for real GPUs: a workgroup takes 64 query rows of one (b, h); key/value
  * tiles of BC rows are staged in workgroup memory and read by all 64 rows, so each K/V
@@ -281,13 +292,7 @@ var<workgroup> Vs: array<vec4<f32>, ${BC * D4}>;
   var m = ${NEG_INF};
   var l = 0.0;
   for (var s0 = 0; s0 < nMax; s0 += ${BC}) {
-    for (var e = i32(lid.x); e < ${BC * D4}; e += ${WG}) {
-      let j = e / ${D4}; let d = e % ${D4};
-      let s = min(s0 + j, S - 1);
-      Ks[e] = ld4_${ks}(((kb + s * kst) >> 2) + d);
-      Vs[e] = ld4_${vs}(((vb + s * vst) >> 2) + d);
-    }
-    workgroupBarrier();
+    ${stageKeyTile(ks, vs, D4)}
     var sc: array<f32, ${BC}>;
     var mt = m;
     for (var j = 0; j < ${BC}; j++) {
@@ -431,13 +436,7 @@ var<workgroup> Vs: array<vec4<f32>, ${BC * D4}>;
   let kb = ${el(1, "b", "hk", "0", "0")}; let kst = ui(${view4(1) + 3}u);
   let vb = ${el(2, "b", "hk", "0", "0")}; let vst = ui(${view4(2) + 3}u);
   for (var s0 = 0; s0 < nMax; s0 += ${BC}) {
-    for (var e = i32(lid.x); e < ${BC * D4}; e += ${WG}) {
-      let j = e / ${D4}; let d = e % ${D4};
-      let s = min(s0 + j, S - 1);
-      Ks[e] = ld4_${ks}(((kb + s * kst) >> 2) + d);
-      Vs[e] = ld4_${vs}(((vb + s * vst) >> 2) + d);
-    }
-    workgroupBarrier();
+    ${stageKeyTile(ks, vs, D4)}
     for (var j = 0; j < ${BC}; j++) {
       if (s0 + j < n) {
         var dd = vec4<f32>(0.0);
