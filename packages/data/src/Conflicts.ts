@@ -42,12 +42,19 @@ const GROUPS: ReadonlyArray<ReadonlyArray<string>> = [
   ["R09", "J96"]
 ]
 
+// Sampling asks for the keys of the same few hundred codes again and again (most of the
+// generator's time went here), so each code's keys are computed once.
+const keysByCode = new Map<string, ReadonlyArray<string>>()
+
 /** The conflict keys of a code: its 3-character category plus every group it belongs to. */
 export const conflictKeys = (code: string): ReadonlyArray<string> => {
+  const cached = keysByCode.get(code)
+  if (cached !== undefined) return cached
   const keys = [`cat:${code.slice(0, 3)}`]
   GROUPS.forEach((group, i) => {
     if (group.some((prefix) => code.startsWith(prefix))) keys.push(`group:${i}`)
   })
+  keysByCode.set(code, keys)
   return keys
 }
 
