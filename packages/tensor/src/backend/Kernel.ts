@@ -191,11 +191,10 @@ export type KernelCall =
   /**
    * Per-row log-prob of a target: out[n] = logits[n, t_n] - logsumexp(logits[n, :]);
    * lse[n] saved (f32). logits: [N, V] contiguous; targets: i32 [N]; out, lse: f32 [N].
-   * A target < 0 (ignore index) gives out = 0. A target >= V is a caller error: the CPU
-   * reference treats it like an ignored one, device kernels do not check it.
+   * A target outside [0, V) (the ignore index < 0, or an id past the vocabulary) gives out = 0.
    */
   | { readonly kernel: "logprobGather"; readonly logits: View; readonly targets: View; readonly out: View; readonly lse: View }
-  /** dlogits[n, v] = dy[n] * ((v == t_n) - softmax(logits[n])_v); rows with t_n < 0 get 0. */
+  /** dlogits[n, v] = dy[n] * ((v == t_n) - softmax(logits[n])_v); rows with t_n outside [0, V) get 0. */
   | {
     readonly kernel: "logprobGatherBackward"
     readonly logits: View

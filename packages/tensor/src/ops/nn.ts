@@ -167,7 +167,8 @@ export const embedding = (table: Tensor, ids: Tensor): Tensor => {
 
 /**
  * log softmax(logits)[target] per row: logits [..., V], targets i32 [...] → f32 [...].
- * A negative target (ignore index) gives 0 and no gradient.
+ * A target outside [0, V) (a negative ignore index, or an id past the vocabulary) gives 0
+ * and no gradient.
  *
  * @since 0.1.0
  * @category nn
