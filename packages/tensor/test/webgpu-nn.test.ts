@@ -316,27 +316,34 @@ describeWebGpu("webgpu nn kernels vs cpu", {
     await close(p, out, 0, 0) // exact: a copy
   })
 
+  /** logprobGather, then its backward, on both backends: random [N, V] logits, targets `tg`. */
+  const logprobBoth = (p: Pair, N: number, Vv: number, tg: ReadonlyArray<number>, seed: number, dyValues: ArrayLike<number>) => {
+    const logits = upload(p, randoms(N * Vv, seed, -8, 8))
+    const targets = upload(p, tg, "i32")
+    const out = scratch(p, N)
+    const lse = scratch(p, N)
+    run(p, (V) => ({ kernel: "logprobGather", logits: V(view(logits, [N, Vv])), targets: V(view(targets, [N])), out: V(view(out, [N])), lse: V(view(lse, [N])) }))
+    const dy = upload(p, dyValues)
+    const dl = scratch(p, N * Vv)
+    run(p, (V) => ({
+      kernel: "logprobGatherBackward",
+      logits: V(view(logits, [N, Vv])),
+      targets: V(view(targets, [N])),
+      lse: V(view(lse, [N])),
+      dy: V(view(dy, [N])),
+      dlogits: V(view(dl, [N, Vv]))
+    }))
+    return { out, lse, dl }
+  }
+
   it("logprobGather forward and backward with ignored targets", async () => {
     const p = pair("register")
     for (const [N, Vv] of [[5, 300], [4, 7], [530, 29]] as const) {
-      const logits = upload(p, randoms(N * Vv, Vv, -8, 8))
-      const targets = upload(p, Array.from({ length: N }, (_, i) => (i === 1 ? -1 : (i * 37) % Vv)), "i32")
-      const out = scratch(p, N)
-      const lse = scratch(p, N)
-      run(p, (V) => ({ kernel: "logprobGather", logits: V(view(logits, [N, Vv])), targets: V(view(targets, [N])), out: V(view(out, [N])), lse: V(view(lse, [N])) }))
+      const tg = Array.from({ length: N }, (_, i) => (i === 1 ? -1 : (i * 37) % Vv))
+      const { out, lse, dl } = logprobBoth(p, N, Vv, tg, Vv, randoms(N, 12))
       // f32 log-sum-exp over ≤ 300 terms: atol 1e-5, rtol 1e-6.
       await close(p, out, 1e-5, 1e-6)
       await close(p, lse, 1e-5, 1e-6)
-      const dy = upload(p, randoms(N, 12))
-      const dl = scratch(p, N * Vv)
-      run(p, (V) => ({
-        kernel: "logprobGatherBackward",
-        logits: V(view(logits, [N, Vv])),
-        targets: V(view(targets, [N])),
-        lse: V(view(lse, [N])),
-        dy: V(view(dy, [N])),
-        dlogits: V(view(dl, [N, Vv]))
-      }))
       await close(p, dl, 1e-6, 1e-5) // exp(x - lse) in f32: rtol 1e-5
     }
   })
@@ -347,22 +354,8 @@ describeWebGpu("webgpu nn kernels vs cpu", {
     for (const [N, Vv] of [[3, 7], [520, 29]] as const) {
       // Row 0 targets V (the next row's first logit if read), row 1 V + 5, the rest valid.
       const tg = Array.from({ length: N }, (_, i) => (i === 0 ? Vv : i === 1 ? Vv + 5 : i % Vv))
-      const logits = upload(p, randoms(N * Vv, Vv + 1, -8, 8))
-      const targets = upload(p, tg, "i32")
-      const out = scratch(p, N)
-      const lse = scratch(p, N)
-      run(p, (V) => ({ kernel: "logprobGather", logits: V(view(logits, [N, Vv])), targets: V(view(targets, [N])), out: V(view(out, [N])), lse: V(view(lse, [N])) }))
+      const { out, dl } = logprobBoth(p, N, Vv, tg, Vv + 1, randoms(N, 13, 0.5, 1))
       await close(p, out, 1e-5, 1e-6) // as above; the CPU writes 0 for a target outside [0, V)
-      const dy = upload(p, randoms(N, 13, 0.5, 1))
-      const dl = scratch(p, N * Vv)
-      run(p, (V) => ({
-        kernel: "logprobGatherBackward",
-        logits: V(view(logits, [N, Vv])),
-        targets: V(view(targets, [N])),
-        lse: V(view(lse, [N])),
-        dy: V(view(dy, [N])),
-        dlogits: V(view(dl, [N, Vv]))
-      }))
       // A constant forward has a zero gradient: exact zeros in rows 0 and 1, not zeros in row 2.
       const g = (await download(p, dl)).gpu
       expect([...g.slice(0, 2 * Vv)]).toEqual(new Array(2 * Vv).fill(0))
