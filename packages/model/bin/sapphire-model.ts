@@ -88,6 +88,14 @@ const main = async () => {
   }
   if (!["logits", "generate", "chat"].includes(command)) fail(`unknown command ${command}\n${usage}`)
   const dir = values.model ?? fail("--model DIR is required")
+  // Argument errors first: loading a model can take long.
+  const maxNew = Number(values["max-new-tokens"] ?? (command === "chat" ? 64 : 16))
+  if (!Number.isInteger(maxNew) || maxNew < 0) fail("--max-new-tokens must be a non-negative integer")
+  if (command === "generate" && !values.greedy) {
+    fail("generate decodes greedily here: pass --greedy (sampling lives in @sapphire-rl/engine)")
+  }
+  const text = rest.join(" ")
+  if (command === "chat" && text === "") fail("chat needs the user's text")
   const opened = await makeBackend(values.backend)
   const backend = opened.backend
   process.stderr.write(`sapphire-model: ${backend.info.name} (${backend.info.adapter}), loading ${dir}\n`)
@@ -96,8 +104,6 @@ const main = async () => {
     ...(values.adapter === undefined ? {} : { adapterDir: values.adapter }),
     weightDtype: values.f16 ? "f16" : "f32"
   })
-  const maxNew = Number(values["max-new-tokens"] ?? (command === "chat" ? 64 : 16))
-  if (!Number.isInteger(maxNew) || maxNew < 0) fail("--max-new-tokens must be a non-negative integer")
 
   if (command === "logits") {
     const ids = parseIds(values.ids, model.config.vocabSize)
@@ -107,13 +113,10 @@ const main = async () => {
     const rows = ids.map((_, t) => Array.from(flat.subarray(t * V, (t + 1) * V)))
     process.stdout.write(`${JSON.stringify({ logits: rows })}\n`)
   } else if (command === "generate") {
-    if (!values.greedy) fail("generate decodes greedily here: pass --greedy (sampling lives in @sapphire-rl/engine)")
     const ids = parseIds(values.ids, model.config.vocabSize)
     const out = await greedy(model, ids, maxNew, [])
     process.stdout.write(`${JSON.stringify({ ids: out })}\n`)
   } else {
-    const text = rest.join(" ")
-    if (text === "") fail("chat needs the user's text")
     const tok = await loadTokenizerNode(dir)
     const messages = [
       ...(values.system === undefined ? [] : [{ role: "system", content: values.system }]),
