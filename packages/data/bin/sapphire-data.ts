@@ -155,6 +155,10 @@ const parseOptions = (args: Array<string>) => {
 const main = async (argv: ReadonlyArray<string>) => {
   const [command, ...rest] = argv
   const { values, positionals } = parseOptions([...rest])
+  if (values.help === true) {
+    process.stdout.write(USAGE + "\n")
+    return
+  }
   const format = values.format as DataFormat | undefined
   if (format !== undefined && !["jsonl", "drg-llama", "sapphire"].includes(format)) fail(`--format must be jsonl, drg-llama or sapphire`)
   switch (command) {

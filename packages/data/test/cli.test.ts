@@ -83,6 +83,12 @@ describe("sapphire-data CLI", () => {
     expect(s.stderr).toContain(`${bad}: row 2 (line 3), column drg_34_code: expected an integer, found "abc"`)
   })
 
+  it("prints the usage for --help after any command", () => {
+    const r = cli(["synth", "--help"])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^usage:\n  sapphire-data synth --n N --seed S/)
+  })
+
   it("reports an unknown option and all-zero difficulty weights as usage errors, and an unwritable --out without crashing", () => {
     const unknown = cli(["stats", "--bogus", "x"])
     expect(unknown.status).toBe(2)
