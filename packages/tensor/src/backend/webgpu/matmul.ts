@@ -204,9 +204,6 @@ const genericSource = (names: ReadonlyArray<string>, batchRank: number): string 
 }`
 }
 
-const isVec4Friendly = (v: View, rowStride: number, inner: number, innerStride: number): boolean =>
-  v.dtype === "f32" && innerStride === 1 && rowStride % 4 === 0 && v.offset % 4 === 0 && inner % 4 === 0
-
 /**
  * Runs a matmul call.
  *

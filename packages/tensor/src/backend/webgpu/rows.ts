@@ -82,7 +82,7 @@ export const matrixAt = (at: number, r: string, col: string): string =>
   `ui(${at}u) + ${r} * ui(${at + 1}u) + ${col} * ui(${at + 2}u)`
 
 /** Threads per row workgroup. */
-export const ROW_WG = 64
+const ROW_WG = 64
 
 /**
  * Module-scope WGSL: `wgSum(v, lid)` and `wgMax(v, lid)` over the 64 threads of a workgroup
@@ -91,7 +91,7 @@ export const ROW_WG = 64
  * @since 0.1.0
  * @category utils
  */
-export const WG_REDUCE = `
+const WG_REDUCE = `
 var<workgroup> red: array<f32, ${ROW_WG}>;
 fn wgSum(v: f32, l: u32) -> f32 {
   red[l] = v;
@@ -123,7 +123,7 @@ fn wgMax(v: f32, l: u32) -> f32 {
  * @since 0.1.0
  * @category utils
  */
-export const rowEntry = (rowsExpr: string): string => `
+const rowEntry = (rowsExpr: string): string => `
 @compute @workgroup_size(${ROW_WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let row = i32(wid.x + wid.y * nwg.x);
   if (row >= ${rowsExpr}) { return; }
