@@ -30,13 +30,15 @@ export interface OpenBackend {
 
 /**
  * Opens a backend; rejects (with the tensor package's `BackendUnavailable`) when WebGPU
- * is asked for and there is no adapter.
+ * is asked for and there is no adapter, and with a `RangeError` for an unknown name.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const openBackend = async (name: BackendName): Promise<OpenBackend> => {
-  const layer = name === "cpu" ? layerCpu : name === "webgpu" ? layerWebGpu() : layerAuto()
+  // Names often come from a command line: one that is not a backend must not fall through to auto.
+  const layer = name === "cpu" ? layerCpu : name === "webgpu" ? layerWebGpu() : name === "auto" ? layerAuto() : undefined
+  if (layer === undefined) throw new RangeError(`unknown backend ${String(name)} (cpu, webgpu or auto)`)
   const scope = await Effect.runPromise(Scope.make())
   // The layers log which backend they chose: to stderr, so a CLI's stdout stays data only.
   const exit = await Effect.runPromiseExit(
