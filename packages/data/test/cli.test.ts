@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
@@ -9,6 +9,7 @@ const bin = join(root, "node_modules/.bin/sapphire-data")
 const env = { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env["PATH"] ?? ""}` }
 const cli = (args: ReadonlyArray<string>) => spawnSync(bin, args, { env, encoding: "utf8", cwd: root })
 const dir = mkdtempSync(join(tmpdir(), "sapphire-data-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe("sapphire-data CLI", () => {
   it("synth writes one record per line, byte-identical for the same arguments", () => {

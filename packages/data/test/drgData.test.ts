@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { afterAll, describe, expect, it } from "vitest"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { msdrgV34 } from "@sapphire-rl/plugin-msdrg-v34"
@@ -17,10 +17,11 @@ const getData = Effect.gen(function*() {
 })
 
 const csvField = (f: string) => `"${f.replace(/"/g, '""')}"`
+const dir = mkdtempSync(join(tmpdir(), "drgdata-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe("file readers (Node)", () => {
   it("read a multi-chunk CSV and JSONL exactly as the in-memory readers do", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "drgstream-"))
     const cases = [...generateCases(grouper, { n: 700, seed: 6, noteLength: "long" })].map((c) => c.record)
     const csv = ["hadm_id,text,drg_34_code,label", ...cases.map((r, i) => `${i},${csvField(`${r.text}\n"quoted" ${"é".repeat(i % 7)}`)},${r.drg},${i}`)].join("\r\n") + "\r\n"
     expect(csv.length).toBeGreaterThan(3 * 65536)
@@ -48,7 +49,6 @@ describe("DrgData service", () => {
   })
 
   it("reads a file into the service, and a bad row fails the layer with a DataReadError", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "drgdata-"))
     const good = join(dir, "good.csv"), bad = join(dir, "bad.csv")
     writeFileSync(good, "hadm_id,text,drg_34_code,label\n1,note,871,0\n2,other,5555,1\n")
     writeFileSync(bad, "hadm_id,text,drg_34_code,label\n1,note,x,0\n")
