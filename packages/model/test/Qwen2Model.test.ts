@@ -21,20 +21,10 @@ import {
 } from "../src/index.ts"
 import { CHECKPOINTS, fixtureJson, fixturePath } from "./support/fixtures.ts"
 import type { ExpectedOutputs } from "./support/fixtures.ts"
-import { argmaxRow, loadFixtureModel, relError } from "./support/models.ts"
+import { argmaxRow, loadFixtureModel, logitsOf, relError } from "./support/models.ts"
 
 // Tolerance of the spec: |logit error| <= 1e-4 x the largest |logit| (f32 vs float64 PyTorch).
 const TOL = 1e-4
-
-const logitsOf = async (model: Qwen2Model, backend: Backend, rows: ReadonlyArray<ReadonlyArray<number>>) => {
-  const T = Math.max(...rows.map((r) => r.length))
-  const ids = new Int32Array(rows.length * T)
-  rows.forEach((r, b) => r.forEach((id, t) => (ids[b * T + t] = id)))
-  const out = tidy(() => model.forward(fromArray(ids, [rows.length, T], { backend, dtype: "i32" })))
-  const host = (await out.toArray()) as Float32Array
-  out.dispose()
-  return { host, T }
-}
 
 const modelSuite = (backendName: string, backend: Backend) =>
   describe(`Qwen2Model on ${backendName}`, () => {
@@ -42,11 +32,11 @@ const modelSuite = (backendName: string, backend: Backend) =>
     it.each(CHECKPOINTS)("matches the PyTorch logits of %s (1e-4 of the largest logit), alone and batched", async (name) => {
       const { model, expected, config } = await loadFixtureModel(name, backend)
       for (const s of expected.sequences) {
-        const { host } = await logitsOf(model, backend, [s.ids])
+        const { host } = await logitsOf(model, [s.ids])
         expect(relError(host, s.logits)).toBeLessThan(TOL)
       }
       // Both sequences in one right-padded batch: causal attention keeps the padding out.
-      const { host, T } = await logitsOf(model, backend, expected.sequences.map((s) => s.ids))
+      const { host, T } = await logitsOf(model, expected.sequences.map((s) => s.ids))
       expected.sequences.forEach((s, b) => expect(relError(host, s.logits, b * T)).toBeLessThan(TOL))
       expect(host.length).toBe(expected.sequences.length * T * config.vocabSize)
       model.dispose()
@@ -68,7 +58,7 @@ const modelSuite = (backendName: string, backend: Backend) =>
           other.push((next + 1) % V)
           if (t === g.maxNewTokens - 1) break
           const stepLogits = await session.step([next, (next + 1) % V])
-          const full = await logitsOf(model, backend, [seq, other])
+          const full = await logitsOf(model, [seq, other])
           for (const [row, s] of [[0, seq], [1, other]] as const) {
             const want = Array.from(full.host.subarray((row * full.T + s.length - 1) * V, (row * full.T + s.length) * V))
             // Cache vs recompute: the same f32 math in another order; 1e-5 of the largest logit.
@@ -182,8 +172,8 @@ const modelSuite = (backendName: string, backend: Backend) =>
         mergeLora(base.weights, lora, modules).get("model.layers.0.self_attn.q_proj.weight")!.data
       )
       const want = fixtureJson<ExpectedOutputs>("qwen2-f32-tied-lora/expected.json").sequences[0]!
-      const a = await logitsOf(adapted, backend, [want.ids])
-      const m = await logitsOf(merged, backend, [want.ids])
+      const a = await logitsOf(adapted, [want.ids])
+      const m = await logitsOf(merged, [want.ids])
       expect(relError(a.host, want.logits)).toBeLessThan(TOL)
       expect(relError(m.host, want.logits)).toBeLessThan(TOL)
       // Scoring with the adapters switched off is the base model.
@@ -255,8 +245,8 @@ const modelSuite = (backendName: string, backend: Backend) =>
       const rounded = new Map([...weights].map(([n, t]) => [n, { shape: t.shape, data: f16ToF32(f32ToF16(t.data)) }]))
       const reference = new Qwen2Model(config, rounded, { backend })
       const s = expected.sequences[0]!
-      const h = await logitsOf(half, backend, [s.ids])
-      const r = await logitsOf(reference, backend, [s.ids])
+      const h = await logitsOf(half, [s.ids])
+      const r = await logitsOf(reference, [s.ids])
       // Same rounded weights, f32 compute on both sides (f16 arithmetic where the adapter has it): 1e-3.
       expect(relError(h.host, [...Array(s.ids.length)].map((_, t) => Array.from(r.host.subarray(t * config.vocabSize, (t + 1) * config.vocabSize))))).toBeLessThan(1e-3)
       // Against the exact weights, f16 storage costs about 2^-11 relative per weight: 2e-2 of the largest logit.

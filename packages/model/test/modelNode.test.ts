@@ -1,4 +1,4 @@
-import { fromArray, layerCpu, makeCpuBackend, TensorBackend, tidy } from "@sapphire-rl/tensor"
+import { layerCpu, makeCpuBackend, TensorBackend } from "@sapphire-rl/tensor"
 import { Effect } from "effect"
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -19,7 +19,7 @@ import {
 import { fileRejectionOf } from "./support/errors.ts"
 import { fixtureJson, fixturePath } from "./support/fixtures.ts"
 import type { ExpectedOutputs } from "./support/fixtures.ts"
-import { relError } from "./support/models.ts"
+import { logitsOf, relError } from "./support/models.ts"
 
 describe("Node loading and saving", () => {
   const backend = makeCpuBackend()
@@ -29,12 +29,7 @@ describe("Node loading and saving", () => {
   it("loads a snapshot with a PEFT adapter directory, saves both and reloads them unchanged", async () => {
     const model = await loadQwen2Node(fixturePath("qwen2-f32-tied"), { backend, adapterDir: fixturePath("qwen2-f32-tied-lora") })
     const want = fixtureJson<ExpectedOutputs>("qwen2-f32-tied-lora/expected.json").sequences[0]!
-    const logits = async (m: typeof model) => {
-      const l = tidy(() => m.forward(fromArray(Int32Array.from(want.ids), [1, want.ids.length], { backend, dtype: "i32" })))
-      const host = (await l.toArray()) as Float32Array
-      l.dispose()
-      return host
-    }
+    const logits = async (m: typeof model) => (await logitsOf(m, [want.ids])).host
     const before = await logits(model)
     expect(relError(before, want.logits)).toBeLessThan(1e-4)
     await saveQwen2Node(model, join(dir, "base"), "F32", drgTinyTokenizerFiles())

@@ -1,4 +1,5 @@
 import type { Backend } from "@sapphire-rl/tensor"
+import { fromArray, tidy } from "@sapphire-rl/tensor"
 import { Qwen2Model } from "../../src/index.ts"
 import type { Qwen2ModelOptions } from "../../src/index.ts"
 import { readQwen2SnapshotNode } from "../../src/node/index.ts"
@@ -14,6 +15,20 @@ export const loadFixtureModel = async (name: string, backend: Backend, options: 
     model: new Qwen2Model(config, weights, { ...options, backend }),
     expected: fixtureJson<ExpectedOutputs>(`${name}/expected.json`)
   }
+}
+
+/**
+ * Logits of right-padded rows in one forward on the model's backend: flat [B * T * V]
+ * (`host`) and the padded length `T`.
+ */
+export const logitsOf = async (model: Qwen2Model, rows: ReadonlyArray<ReadonlyArray<number>>) => {
+  const T = Math.max(...rows.map((r) => r.length))
+  const ids = new Int32Array(rows.length * T)
+  rows.forEach((r, b) => r.forEach((id, t) => (ids[b * T + t] = id)))
+  const out = tidy(() => model.forward(fromArray(ids, [rows.length, T], { backend: model.backend, dtype: "i32" })))
+  const host = (await out.toArray()) as Float32Array
+  out.dispose()
+  return { host, T }
 }
 
 /** max |got - want| / max |want| over rows of logits (got flat [T * V]). */
