@@ -97,6 +97,12 @@ describe("safetensors", () => {
         new DataView(f.buffer).setBigUint64(0, 10_000n, true)
         return f
       })(), /header length 10000 is beyond the file/],
+      // A large file whose length field is corrupt: within the file, but no real header is 100 MiB.
+      [(() => {
+        const f = new Uint8Array(101 * 1024 * 1024)
+        new DataView(f.buffer).setBigUint64(0, BigInt(100 * 1024 * 1024 + 1), true)
+        return f
+      })(), /header length 104857601 exceeds the 104857600-byte limit/],
       [rawFile(null, 8, "{not json"), /header is not valid JSON/],
       [rawFile({ w: { dtype: "I8", shape: [2], data_offsets: [0, 2] } }, 2), /unsupported dtype I8/],
       [rawFile({ w: { dtype: "F32", shape: [2], data_offsets: [0, 8] } }, 4), /data offsets \[0, 8\] out of range/],

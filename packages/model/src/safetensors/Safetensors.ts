@@ -78,11 +78,14 @@ export const parseSafetensors = (bytes: Uint8Array, file: string): SafetensorsFi
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const headerLength = Number(view.getBigUint64(0, true))
-  if (headerLength > bytes.byteLength - 8 || headerLength > MAX_HEADER_BYTES) {
+  if (headerLength > bytes.byteLength - 8) {
     throw modelFileError(
       file,
       `header length ${headerLength} is beyond the file (${bytes.byteLength - 8} bytes after the length field)`
     )
+  }
+  if (headerLength > MAX_HEADER_BYTES) {
+    throw modelFileError(file, `header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit for a header`)
   }
   let header: unknown
   try {
