@@ -74,6 +74,35 @@ describeWebGpu("webgpu backend", {
     }
   })
 
+  it("a freed buffer the full pool gives up stays alive until the work queued on it is submitted", async () => {
+    // Pool limit 0: every freed buffer is destroyed rather than kept. Fusion off, so the fill
+    // and copy are encoded (not yet submitted) when `a` is freed.
+    const noPool = await makeWebGpuBackend({ label: "no-pool", poolLimitBytes: 0, fuse: false })
+    try {
+      const n = 64
+      const v = (b: ReturnType<typeof noPool.allocate>) => ({ buffer: b, dtype: "f32" as const, shape: [n], strides: [1], offset: 0 })
+      const a = noPool.allocate(n * 4)
+      const b = noPool.allocate(n * 4)
+      noPool.dispatch({ kernel: "fill", out: v(a), value: 3 })
+      noPool.dispatch({ kernel: "copy", x: v(a), out: v(b) })
+      noPool.free(a)
+      // Temporaries freed inside a kernel take the same path: a transposed A is staged into
+      // a scratch buffer on CPU rasterizers (register matmul).
+      const k = 72
+      const sq = (buf: ReturnType<typeof noPool.allocate>, strides: Array<number>) => ({ buffer: buf, dtype: "f32" as const, shape: [k, k], strides, offset: 0 })
+      const m = noPool.allocate(k * k * 4)
+      const o = noPool.allocate(k * k * 4)
+      noPool.dispatch({ kernel: "fill", out: sq(m, [k, 1]), value: 1 })
+      noPool.dispatch({ kernel: "matmul", a: sq(m, [1, k]), b: sq(m, [k, 1]), out: sq(o, [k, 1]) })
+      expect(Array.from(new Float32Array(await noPool.read(b, 4, 8)))).toEqual([3, 3]) // copied before a was freed
+      expect(Array.from(new Float32Array(await noPool.read(o, 0, 8)))).toEqual([k, k]) // sums of k ones: exact
+      expect(noPool.memory().pooledBytes).toBe(0)
+      for (const x of [b, m, o]) noPool.free(x)
+    } finally {
+      noPool.dispose()
+    }
+  })
+
   it("batches many small ops into few submits and reuses pipelines and bind groups", async () => {
     const n = 64
     const a = gpu.allocate(n * 4)

@@ -32,7 +32,9 @@ export const sizeClass = (byteLength: number): number => {
 export interface BufferPool {
   /** A buffer of exactly `sizeClass(byteLength)` bytes, reused when one is free. */
   readonly acquire: (byteLength: number) => GPUBuffer
-  readonly release: (buffer: GPUBuffer) => void
+  /** Keeps a freed buffer for reuse and returns true, or returns false when the pool is full:
+   * the caller then destroys it (once no unsubmitted command uses it). */
+  readonly release: (buffer: GPUBuffer) => boolean
   readonly pooledBytes: () => number
   /** Destroys the pooled buffers (the ones handed out are the caller's). */
   readonly clear: () => void
@@ -40,7 +42,7 @@ export interface BufferPool {
 
 /**
  * Makes a pool on `device` holding at most `limitBytes` of freed buffers (beyond that,
- * freed buffers are destroyed).
+ * `release` turns them down).
  *
  * @since 0.1.0
  * @category constructors
@@ -62,10 +64,7 @@ export const makeBufferPool = (device: GPUDevice, label: string, limitBytes = 2 
     release: (buffer) => {
       const size = buffer.size
       // Bounded: shapes that stop recurring (another sequence length) must not pin memory.
-      if (pooled + size > limitBytes) {
-        buffer.destroy()
-        return
-      }
+      if (pooled + size > limitBytes) return false
       let list = free.get(size)
       if (list === undefined) {
         list = []
@@ -73,6 +72,7 @@ export const makeBufferPool = (device: GPUDevice, label: string, limitBytes = 2 
       }
       list.push(buffer)
       pooled += size
+      return true
     },
     pooledBytes: () => pooled,
     clear: () => {

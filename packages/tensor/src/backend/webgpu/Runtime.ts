@@ -183,12 +183,18 @@ export const makeRuntime = (
   let lastUniformWords = UNIFORM_WORDS
   let submits = 0
   let dispatches = 0
+  // Freed buffers the pool turned down, still used by the open encoder: destroying them before
+  // its submit would make the submit (the whole batch) fail.
+  let retired: Array<GPUBuffer> = []
 
   const submit = () => {
     if (encoder === undefined) return
     pass?.end()
     if (used > 0) device.queue.writeBuffer(arena, 0, arenaCpu, 0, used * UNIFORM_WORDS)
     device.queue.submit([encoder.finish()])
+    // Submitted work keeps its buffers alive past destroy().
+    for (const b of retired) b.destroy()
+    retired = []
     encoder = undefined
     pass = undefined
     used = 0
@@ -400,7 +406,9 @@ export const makeRuntime = (
     liveBytes -= b.size
     // Safe to reuse at once: the queue runs work in order, so later users of this memory
     // (dispatches, writes, which flush first) come after the ones already enqueued.
-    if (!disposed) pool.release(b)
+    if (disposed || pool.release(b)) return
+    if (encoder === undefined) b.destroy()
+    else retired.push(b)
   }
 
   const writeRaw = (h: BufferHandle, data: ArrayBufferView, byteOffset: number): void => {
