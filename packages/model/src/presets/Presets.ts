@@ -1,6 +1,6 @@
 /**
  * Tiny presets: the tokenizer of the synthetic MS-DRG benchmark (byte-level BPE, 1024
- * tokens, Qwen's special tokens and ChatML; built by `presets/build-drg-tiny.ts`) and
+ * tokens, Qwen's special tokens and ChatML; built by `presets/buildDrgTinyNode.ts`) and
  * model configs sized for tests and for the default run.
  *
  * @since 0.1.0

@@ -5,7 +5,7 @@
  * titles, the seed diagnosis/procedure descriptions and example notes in the shared
  * material, plus the task's prompt wording. Run on demand from the repository root:
  *
- *   npx tsx packages/model/presets/build-drg-tiny.ts [../shared/msdrg]
+ *   npx tsx packages/model/presets/buildDrgTinyNode.ts [../shared/msdrg]
  *
  * The output is an ordinary tokenizer.json + tokenizer_config.json with Qwen's special
  * tokens and ChatML template, so the code reads it exactly as it reads Qwen's.
