@@ -142,6 +142,17 @@ describeWebGpu("webgpu backend", {
     expect(() => gpu.write(a, new Uint16Array(3), a.byteLength - 2)).toThrow(expect.objectContaining({ _tag: "InvalidKernelCall" }))
     expect(gpu.memory().liveBuffers).toBe(live)
     gpu.free(a)
+    // A launch grid past the per-dimension limit (a batch of 70000 products) is rejected
+    // before encoding, naming the kernel, instead of failing the whole batch at submit.
+    const many = gpu.allocate(70000 * 4)
+    const products = gpu.allocate(70000 * 4)
+    const batch = { buffer: many, dtype: "f32" as const, shape: [70000, 1, 1], strides: [1, 1, 1], offset: 0 }
+    expect(() => gpu.dispatch({ kernel: "matmul", a: batch, b: batch, out: { ...batch, buffer: products } })).toThrow(
+      expect.objectContaining({ _tag: "InvalidKernelCall", kernel: "matmul-generic" })
+    )
+    await gpu.read(products, 0, 4) // the queue is still usable
+    gpu.free(many)
+    gpu.free(products)
     const tmp = await makeWebGpuBackend({ label: "disposed" })
     tmp.dispose()
     expect(() => tmp.allocate(16)).toThrow(expect.objectContaining({ _tag: "InvalidKernelCall" }))

@@ -303,6 +303,12 @@ export const makeRuntime = (
 
   const run = (spec: DispatchSpec): void => {
     check()
+    const g = spec.groups
+    const maxGroups = limits.maxComputeWorkgroupsPerDimension
+    // Past the limit the dispatch would be a validation error failing the whole batch's submit.
+    if (typeof g !== "number" && g.some((n) => n > maxGroups)) {
+      throw invalidCall(spec.kernel, `workgroup grid ${g.join(" x ")} exceeds ${maxGroups} per dimension`)
+    }
     const phys: Array<Physical> = []
     const names: Array<string> = []
     let key = `${spec.kernel}|${spec.key}|`
@@ -368,7 +374,6 @@ export const makeRuntime = (
       lastBindGroup = bg
       lastSlot = slot
     }
-    const g = spec.groups
     if (typeof g === "number") {
       if (g > 0) {
         const x = Math.min(g, 65535)
