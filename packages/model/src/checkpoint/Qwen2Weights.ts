@@ -56,6 +56,16 @@ export const qwen2ParameterSpecs = (c: Qwen2Config): ReadonlyArray<ParameterSpec
 }
 
 /**
+ * Number of parameters of the base model (embedding, layers, final norm, untied head),
+ * summed over the parameter list.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const parameterCount = (c: Qwen2Config): number =>
+  qwen2ParameterSpecs(c).reduce((n, spec) => n + spec.shape.reduce((a, b) => a * b, 1), 0)
+
+/**
  * Qwen2 weights on the host, by HF name.
  *
  * @since 0.1.0

@@ -170,19 +170,3 @@ export const encodeQwen2Config = (config: Qwen2Config): Record<string, unknown> 
  */
 export const formatQwen2Config = (config: Qwen2Config): string =>
   `${JSON.stringify(encodeQwen2Config(config), null, 2)}\n`
-
-/**
- * Number of parameters of the base model (embedding, layers, final norm, untied head).
- *
- * @since 0.1.0
- * @category getters
- */
-export const parameterCount = (c: Qwen2Config): number => {
-  const kvDim = c.numKeyValueHeads * c.headDim
-  const attention = c.hiddenSize * c.hiddenSize + c.hiddenSize + 2 * (c.hiddenSize * kvDim + kvDim) +
-    c.hiddenSize * c.hiddenSize
-  const mlp = 3 * c.hiddenSize * c.intermediateSize
-  const layer = attention + mlp + 2 * c.hiddenSize
-  const embed = c.vocabSize * c.hiddenSize
-  return embed + c.numHiddenLayers * layer + c.hiddenSize + (c.tieWordEmbeddings ? 0 : embed)
-}
