@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { numel } from "@sapphire-rl/tensor"
 import type { Qwen2Config } from "../config/Qwen2Config.ts"
 import { formatQwen2Config } from "../config/Qwen2Config.ts"
 import type { HostTensor, SafetensorsDtype } from "../safetensors/Safetensors.ts"
@@ -63,7 +64,7 @@ export const qwen2ParameterSpecs = (c: Qwen2Config): ReadonlyArray<ParameterSpec
  * @category getters
  */
 export const parameterCount = (c: Qwen2Config): number =>
-  qwen2ParameterSpecs(c).reduce((n, spec) => n + spec.shape.reduce((a, b) => a * b, 1), 0)
+  qwen2ParameterSpecs(c).reduce((n, spec) => n + numel(spec.shape), 0)
 
 /**
  * Qwen2 weights on the host, by HF name.
@@ -118,7 +119,7 @@ export const randomQwen2Weights = (c: Qwen2Config, seed: number, std = 0.02): Qw
   const normal = seededNormal(seed)
   const out = new Map<string, HostTensor>()
   for (const spec of qwen2ParameterSpecs(c)) {
-    const n = spec.shape.reduce((a, b) => a * b, 1)
+    const n = numel(spec.shape)
     const data = new Float32Array(n)
     if (spec.init === "ones") data.fill(1)
     else if (spec.init === "normal") for (let i = 0; i < n; i++) data[i] = normal() * std

@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { numel } from "@sapphire-rl/tensor"
 import { modelFileError } from "../ModelFileError.ts"
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from "./floatBits.ts"
 
@@ -126,7 +127,7 @@ export const parseSafetensors = (bytes: Uint8Array, file: string): SafetensorsFi
       )
     }
     const dt = dtype as SafetensorsDtype
-    const expected = (shape as Array<number>).reduce((a, b) => a * b, 1) * DTYPE_SIZE[dt]
+    const expected = numel(shape as Array<number>) * DTYPE_SIZE[dt]
     if (end - begin !== expected) {
       throw modelFileError(
         file,
@@ -225,7 +226,7 @@ export const serializeSafetensors = (
   const chunks: Array<Uint8Array> = []
   let offset = 0
   for (const t of tensors) {
-    const count = t.shape.reduce((a, b) => a * b, 1)
+    const count = numel(t.shape)
     if (count !== t.data.length) {
       throw new RangeError(`tensor ${t.name}: shape [${t.shape.join(", ")}] has ${count} elements, data has ${t.data.length}`)
     }
