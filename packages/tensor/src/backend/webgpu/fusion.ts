@@ -13,7 +13,7 @@
 import type { BufferHandle } from "../Backend.ts"
 import type { KernelCall, View } from "../Kernel.ts"
 import { type FusedOp, fusedOp, fusedSpec, type GroupBinding } from "./fusedKernel.ts"
-import { pointwise, type PointwiseCall, pointwisePlan } from "./pointwise.ts"
+import { type PointwiseCall, pointwisePlan, runPlan } from "./pointwise.ts"
 import { MAX_UNIFORM_WORDS, type Runtime } from "./Runtime.ts"
 
 /**
@@ -81,7 +81,6 @@ const COMPILED_CAP = 512
  */
 export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
   const { maxBindings, maxBindingBytes, maxElements, maxOps, fuseAfter } = options
-  let calls: Array<PointwiseCall> = []
   let ops: Array<FusedOp> = []
   let slots: Array<Array<number>> = []
   let bindings: Array<GroupBinding> = []
@@ -101,7 +100,6 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
   let fusedOps = 0
 
   const reset = () => {
-    calls = []
     ops = []
     slots = []
     bindings = []
@@ -114,11 +112,11 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
   }
 
   const flush = (): void => {
-    if (calls.length === 0) return
-    const group = { calls, ops, slots, bindings, mode: sameIndex ? ("grid" as const) : ("single" as const) }
+    if (ops.length === 0) return
+    const group = { ops, slots, bindings, mode: sameIndex ? ("grid" as const) : ("single" as const) }
     reset()
-    if (group.calls.length === 1) {
-      pointwise(rt, group.calls[0]!)
+    if (group.ops.length === 1) {
+      runPlan(rt, group.ops[0]!.plan)
       return
     }
     const { signature, spec } = fusedSpec(group.ops, group.slots, group.bindings, group.mode)
@@ -127,7 +125,7 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
       if (seen.size >= SEEN_CAP && !seen.has(signature)) seen = new Map()
       seen.set(signature, count)
       if (count < fuseAfter || compiled.size >= COMPILED_CAP) {
-        for (const c of group.calls) pointwise(rt, c)
+        for (const op of group.ops) runPlan(rt, op.plan)
         return
       }
       compiled.add(signature)
@@ -135,14 +133,14 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
     }
     rt.run(spec)
     fusedGroups++
-    fusedOps += group.calls.length
+    fusedOps += group.ops.length
   }
 
   /** Whether the group plus `op` stays one-element-per-invocation (see `fusedKernel.ts`):
    * one element count, and every buffer the group writes seen only through contiguous views
    * at one offset. */
   const staysSameIndex = (op: FusedOp): boolean => {
-    if (calls.length > 0 && (!sameIndex || op.n !== sameN)) return false
+    if (ops.length > 0 && (!sameIndex || op.n !== sameN)) return false
     const merged = new Map<number, number>()
     const written = new Set<number>()
     for (const o of op.plan.operands) {
@@ -174,8 +172,8 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
       own.set(b.id, o.view.dtype)
     }
     const small = op.n <= maxElements
-    if (!small && calls.length > 0 && !staysSameIndex(op)) flush()
-    if (!small && calls.length === 0 && !staysSameIndex(op)) return false
+    if (!small && ops.length > 0 && !staysSameIndex(op)) flush()
+    if (!small && ops.length === 0 && !staysSameIndex(op)) return false
     rt.check()
     let fresh = 0
     let conflict = false
@@ -190,7 +188,7 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
       conflict ||
       bindings.length + fresh > maxBindings ||
       words + op.words > MAX_UNIFORM_WORDS ||
-      calls.length >= maxOps ||
+      ops.length >= maxOps ||
       !(joinSame || joinSingle)
     ) {
       flush()
@@ -215,7 +213,6 @@ export const makeFuser = (rt: Runtime, options: FusionOptions): Fuser => {
       }
       return k
     })
-    calls.push(call)
     ops.push(op)
     slots.push(mine)
     words += op.words

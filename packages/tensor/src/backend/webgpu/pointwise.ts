@@ -163,13 +163,12 @@ export const pointwisePlan = (c: PointwiseCall): PointwisePlan => {
 }
 
 /**
- * Runs a pointwise call as its own dispatch.
+ * Runs a planned pointwise call as its own dispatch.
  *
  * @since 0.1.0
  * @category kernels
  */
-export const pointwise = (rt: Runtime, c: PointwiseCall): void => {
-  const p = pointwisePlan(c)
+export const runPlan = (rt: Runtime, p: PointwisePlan): void =>
   runElementwise(
     rt,
     p.kernel,
@@ -180,4 +179,11 @@ export const pointwise = (rt: Runtime, c: PointwiseCall): void => {
     (names) => p.body(names, (v) => `o${v}`, (j) => `${1 + j}u`),
     p.moduleCode
   )
-}
+
+/**
+ * Runs a pointwise call as its own dispatch.
+ *
+ * @since 0.1.0
+ * @category kernels
+ */
+export const pointwise = (rt: Runtime, c: PointwiseCall): void => runPlan(rt, pointwisePlan(c))
