@@ -63,6 +63,14 @@ describe("validation (DRG 999 with a reason)", () => {
     expect(decisions(b)).toContain("A41.51 repeats the PDX as SDX: ignored")
   })
 
+  it("ignores blank SDX and procedure slots without calling coverage incomplete", () => {
+    const r = grouper.group(kase("J18.9", ["", " ", "N17.9"], [""]))
+    expect(r.drg).toBe(194)
+    expect(r.coverage).toEqual({ complete: true, unknownCodes: [] })
+    expect(decisions(r)).toContain("blank secondary diagnosis ignored")
+    expect(decisions(r)).toContain("blank procedure ignored")
+  })
+
   it("groups with unknown SDX and procedures but says so in coverage", () => {
     const r = grouper.group(kase("J18.9", ["R99.X"], ["ZZZZZZZ"]))
     expect(r.drg).toBe(195)

@@ -87,6 +87,11 @@ export const normalizeInput = (tables: Tables, input: GrouperInput): NormalizedI
       continue
     }
     const norm = normalizeCode(code)
+    // An empty slot (a blank claim field) is not a code the tables could lack.
+    if (norm === "") {
+      trace.push({ step: "validate", decision: "blank secondary diagnosis ignored" })
+      continue
+    }
     if (!isDiagnosisShape(norm)) {
       trace.push({ step: "validate", decision: `secondary diagnosis ${JSON.stringify(code)} ignored: not an ICD-10-CM code` })
       unknown.push(norm)
@@ -110,6 +115,10 @@ export const normalizeInput = (tables: Tables, input: GrouperInput): NormalizedI
       continue
     }
     const norm = normalizeCode(item)
+    if (norm === "") {
+      trace.push({ step: "validate", decision: "blank procedure ignored" })
+      continue
+    }
     if (!isProcedureShape(norm)) {
       trace.push({ step: "validate", decision: `procedure ${JSON.stringify(item)} ignored: not an ICD-10-PCS code` })
       unknown.push(norm)
