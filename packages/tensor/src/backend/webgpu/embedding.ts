@@ -1,8 +1,10 @@
 /**
  * Embedding gather and its scatter-add backward. The backward is deterministic and
- * sort-free: pass 1 links each id occurrence to the next one with the same id (O(N²)
- * integer compares), pass 2 lets the first occurrence of each id walk its chain in
- * order and add the summed rows once, so no atomics are needed.
+ * atomic-free: the (id, position) pairs are sorted on the GPU (bitonic, O(N log² N), a
+ * total order so the result never depends on scheduling), each table row finds its run of
+ * positions by binary search, and one invocation per (row, column) adds the run's dy rows
+ * in ascending position order onto the old value: the same sums, in the same order, as
+ * walking the positions one by one.
  *
  * @since 0.1.0
  */
@@ -105,74 +107,120 @@ export const embedding = (ctx: KernelContext, c: Call<"embedding">): void => {
   })
 }
 
+/**
+ * Sorts the (id, position) pairs of `ids` into `keys` / `pos` (ascending id, then position;
+ * ids outside [0, V) become V and sort last). Bitonic network over the next power of two:
+ * the virtual padding is +∞ and never moves, so pairs reaching past N are skipped.
+ */
+const sortIds = (rt: KernelContext["rt"], c: Call<"embeddingBackward">, V: number, N: number, keys: BufferHandle, pos: BufferHandle): void => {
+  const keysRw = { buffer: keys, dtype: "i32" as const, write: true }
+  const posRw = { buffer: pos, dtype: "i32" as const, write: true }
+  rt.run({
+    kernel: "embeddingBackward-keys",
+    key: "",
+    bindings: [{ buffer: c.ids.buffer, dtype: c.ids.dtype, write: false }, keysRw, posRw],
+    uniforms: [N, V, c.ids.offset, c.ids.strides[0] ?? 1],
+    groups: Math.ceil(N / 64),
+    source: ([is, ks, ps]) => `
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let n = i32(gid.x + gid.y * nwg.x * 64u);
+  if (n >= ui(0u)) { return; }
+  let id = ldi_${is}(ui(2u) + n * ui(3u));
+  sti_${ks}(n, select(ui(1u), id, id >= 0 && id < ui(1u)));
+  sti_${ps}(n, n);
+}`
+  })
+  let padded = 1
+  while (padded < N) padded *= 2
+  for (let k = 2; k <= padded; k *= 2) {
+    for (let j = k / 2; j >= 1; j /= 2) {
+      rt.run({
+        kernel: "embeddingBackward-sort",
+        key: "",
+        bindings: [keysRw, posRw],
+        // The first step of a stage pairs i with its mirror in the k-block (i ^ (k-1)), so
+        // every compare puts the smaller pair at the lower index and no direction flag is needed.
+        uniforms: [N, k, j, j === k / 2 ? 1 : 0],
+        groups: Math.ceil(padded / 2 / 64),
+        source: ([ks, ps]) => `
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let t = i32(gid.x + gid.y * nwg.x * 64u);
+  let k = ui(1u); let j = ui(2u);
+  let i = (t / j) * 2 * j + t % j;
+  let l = select(i + j, i ^ (k - 1), u(3u) != 0u);
+  if (l >= ui(0u)) { return; }
+  let ka = ldi_${ks}(i); let kb = ldi_${ks}(l);
+  let pa = ldi_${ps}(i); let pb = ldi_${ps}(l);
+  if (ka > kb || (ka == kb && pa > pb)) {
+    sti_${ks}(i, kb); sti_${ks}(l, ka);
+    sti_${ps}(i, pb); sti_${ps}(l, pa);
+  }
+}`
+      })
+    }
+  }
+}
+
 /** @since 0.1.0 @category kernels */
 export const embeddingBackward = (ctx: KernelContext, c: Call<"embeddingBackward">): void => {
   const { rt } = ctx
   const [V, D] = c.dtable.shape as [number, number]
   const N = c.ids.shape[0] ?? 1
-  if (N * D === 0) return
-  const next = rt.allocate(N * 8)
+  if (N * D === 0 || V === 0) return
+  const keys = rt.allocate(N * 4)
+  const pos = rt.allocate(N * 4)
+  const start = rt.allocate((V + 1) * 4)
   try {
-    const words = [N, D, V, 0, c.ids.offset, c.ids.strides[0] ?? 1, c.dy.offset, ...c.dy.strides, c.dtable.offset, ...c.dtable.strides]
-    const ids = { buffer: c.ids.buffer, dtype: c.ids.dtype, write: false }
-    const link = { buffer: next, dtype: "i32" as const, write: true }
+    sortIds(rt, c, V, N, keys, pos)
     rt.run({
-      kernel: "embeddingBackward-link",
+      kernel: "embeddingBackward-start",
       key: "",
-      bindings: [ids, link],
-      uniforms: words,
-      groups: Math.ceil(N / 64),
-      // next[n] = following occurrence of the same id (-1 at the end); first[N + n] = 1 for
-      // the first occurrence of its id.
-      source: ([is, ns]) => `
+      bindings: [{ buffer: keys, dtype: "i32", write: false }, { buffer: start, dtype: "i32", write: true }],
+      uniforms: [N, V],
+      groups: Math.ceil((V + 1) / 64),
+      // start[v] = first sorted index whose id is ≥ v, so row v's positions are start[v]..start[v+1].
+      source: ([ks, ss]) => `
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let n = i32(gid.x + gid.y * nwg.x * 64u);
-  let N = ui(0u);
-  if (n >= N) { return; }
-  let id = ldi_${is}(ui(4u) + n * ui(5u));
-  var nx = -1;
-  for (var k = n + 1; k < N; k++) { if (ldi_${is}(ui(4u) + k * ui(5u)) == id) { nx = k; break; } }
-  var first = true;
-  for (var k = 0; k < n; k++) { if (ldi_${is}(ui(4u) + k * ui(5u)) == id) { first = false; break; } }
-  sti_${ns}(n, nx);
-  sti_${ns}(N + n, select(0, 1, first));
+  let v = i32(gid.x + gid.y * nwg.x * 64u);
+  if (v > ui(1u)) { return; }
+  var lo = 0; var hi = ui(0u);
+  while (lo < hi) {
+    let mid = (lo + hi) / 2;
+    if (ldi_${ks}(mid) < v) { lo = mid + 1; } else { hi = mid; }
+  }
+  sti_${ss}(v, lo);
 }`
     })
     forEachBlock(ctx, c.dtable, (blk) => {
       const t = blk.view
-      const addWords = [N, D, V, blk.lo, c.ids.offset, c.ids.strides[0] ?? 1, c.dy.offset, ...c.dy.strides, t.offset, ...t.strides, blk.rows]
       rt.run({
         kernel: "embeddingBackward-add",
         key: "",
-        bindings: [ids, { buffer: next, dtype: "i32", write: false }, { buffer: c.dy.buffer, dtype: c.dy.dtype, write: false }, {
-          buffer: t.buffer,
-          dtype: t.dtype,
-          write: true
-        }],
-        uniforms: addWords,
-        groups: Math.ceil((N * D) / 64),
-        source: ([is, ns, dys, ts]) => `
+        bindings: [
+          { buffer: pos, dtype: "i32", write: false },
+          { buffer: start, dtype: "i32", write: false },
+          { buffer: c.dy.buffer, dtype: c.dy.dtype, write: false },
+          { buffer: t.buffer, dtype: t.dtype, write: true }
+        ],
+        uniforms: [blk.rows * D, D, blk.lo, c.dy.offset, ...c.dy.strides, t.offset, ...t.strides],
+        groups: Math.ceil((blk.rows * D) / 64),
+        source: ([ps, ss, dys, ts]) => `
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = i32(gid.x + gid.y * nwg.x * 64u);
-  let N = ui(0u); let D = ui(1u);
-  if (i >= N * D) { return; }
-  let n = i / D; let j = i % D;
-  if (ldi_${ns}(N + n) == 0) { return; }
-  let id = ldi_${is}(ui(4u) + n * ui(5u)) - ui(3u);
-  if (id < 0 || id >= ui(12u)) { return; }
-  let dst = ui(9u) + id * ui(10u) + j * ui(11u);
-  var acc = ld_${ts}(dst) + ld_${dys}(ui(6u) + n * ui(7u) + j * ui(8u));
-  var p = ldi_${ns}(n);
-  loop {
-    if (p < 0) { break; }
-    acc += ld_${dys}(ui(6u) + p * ui(7u) + j * ui(8u));
-    p = ldi_${ns}(p);
-  }
+  if (i >= ui(0u)) { return; }
+  let r = i / ui(1u); let j = i % ui(1u);
+  let s0 = ldi_${ss}(ui(2u) + r); let s1 = ldi_${ss}(ui(2u) + r + 1);
+  if (s0 == s1) { return; }
+  let dst = ui(6u) + r * ui(7u) + j * ui(8u);
+  var acc = ld_${ts}(dst);
+  for (var s = s0; s < s1; s++) { acc += ld_${dys}(ui(3u) + ldi_${ps}(s) * ui(4u) + j * ui(5u)); }
   st_${ts}(dst, acc);
 }`
       })
     })
   } finally {
-    rt.free(next)
+    rt.free(keys)
+    rt.free(pos)
+    rt.free(start)
   }
 }
