@@ -7,7 +7,8 @@
  *   npx tsx benchmarks/kernels.ts            # table
  *   npx tsx benchmarks/kernels.ts --json     # one JSON object per line
  *   options: --sizes=256,512 --no-cpu --no-numpy --reps=N --attention=thread|tiled
- *            --only=matmul,attention,rows,chain (sections to run; default all)
+ *            --only=matmul,attention,rows,chain,embedding (sections to run; default all)
+ *            --embedding-n=4096,32768,262144 (id counts of the embeddingBackward rows)
  *
  * Self-contained: runs wherever the WebGPU backend finds an adapter (llvmpipe, a real GPU
  * through Vulkan / Metal / D3D12).
@@ -154,6 +155,28 @@ const benchAttention = async (be: Backend, name: string, dtype: DType) => {
   for (const x of [q, k, v, out, lse, dout, ...grads]) be.free(x)
 }
 
+/**
+ * embeddingBackward (the scatter-add of a GRPO batch's token gradients into a [32k, 256]
+ * table) at N ids drawn uniformly from [0, V); GB/s counts the dy bytes read.
+ */
+const benchEmbeddingBackward = async (be: Backend, name: string, N: number) => {
+  const [V, D] = [32768, 256]
+  const idsData = new Int32Array(N)
+  let s = 12345
+  for (let i = 0; i < N; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+    idsData[i] = s % V
+  }
+  const ids = be.allocate(N * 4)
+  be.write(ids, idsData)
+  const dy = randomBuffer(be, N * D, "f32", 7)
+  const dtable = randomBuffer(be, V * D, "f32", 8)
+  const call: KernelCall = { kernel: "embeddingBackward", ids: view(ids, [N], "i32"), dy: view(dy, [N, D]), dtable: view(dtable, [V, D]) }
+  const ms = await time(be, dtable, () => be.dispatch(call), repsFor(N / 2e6))
+  emit({ kernel: "embeddingBackward", dtype: "f32", backend: name, m: N, n: V, k: D, ms, gflops: null, gbps: (N * D * 4) / ms / 1e6 })
+  for (const x of [ids, dy, dtable]) be.free(x)
+}
+
 const benchRowOps = async (be: Backend, name: string) => {
   const [rows, d] = [2048, 896]
   const x = randomBuffer(be, rows * d, "f32", 7)
@@ -298,6 +321,8 @@ const main = async () => {
   }
   if (section("attention")) await benchAttention(gpu, "webgpu", "f32")
   if (section("rows")) await benchRowOps(gpu, "webgpu")
+  const embeddingNs = (option("embedding-n") ?? "4096,32768,262144").split(",").map(Number)
+  if (section("embedding")) for (const n of embeddingNs) await benchEmbeddingBackward(gpu, "webgpu", n)
   if (section("chain")) {
     // Fusion is on by default; the same chain on a backend without it, in the same run.
     await benchChain(gpu, "webgpu")
@@ -310,6 +335,7 @@ const main = async () => {
     if (section("matmul")) for (const size of sizes.filter((s) => s <= 512)) await benchMatmul(cpu, "cpu", size, "f32")
     if (section("attention")) await benchAttention(cpu, "cpu", "f32")
     if (section("rows")) await benchRowOps(cpu, "cpu")
+    if (section("embedding")) for (const n of embeddingNs) await benchEmbeddingBackward(cpu, "cpu", n)
     if (section("chain")) await benchChain(cpu, "cpu")
     cpu.dispose()
   }

@@ -1,7 +1,8 @@
 /**
  * WebGPU embeddingBackward (deterministic sort-based scatter-add) at GRPO batch sizes:
  * up to 100k ids with many repeats, one id repeated everywhere, all ids distinct,
- * out-of-range ids, strided views, against the CPU reference, plus bit-identical reruns.
+ * out-of-range ids, strided views, views past the binding limit, against the CPU reference,
+ * plus bit-identical reruns.
  *
  * f32: both backends add a row's contributions onto the old value one by one in ascending
  * position order in f32, so the results must be bit-identical (atol 0, rtol 0).
@@ -102,6 +103,21 @@ describeWebGpu("webgpu embeddingBackward at scale", {
     const dtable = upload(p, randoms(V * D, 7))
     run(p, (W) => ({ kernel: "embeddingBackward", ids: W(ids), dy: W(view(dyT, [N, D], [1, N], 1)), dtable: W(view(dtable, [V, D])) }))
     await close(p, dtable, 0, 0) // same f32 additions in the same order
+  })
+
+  it("dy and dtable past the binding limit (position blocks, row blocks) give the same sums", async () => {
+    const small = await makeWebGpuBackend({ label: "embedding-windowed", maxBindingSize: 4096 })
+    try {
+      const q: Pair = { cpu: p.cpu, gpu: small }
+      const [N, V, D] = [1000, 300, 8] // dy: 32 000 bytes, dtable: 9 600 bytes, binding: 4 096
+      const ids = upload(q, ints(N, 13, -3, 60).map((x, n) => (n % 3 === 0 ? x + 240 : x)), "i32")
+      const dy = upload(q, randoms(N * D, 14))
+      const dtable = upload(q, randoms(V * D, 15))
+      run(q, (W) => ({ kernel: "embeddingBackward", ids: W(view(ids, [N])), dy: W(view(dy, [N, D])), dtable: W(view(dtable, [V, D])) }))
+      await close(q, dtable, 0, 0) // same f32 additions in the same order across blocks
+    } finally {
+      small.dispose()
+    }
   })
 
   it("two runs are bit-identical (100k ids over 512 rows)", async () => {

@@ -112,14 +112,14 @@ export const embedding = (ctx: KernelContext, c: Call<"embedding">): void => {
  * ids outside [0, V) become V and sort last). Bitonic network over the next power of two:
  * the virtual padding is +∞ and never moves, so pairs reaching past N are skipped.
  */
-const sortIds = (rt: KernelContext["rt"], c: Call<"embeddingBackward">, V: number, N: number, keys: BufferHandle, pos: BufferHandle): void => {
+const sortIds = (rt: KernelContext["rt"], ids: View, V: number, N: number, keys: BufferHandle, pos: BufferHandle): void => {
   const keysRw = { buffer: keys, dtype: "i32" as const, write: true }
   const posRw = { buffer: pos, dtype: "i32" as const, write: true }
   rt.run({
     kernel: "embeddingBackward-keys",
     key: "",
-    bindings: [{ buffer: c.ids.buffer, dtype: c.ids.dtype, write: false }, keysRw, posRw],
-    uniforms: [N, V, c.ids.offset, c.ids.strides[0] ?? 1],
+    bindings: [{ buffer: ids.buffer, dtype: ids.dtype, write: false }, keysRw, posRw],
+    uniforms: [N, V, ids.offset, ids.strides[0] ?? 1],
     groups: Math.ceil(N / 64),
     source: ([is, ks, ps]) => `
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -161,50 +161,82 @@ const sortIds = (rt: KernelContext["rt"], c: Call<"embeddingBackward">, V: numbe
   }
 }
 
-/** @since 0.1.0 @category kernels */
+/**
+ * dy past the binding limit is taken in blocks of positions, one after another: each block
+ * adds its positions in ascending order after the blocks before it, so the order of the sums
+ * (and the result) is the same as in one pass.
+ *
+ * @since 0.1.0 @category kernels
+ */
 export const embeddingBackward = (ctx: KernelContext, c: Call<"embeddingBackward">): void => {
   const { rt } = ctx
   const [V, D] = c.dtable.shape as [number, number]
   const N = c.ids.shape[0] ?? 1
   if (N * D === 0 || V === 0) return
-  const keys = rt.allocate(N * 4)
-  const pos = rt.allocate(N * 4)
+  const blocks = tableBlocks(ctx, c.dy)
+  const most = Math.max(...blocks.map((b) => b.rows))
+  const keys = rt.allocate(most * 4)
+  const pos = rt.allocate(most * 4)
   const start = rt.allocate((V + 1) * 4)
   try {
-    sortIds(rt, c, V, N, keys, pos)
-    rt.run({
-      kernel: "embeddingBackward-start",
-      key: "",
-      bindings: [{ buffer: keys, dtype: "i32", write: false }, { buffer: start, dtype: "i32", write: true }],
-      uniforms: [N, V],
-      groups: Math.ceil((V + 1) / 64),
-      // start[v] = first sorted index whose id is ≥ v, so row v's positions are start[v]..start[v+1].
-      source: ([ks, ss]) => `
+    for (const dyBlock of blocks) {
+      const s = c.ids.strides[0] ?? 1
+      const ids: View = { ...c.ids, shape: [dyBlock.rows], offset: c.ids.offset + dyBlock.lo * s }
+      scatterAdd(ctx, ids, dyBlock.view, c.dtable, { keys, pos, start })
+    }
+  } finally {
+    for (const b of blocks) if (b.window !== undefined) rt.dropWindow(b.window)
+    rt.free(keys)
+    rt.free(pos)
+    rt.free(start)
+  }
+}
+
+/** Adds dy's rows into dtable at ids (one binding's worth of positions) using the scratch buffers. */
+const scatterAdd = (
+  ctx: KernelContext,
+  idsView: View,
+  dy: View,
+  dtable: View,
+  { keys, pos, start }: { readonly keys: BufferHandle; readonly pos: BufferHandle; readonly start: BufferHandle }
+): void => {
+  const { rt } = ctx
+  const [V, D] = dtable.shape as [number, number]
+  const N = idsView.shape[0] ?? 1
+  sortIds(rt, idsView, V, N, keys, pos)
+  rt.run({
+    kernel: "embeddingBackward-start",
+    key: "",
+    bindings: [{ buffer: keys, dtype: "i32", write: false }, { buffer: start, dtype: "i32", write: true }],
+    uniforms: [N, V],
+    groups: Math.ceil((V + 1) / 64),
+    // start[v] = first sorted index whose id is ≥ v, so row v's positions are start[v]..start[v+1].
+    source: ([ks, ss]) => `
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let v = i32(gid.x + gid.y * nwg.x * 64u);
   if (v > ui(1u)) { return; }
   var lo = 0; var hi = ui(0u);
   while (lo < hi) {
-    let mid = (lo + hi) / 2;
-    if (ldi_${ks}(mid) < v) { lo = mid + 1; } else { hi = mid; }
+  let mid = (lo + hi) / 2;
+  if (ldi_${ks}(mid) < v) { lo = mid + 1; } else { hi = mid; }
   }
   sti_${ss}(v, lo);
 }`
-    })
-    forEachBlock(ctx, c.dtable, (blk) => {
-      const t = blk.view
-      rt.run({
-        kernel: "embeddingBackward-add",
-        key: "",
-        bindings: [
-          { buffer: pos, dtype: "i32", write: false },
-          { buffer: start, dtype: "i32", write: false },
-          { buffer: c.dy.buffer, dtype: c.dy.dtype, write: false },
-          { buffer: t.buffer, dtype: t.dtype, write: true }
-        ],
-        uniforms: [blk.rows * D, D, blk.lo, c.dy.offset, ...c.dy.strides, t.offset, ...t.strides],
-        groups: Math.ceil((blk.rows * D) / 64),
-        source: ([ps, ss, dys, ts]) => `
+  })
+  forEachBlock(ctx, dtable, (blk) => {
+    const t = blk.view
+    rt.run({
+      kernel: "embeddingBackward-add",
+      key: "",
+      bindings: [
+        { buffer: pos, dtype: "i32", write: false },
+        { buffer: start, dtype: "i32", write: false },
+        { buffer: dy.buffer, dtype: dy.dtype, write: false },
+        { buffer: t.buffer, dtype: t.dtype, write: true }
+      ],
+      uniforms: [blk.rows * D, D, blk.lo, dy.offset, ...dy.strides, t.offset, ...t.strides],
+      groups: Math.ceil((blk.rows * D) / 64),
+      source: ([ps, ss, dys, ts]) => `
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = i32(gid.x + gid.y * nwg.x * 64u);
   if (i >= ui(0u)) { return; }
@@ -216,11 +248,6 @@ export const embeddingBackward = (ctx: KernelContext, c: Call<"embeddingBackward
   for (var s = s0; s < s1; s++) { acc += ld_${dys}(ui(3u) + ldi_${ps}(s) * ui(4u) + j * ui(5u)); }
   st_${ts}(dst, acc);
 }`
-      })
     })
-  } finally {
-    rt.free(keys)
-    rt.free(pos)
-    rt.free(start)
-  }
+  })
 }

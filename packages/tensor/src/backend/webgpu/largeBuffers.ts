@@ -110,9 +110,9 @@ export const windowCall = (
   maxBinding: number,
   align: number
 ): { call: KernelCall; windows: Array<BufferHandle> } | undefined => {
-  // Embedding tables are cut into row blocks by the kernels themselves.
-  const own = call.kernel === "embedding" ? "table" : call.kernel === "embeddingBackward" ? "dtable" : undefined
-  const entries = Object.entries(call).filter(([k]) => k !== own)
+  // Embedding tables (and the backward's dy) are cut into row blocks by the kernels themselves.
+  const own = call.kernel === "embedding" ? ["table"] : call.kernel === "embeddingBackward" ? ["dtable", "dy"] : []
+  const entries = Object.entries(call).filter(([k]) => !own.includes(k))
   if (!entries.some(([, v]) => isView(v) && v.buffer.byteLength > maxBinding)) return undefined
   const spans = new Map<number, { buffer: BufferHandle; lo: number; hi: number }>()
   const spanOf = (v: View): [number, number] | undefined => {
