@@ -50,6 +50,13 @@ const CASES: ReadonlyArray<Case> = [
     D: 4,
     ids: Array.from({ length: 30_000 }, (_, n) => (n * 7919) % 30_000)
   },
+  {
+    // Fewer ids than rows: the add pass runs over the sorted ids rather than the rows.
+    name: "20k ids over 100k rows, repeats and out-of-range ids",
+    V: 100_000,
+    D: 3,
+    ids: ints(20_000, 3, -100, 100_100).map((id, n) => (n % 5 === 0 ? 4242 : id))
+  },
   { name: "one id", V: 3, D: 3, ids: [2] },
   { name: "three ids, none in range", V: 4, D: 2, ids: [-1, 4, 2_000_000_000] },
   { name: "odd length, mixed", V: 11, D: 6, ids: [3, 0, 3, 10, 5, 3, -1, 0, 11, 7, 7, 2, 3, 9, 1, 0, 4] }

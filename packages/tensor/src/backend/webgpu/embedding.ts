@@ -225,24 +225,40 @@ const scatterAdd = (
   })
   forEachBlock(ctx, dtable, (blk) => {
     const t = blk.view
+    // One invocation per (slot, column): slots are the block's rows, or, when there are
+    // fewer ids than rows, the sorted ids (only the first of each run works), so a small
+    // batch does not pay for the whole table.
+    const byId = N < blk.rows
+    const slots = byId ? N : blk.rows
     rt.run({
       kernel: "embeddingBackward-add",
       key: "",
       bindings: [
+        { buffer: keys, dtype: "i32", write: false },
         { buffer: pos, dtype: "i32", write: false },
         { buffer: start, dtype: "i32", write: false },
         { buffer: dy.buffer, dtype: dy.dtype, write: false },
         { buffer: t.buffer, dtype: t.dtype, write: true }
       ],
-      uniforms: [blk.rows * D, D, blk.lo, dy.offset, ...dy.strides, t.offset, ...t.strides],
-      groups: Math.ceil((blk.rows * D) / 64),
-      source: ([ps, ss, dys, ts]) => `
+      uniforms: [slots * D, D, blk.lo, dy.offset, ...dy.strides, t.offset, ...t.strides, byId ? 1 : 0, blk.rows],
+      groups: Math.ceil((slots * D) / 64),
+      source: ([ks, ps, ss, dys, ts]) => `
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = i32(gid.x + gid.y * nwg.x * 64u);
   if (i >= ui(0u)) { return; }
-  let r = i / ui(1u); let j = i % ui(1u);
-  let s0 = ldi_${ss}(ui(2u) + r); let s1 = ldi_${ss}(ui(2u) + r + 1);
-  if (s0 == s1) { return; }
+  let q = i / ui(1u); let j = i % ui(1u);
+  var r = q;
+  var s0 = 0; var s1 = 0;
+  if (u(9u) != 0u) {
+    let id = ldi_${ks}(q);
+    if (q > 0 && ldi_${ks}(q - 1) == id) { return; }
+    r = id - ui(2u);
+    if (r < 0 || r >= ui(10u)) { return; }
+    s0 = q; s1 = ldi_${ss}(id + 1);
+  } else {
+    s0 = ldi_${ss}(ui(2u) + r); s1 = ldi_${ss}(ui(2u) + r + 1);
+    if (s0 == s1) { return; }
+  }
   let dst = ui(6u) + r * ui(7u) + j * ui(8u);
   var acc = ld_${ts}(dst);
   for (var s = s0; s < s1; s++) { acc += ld_${dys}(ui(3u) + ldi_${ps}(s) * ui(4u) + j * ui(5u)); }
