@@ -86,14 +86,14 @@ describeWebGpu("webgpu backend", {
       noPool.dispatch({ kernel: "fill", out: v(a), value: 3 })
       noPool.dispatch({ kernel: "copy", x: v(a), out: v(b) })
       noPool.free(a)
-      // Temporaries freed inside a kernel take the same path: a transposed A is staged into
-      // a scratch buffer on CPU rasterizers (register matmul).
+      // Temporaries freed inside a kernel take the same path: a transposed B with many rows
+      // of A is staged into a scratch buffer on CPU rasterizers (register matmul).
       const k = 72
       const sq = (buf: ReturnType<typeof noPool.allocate>, strides: Array<number>) => ({ buffer: buf, dtype: "f32" as const, shape: [k, k], strides, offset: 0 })
       const m = noPool.allocate(k * k * 4)
       const o = noPool.allocate(k * k * 4)
       noPool.dispatch({ kernel: "fill", out: sq(m, [k, 1]), value: 1 })
-      noPool.dispatch({ kernel: "matmul", a: sq(m, [1, k]), b: sq(m, [k, 1]), out: sq(o, [k, 1]) })
+      noPool.dispatch({ kernel: "matmul", a: sq(m, [k, 1]), b: sq(m, [1, k]), out: sq(o, [k, 1]) })
       expect(Array.from(new Float32Array(await noPool.read(b, 4, 8)))).toEqual([3, 3]) // copied before a was freed
       expect(Array.from(new Float32Array(await noPool.read(o, 0, 8)))).toEqual([k, k]) // sums of k ones: exact
       expect(noPool.memory().pooledBytes).toBe(0)

@@ -43,8 +43,16 @@ const MATMUL_CASES: ReadonlyArray<MatmulCase> = [
   { M: 37, N: 29, K: 131 },
   { M: 130, N: 67, K: 64 }, // register path, N not a multiple of the 8-wide tile
   { M: 67, N: 132, K: 64 }, // register path with edge rows
-  { M: 128, N: 96, K: 64, bT: true }, // A·Bᵀ register variant
-  { M: 64, N: 130, K: 72, aT: true }, // transposed A: staged copy
+  { M: 48, N: 96, K: 64, bT: true }, // A·Bᵀ register variant (few rows)
+  { M: 128, N: 96, K: 64, bT: true }, // A·Bᵀ, many rows: B staged, A read in place
+  { M: 72, N: 68, K: 66, bT: true }, // A·Bᵀ, many rows, K not a multiple of 4: both staged
+  { M: 66, N: 40, K: 64, bT: true, batchA: [2, 3], batchB: [1, 3] }, // staged B broadcast over batch
+  { M: 64, N: 130, K: 72, aT: true }, // transposed A, N not a multiple of 4: staged copy
+  { M: 64, N: 72, K: 130, aT: true }, // Aᵀ·B read in place (tn), K not a multiple of 4
+  { M: 36, N: 60, K: 200, aT: true, acc: true }, // tn with M % 8 = 4 (half-used last tile), accumulating
+  { M: 4, N: 64, K: 2050, aT: true }, // tn with 4-row tiles
+  { M: 20, N: 16, K: 300, aT: true, batchA: [3], batchB: [3] }, // batched tn
+  { M: 40, N: 48, K: 160, aT: true, dtype: "f16" }, // tn with f16 vec4 loads
   { M: 61, N: 67, K: 45, bT: true, aT: true }, // both transposed, K not a multiple of 4
   { M: 33, N: 40, K: 64, batchA: [2, 3], batchB: [1, 3] }, // b broadcast over batch dim 0
   { M: 8, N: 8, K: 8, batchA: [300], batchB: [300] }, // a large batch of small products

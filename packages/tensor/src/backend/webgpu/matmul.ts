@@ -1,12 +1,14 @@
 /**
- * Batched matmul with strided operands, in three shader variants:
+ * Batched matmul with strided operands, in five shader variants:
  * - `register`: each thread owns a TM×TN register tile and reads A and B straight from
  *   storage as vec4 (A along k, B along n). On CPU rasterizers (llvmpipe) this beats
  *   shared-memory tiling, whose barriers serialize the SIMD lanes.
+ * - `nt` / `tn`: the register idea with B (resp. A) read transposed in place, for X·Wᵀ and
+ *   dW = Xᵀ·dY in training.
  * - `tiled`: 64×64 shared-memory tiles, 4×4 per thread, for real GPUs.
  * - `generic`: scalar loads through arbitrary strides and any dtype (small problems).
- * Large problems whose operands are not vec4-friendly (f16, transposed, odd sizes) are first
- * copied into zero-padded contiguous f32 scratch, O(MK + KN) against O(MNK) of work.
+ * Large problems with an operand none of these reads (odd sizes or strides) first copy that
+ * operand into zero-padded contiguous f32 scratch, O(MK + KN) against O(MNK) of work.
  *
  * @since 0.1.0
  */
@@ -60,6 +62,8 @@ const WGY = 8
 /** The A·Bᵀ variant keeps a 4×4 tile of vec4 partial sums (1×4 and 2×4 for short A: reading
  * B is the cost there, and more threads with fewer rows each stream it faster on llvmpipe). */
 const TM_NT = 4
+/** From this many rows of A, B read transposed is staged contiguous instead (see matmul). */
+const NT_STAGE_M = 64
 const TN_NT = 4
 
 
@@ -129,6 +133,35 @@ const ntSource = (names: ReadonlyArray<string>, batchRank: number, TM_NT: number
     ${rows.map((i) => cols.map((j) => `c${i}${j} = fma(a${i}, b${j}, c${i}${j});`).join(" ")).join("\n")}
   }
   ${storeTile(o!, TM_NT, TN_NT, (i, j) => `dot(c${i}${j}, vec4<f32>(1.0))`)}
+}`
+}
+
+/**
+ * A·B with A read transposed in place (dW = Xᵀ·dY: A's unit stride runs along m). Each
+ * thread owns a TM×8 tile; at each k it loads TM/4 vec4 of A along m and two of B along n,
+ * the register kernel's load-to-FMA ratio without staging A (O(MK) copy per call).
+ */
+const tnSource = (names: ReadonlyArray<string>, batchRank: number, TM: number): string => {
+  const [a, b, o] = names
+  const av = TM / 4
+  const comps = ["x", "y", "z", "w"]
+  const fmas = Array.from({ length: TM }, (_, i) =>
+    `c${i}0 = fma(vec4<f32>(a${i >> 2}.${comps[i & 3]}), b0, c${i}0); c${i}1 = fma(vec4<f32>(a${i >> 2}.${comps[i & 3]}), b1, c${i}1);`
+  ).join("\n")
+  return `
+@compute @workgroup_size(${WGX}, ${WGY}) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${registerPrologue(batchRank, TM, TN)}
+  let aK = ui(6u);
+  ${Array.from({ length: TM }, (_, i) => `var c${i}0 = vec4<f32>(0.0); var c${i}1 = vec4<f32>(0.0);`).join("\n")}
+  ${Array.from({ length: av }, (_, v) => `let am${v} = min(m0 + ${4 * v}, M - 4);`).join(" ")}
+  for (var k = 0; k < K; k++) {
+    let ak = aBase + k * aK;
+    ${Array.from({ length: av }, (_, v) => `let a${v} = ld4_${a}((ak + am${v}) >> 2);`).join(" ")}
+    let bRow = (bBase + k * bK + n0) >> 2;
+    let b0 = ld4_${b}(bRow); let b1 = ld4_${b}(bRow + 1);
+    ${fmas}
+  }
+  ${storeTile(o!, TM, TN, (i, j) => `c${i}${j >> 2}.${comps[j & 3]}`)}
 }`
 }
 
@@ -238,20 +271,26 @@ export const matmul = (ctx: KernelContext, c: Call): void => {
   const work = batch.count * M * N * K
   const scratch: Array<ReturnType<typeof rt.allocate>> = []
   let plan: Plan = { a: c.a, b: c.b, M, N, K }
-  let variant: "register" | "nt" | "tiled" | "generic" = work <= GENERIC_MAX_WORK ? "generic" : ctx.matmul
+  let variant: "register" | "nt" | "tn" | "tiled" | "generic" = work <= GENERIC_MAX_WORK ? "generic" : ctx.matmul
   let batchInfo = batch
   if (variant === "register") {
     const vec = (v: View, s: number) => (v.dtype === "f32" || v.dtype === "f16") && s % 4 === 0
     const batchOk = c.a.strides.slice(0, r - 2).every((s) => s % 4 === 0) &&
       c.b.strides.slice(0, r - 2).every((s) => s % 4 === 0)
-    const aOk = batchOk && vec(c.a, c.a.offset) && c.a.strides[r - 1] === 1 && c.a.strides[r - 2]! % 4 === 0 &&
-      K % 4 === 0
+    const aBase = batchOk && vec(c.a, c.a.offset)
+    const aOk = aBase && c.a.strides[r - 1] === 1 && c.a.strides[r - 2]! % 4 === 0 && K % 4 === 0
+    // A transposed in place: unit stride along m, whole vec4 along m.
+    const aT = aBase && c.a.strides[r - 2] === 1 && c.a.strides[r - 1]! % 4 === 0 && M % 4 === 0
     const bBase = vec(c.b, c.b.offset)
     const nn = bBase && c.b.strides[r - 1] === 1 && c.b.strides[r - 2]! % 4 === 0 && N % 4 === 0
     const nt = bBase && c.b.strides[r - 2] === 1 && c.b.strides[r - 1]! % 4 === 0 && K % 4 === 0
-    if (aOk && nt && !nn) variant = "nt"
+    // Past a few rows the register kernel on a transposed copy of B beats reading it in place
+    // (on llvmpipe 1.2-2× at the train-step shapes); the O(KN) copy is small against O(MKN).
+    if (aOk && nt && !nn && M < NT_STAGE_M) variant = "nt"
+    else if (aT && nn && !aOk) variant = "tn"
     else if (!aOk || !nn) {
-      // Stage both operands as contiguous, zero-padded f32 with the batch materialized.
+      // Stage the awkward operands as contiguous, zero-padded f32 with the batch materialized
+      // (both when K needs padding, since then both must see the same padded K).
       const Kp = pad4(K)
       const Np = pad4(N)
       const bshape = c.out.shape.slice(0, r - 2)
@@ -269,7 +308,14 @@ export const matmul = (ctx: KernelContext, c: Call): void => {
         pointwise(rt, { kernel: "copy", x: v, out: { ...full, shape: [...bshape, rows, cols] } })
         return full
       }
-      plan = { a: stage(c.a, M, K, M, Kp), b: stage(c.b, K, N, Kp, Np), M, N, K: Kp }
+      const padK = Kp !== K
+      plan = {
+        a: aOk && !padK ? c.a : stage(c.a, M, K, M, Kp),
+        b: nn && !padK ? c.b : stage(c.b, K, N, Kp, Np),
+        M,
+        N,
+        K: Kp
+      }
       batchInfo = splitBatch(c.out, plan.a, plan.b)
     }
   }
@@ -295,25 +341,29 @@ export const matmul = (ctx: KernelContext, c: Call): void => {
   if (batchInfo.rank > 0) {
     packViews(words, BATCH_AT, batchInfo.shape, [0, 0], batchInfo.strides)
   }
+  const vec4 = variant === "register" || variant === "nt" || variant === "tn"
   const bindings: Array<Binding> = [
-    { buffer: a.buffer, dtype: a.dtype, write: false, vec4: variant === "register" || variant === "nt" },
-    { buffer: b.buffer, dtype: b.dtype, write: false, vec4: variant === "register" || variant === "nt" },
+    { buffer: a.buffer, dtype: a.dtype, write: false, vec4: vec4 },
+    { buffer: b.buffer, dtype: b.dtype, write: false, vec4: vec4 },
     { buffer: c.out.buffer, dtype: c.out.dtype, write: true }
   ]
   const rank = batchInfo.rank
   const tmReg = rowsPerThread(M, TM)
   const tmNT = rowsPerThread(M, TM_NT)
+  const tmTN = M >= TM ? TM : 4
   const groups: [number, number, number] =
     variant === "register"
       ? [Math.ceil(N / TN / WGX), Math.ceil(M / tmReg / WGY), batchInfo.count]
       : variant === "nt"
       ? [Math.ceil(N / TN_NT / WGX), Math.ceil(M / tmNT / WGY), batchInfo.count]
+      : variant === "tn"
+      ? [Math.ceil(N / TN / WGX), Math.ceil(M / tmTN / WGY), batchInfo.count]
       : variant === "tiled"
       ? [Math.ceil(N / TILE), Math.ceil(M / TILE), batchInfo.count]
       : [Math.ceil(N / 8), Math.ceil(M / 8), batchInfo.count]
   rt.run({
     kernel: `matmul-${variant}`,
-    key: `b${rank}|${variant === "register" ? tmReg : variant === "nt" ? tmNT : ""}`,
+    key: `b${rank}|${variant === "register" ? tmReg : variant === "nt" ? tmNT : variant === "tn" ? tmTN : ""}`,
     bindings,
     uniforms: words,
     groups,
@@ -322,6 +372,8 @@ export const matmul = (ctx: KernelContext, c: Call): void => {
         ? registerSource(names, rank, tmReg)
         : variant === "nt"
         ? ntSource(names, rank, tmNT)
+        : variant === "tn"
+        ? tnSource(names, rank, tmTN)
         : variant === "tiled"
         ? tiledSource(names, rank)
         : genericSource(names, rank)
