@@ -192,6 +192,9 @@ export const embeddingBackward = (ctx: KernelContext, c: Call<"embeddingBackward
   }
 }
 
+/** Columns per invocation of the add pass. */
+const COLS = 4
+
 /** Adds dy's rows into dtable at ids (one binding's worth of positions) using the scratch buffers. */
 const scatterAdd = (
   ctx: KernelContext,
@@ -230,6 +233,9 @@ const scatterAdd = (
     // batch does not pay for the whole table.
     const byId = N < blk.rows
     const slots = byId ? N : blk.rows
+    // Each invocation takes COLS columns (j, j + G, …: neighbours read neighbouring
+    // elements), sharing the run lookup and the position loads.
+    const G = Math.ceil(D / COLS)
     rt.run({
       kernel: "embeddingBackward-add",
       key: "",
@@ -240,13 +246,13 @@ const scatterAdd = (
         { buffer: dy.buffer, dtype: dy.dtype, write: false },
         { buffer: t.buffer, dtype: t.dtype, write: true }
       ],
-      uniforms: [slots * D, D, blk.lo, dy.offset, ...dy.strides, t.offset, ...t.strides, byId ? 1 : 0, blk.rows],
-      groups: Math.ceil((slots * D) / 64),
+      uniforms: [slots * G, G, blk.lo, dy.offset, ...dy.strides, t.offset, ...t.strides, byId ? 1 : 0, blk.rows, D],
+      groups: Math.ceil((slots * G) / 64),
       source: ([ks, ps, ss, dys, ts]) => `
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = i32(gid.x + gid.y * nwg.x * 64u);
   if (i >= ui(0u)) { return; }
-  let q = i / ui(1u); let j = i % ui(1u);
+  let q = i / ui(1u); let g = i % ui(1u); let G = ui(1u); let D = ui(11u);
   var r = q;
   var s0 = 0; var s1 = 0;
   if (u(9u) != 0u) {
@@ -259,10 +265,14 @@ const scatterAdd = (
     s0 = ldi_${ss}(ui(2u) + r); s1 = ldi_${ss}(ui(2u) + r + 1);
     if (s0 == s1) { return; }
   }
-  let dst = ui(6u) + r * ui(7u) + j * ui(8u);
-  var acc = ld_${ts}(dst);
-  for (var s = s0; s < s1; s++) { acc += ld_${dys}(ui(3u) + ldi_${ps}(s) * ui(4u) + j * ui(5u)); }
-  st_${ts}(dst, acc);
+  let dst = ui(6u) + r * ui(7u);
+  var acc: array<f32, ${COLS}>;
+  for (var c = 0; c < ${COLS}; c++) { let j = g + c * G; if (j < D) { acc[c] = ld_${ts}(dst + j * ui(8u)); } }
+  for (var s = s0; s < s1; s++) {
+    let src = ui(3u) + ldi_${ps}(s) * ui(4u);
+    for (var c = 0; c < ${COLS}; c++) { let j = g + c * G; if (j < D) { acc[c] += ld_${dys}(src + j * ui(5u)); } }
+  }
+  for (var c = 0; c < ${COLS}; c++) { let j = g + c * G; if (j < D) { st_${ts}(dst + j * ui(8u), acc[c]); } }
 }`
     })
   })
