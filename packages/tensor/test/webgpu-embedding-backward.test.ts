@@ -17,8 +17,10 @@ import { makeWebGpuBackend, type WebGpuBackend } from "../src/backend/webgpu/ind
 import { fromF16Array, toF16Array } from "../src/f16.ts"
 import { close, describeWebGpu, download, type Dual, type DualView, type Pair, randoms, run, upload, view, worst } from "./webgpuHarness.ts"
 
-let gpu: WebGpuBackend | undefined
+const backends: Array<WebGpuBackend> = []
 let p: Pair
+/** The sort inside workgroup tiles (real GPUs), forced on through rowsPerThread: false. */
+let tiled: Pair
 
 /** Values as the backends store them (f16 rounded). */
 const stored = (values: ArrayLike<number>, dtype: DType): Float64Array =>
@@ -63,7 +65,7 @@ const CASES: ReadonlyArray<Case> = [
 ]
 
 /** Runs embeddingBackward on both backends into copies of one random table; returns it. */
-const backward = (c: Case, dt: DType, ids: DualView, seed: number): Dual => {
+const backward = (p: Pair, c: Case, dt: DType, ids: DualView, seed: number): Dual => {
   const N = c.ids.length
   const dtable = upload(p, randoms(c.V * c.D, seed), dt)
   const dy = upload(p, randoms(N * c.D, seed + 1), dt)
@@ -87,18 +89,27 @@ describeWebGpu("webgpu embeddingBackward at scale", {
   timeout: 120_000
 }, () => {
   beforeAll(async () => {
-    gpu = await makeWebGpuBackend({ label: "test-embedding-backward" })
-    p = { cpu: makeCpuBackend(), gpu }
+    const cpu = makeCpuBackend()
+    for (const rowsPerThread of [undefined, false]) {
+      const gpu = await makeWebGpuBackend({ label: "test-embedding-backward", ...(rowsPerThread === undefined ? {} : { rowsPerThread }) })
+      backends.push(gpu)
+      if (rowsPerThread === undefined) p = { cpu, gpu }
+      else tiled = { cpu, gpu }
+    }
   })
-  afterAll(() => gpu?.dispose())
+  afterAll(() => {
+    for (const b of backends) b.dispose()
+  })
 
   for (const c of CASES) {
-    it(`${c.name}: f32 bit-identical to the CPU, f16 within one rounding of the exact sum`, async () => {
-      const ids = view(upload(p, c.ids, "i32"), [c.ids.length])
-      await close(p, backward(c, "f32", ids, 11), 0, 0) // same f32 additions in the same order
-      const { gpu: g } = await download(p, backward(c, "f16", ids, 11))
-      const w = worst({ cpu: reference(c, "f16", 11), gpu: g }, 1e-4, 2 ** -10)
-      expect(w.ratio, `worst element ${JSON.stringify(w)}`).toBeLessThanOrEqual(1)
+    it(`${c.name}: f32 bit-identical to the CPU, f16 within one rounding of the exact sum (adapter default and tiled sort)`, async () => {
+      for (const q of [p, tiled]) {
+        const ids = view(upload(q, c.ids, "i32"), [c.ids.length])
+        await close(q, backward(q, c, "f32", ids, 11), 0, 0) // same f32 additions in the same order
+        const { gpu: g } = await download(q, backward(q, c, "f16", ids, 11))
+        const w = worst({ cpu: reference(c, "f16", 11), gpu: g }, 1e-4, 2 ** -10)
+        expect(w.ratio, `worst element ${JSON.stringify(w)}`).toBeLessThanOrEqual(1)
+      }
     })
   }
 
@@ -130,8 +141,8 @@ describeWebGpu("webgpu embeddingBackward at scale", {
   it("two runs are bit-identical (100k ids over 512 rows)", async () => {
     const c: Case = { name: "", V: 512, D: 16, ids: ints(100_000, 9, -5, 517) }
     const ids = view(upload(p, c.ids, "i32"), [c.ids.length])
-    const a = await download(p, backward(c, "f32", ids, 21))
-    const b = await download(p, backward(c, "f32", ids, 21))
+    const a = await download(p, backward(p, c, "f32", ids, 21))
+    const b = await download(p, backward(p, c, "f32", ids, 21))
     expect(Buffer.from(Float32Array.from(a.gpu).buffer).equals(Buffer.from(Float32Array.from(b.gpu).buffer))).toBe(true)
     // And a sanity bound against the exact sum, so an all-zero result cannot pass: f32 sums of ~200 terms.
     const w = worst({ cpu: reference(c, "f32", 21), gpu: a.gpu }, 1e-4, 1e-5)

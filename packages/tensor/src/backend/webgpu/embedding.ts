@@ -107,12 +107,23 @@ export const embedding = (ctx: KernelContext, c: Call<"embedding">): void => {
   })
 }
 
+/** Elements per workgroup tile of the sort (two per invocation). */
+const TILE = 512
+
 /**
  * Sorts the (id, position) pairs of `ids` into `keys` / `pos` (ascending id, then position;
  * ids outside [0, V) become V and sort last). Bitonic network over the next power of two:
- * the virtual padding is +∞ and never moves, so pairs reaching past N are skipped.
+ * the virtual padding is +∞ and never moves, so pairs reaching past N are skipped. The pairs
+ * are distinct, so the result is the one sorted order whatever the scheduling.
  */
-const sortIds = (rt: KernelContext["rt"], ids: View, V: number, N: number, keys: BufferHandle, pos: BufferHandle): void => {
+const sortIds = (
+  { rt, software }: KernelContext,
+  ids: View,
+  V: number,
+  N: number,
+  keys: BufferHandle,
+  pos: BufferHandle
+): void => {
   const keysRw = { buffer: keys, dtype: "i32" as const, write: true }
   const posRw = { buffer: pos, dtype: "i32" as const, write: true }
   rt.run({
@@ -132,8 +143,48 @@ const sortIds = (rt: KernelContext["rt"], ids: View, V: number, N: number, keys:
   })
   let padded = 1
   while (padded < N) padded *= 2
-  for (let k = 2; k <= padded; k *= 2) {
-    for (let j = k / 2; j >= 1; j /= 2) {
+  // Steps with a stride below TILE run inside workgroups on TILE-element tiles, so only the
+  // wider strides of the later stages take a pass over the whole array each. CPU rasterizers
+  // run the barriers slower than the passes they save (measured on llvmpipe): there every
+  // step is a pass (tile = 1).
+  const tile = software ? 1 : TILE
+  const local = (kFirst: number, kLast: number) => rt.run({
+    kernel: "embeddingBackward-sortTile",
+    key: "",
+    bindings: [keysRw, posRw],
+    uniforms: [N, kFirst, kLast],
+    groups: Math.ceil(N / TILE),
+    source: ([ks, ps]) => `
+var<workgroup> sk: array<i32, ${TILE}>;
+var<workgroup> sp: array<i32, ${TILE}>;
+@compute @workgroup_size(${TILE / 2}) fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let base = i32(wid.x + wid.y * nwg.x) * ${TILE};
+  let t = i32(lid.x);
+  let N = ui(0u);
+  for (var e = t; e < ${TILE}; e += ${TILE / 2}) {
+    // Padding past N is +inf: it sorts last and never moves.
+    let g = base + e;
+    if (g < N) { sk[e] = ldi_${ks}(g); sp[e] = ldi_${ps}(g); } else { sk[e] = 0x7fffffff; sp[e] = 0x7fffffff; }
+  }
+  workgroupBarrier();
+  for (var k = ui(1u); k <= ui(2u); k *= 2) {
+    for (var j = min(k / 2, ${TILE / 2}); j >= 1; j /= 2) {
+      let i = (t / j) * 2 * j + t % j;
+      let l = select(i + j, i ^ (k - 1), j == k / 2);
+      let ka = sk[i]; let kb = sk[l]; let pa = sp[i]; let pb = sp[l];
+      if (ka > kb || (ka == kb && pa > pb)) { sk[i] = kb; sk[l] = ka; sp[i] = pb; sp[l] = pa; }
+      workgroupBarrier();
+    }
+  }
+  for (var e = t; e < ${TILE}; e += ${TILE / 2}) {
+    let g = base + e;
+    if (g < N) { sti_${ks}(g, sk[e]); sti_${ps}(g, sp[e]); }
+  }
+}`
+  })
+  if (tile > 1) local(2, Math.min(tile, padded))
+  for (let k = 2 * tile; k <= padded; k *= 2) {
+    for (let j = k / 2; j >= tile; j /= 2) {
       rt.run({
         kernel: "embeddingBackward-sort",
         key: "",
@@ -158,6 +209,7 @@ const sortIds = (rt: KernelContext["rt"], ids: View, V: number, N: number, keys:
 }`
       })
     }
+    if (tile > 1) local(k, k)
   }
 }
 
@@ -206,7 +258,7 @@ const scatterAdd = (
   const { rt } = ctx
   const [V, D] = dtable.shape as [number, number]
   const N = idsView.shape[0] ?? 1
-  sortIds(rt, idsView, V, N, keys, pos)
+  sortIds(ctx, idsView, V, N, keys, pos)
   rt.run({
     kernel: "embeddingBackward-start",
     key: "",
