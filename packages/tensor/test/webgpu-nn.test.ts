@@ -235,7 +235,12 @@ describeWebGpu("webgpu nn kernels vs cpu", {
     { B: 1, Hq: 2, Hkv: 1, T: 4, S: 6, D: 16, causal: true, qOffset: -2, kvLength: 6 }, // first rows see no key
     { B: 2, Hq: 2, Hkv: 1, T: 5, S: 7, D: 6, causal: true, qOffset: 2, kvLength: 7 }, // D % 4 != 0: scalar kernels
     { B: 1, Hq: 4, Hkv: 2, T: 7, S: 11, D: 16, causal: false, qOffset: 0, kvLength: 11, dtype: "f16" },
-    { B: 1, Hq: 2, Hkv: 2, T: 70, S: 83, D: 16, causal: true, qOffset: 13, kvLength: 80 } // two 64-row query blocks
+    { B: 1, Hq: 2, Hkv: 2, T: 70, S: 83, D: 16, causal: true, qOffset: 13, kvLength: 80 }, // two 64-row query blocks
+    // Hq = Hkv: the register backend's backward takes the matmul formulation (score scratch).
+    { B: 2, Hq: 2, Hkv: 2, T: 9, S: 12, D: 16, causal: true, qOffset: 3, kvLength: 12, stridedQ: true }, // S % 4 = 0: no padding
+    { B: 1, Hq: 3, Hkv: 3, T: 6, S: 9, D: 8, causal: true, qOffset: -2, kvLength: 9 }, // rows that see no key, padded S
+    { B: 2, Hq: 1, Hkv: 1, T: 5, S: 10, D: 6, causal: false, qOffset: 0, kvLength: 7 }, // D % 4 != 0, kvLength < S
+    { B: 1, Hq: 2, Hkv: 2, T: 11, S: 13, D: 16, causal: true, qOffset: 2, kvLength: 13, dtype: "f16" }
   ]
 
   for (const variant of ["register", "tiled"] as const) {

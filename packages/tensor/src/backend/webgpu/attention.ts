@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import type { KernelCall, View } from "../Kernel.ts"
+import { attentionBackwardMatmul, attentionBackwardMatmulApplies } from "./attentionBackwardMatmul.ts"
 import { invalidCall } from "./gpuErrors.ts"
 import type { KernelContext } from "./kernelTable.ts"
 import { f32bits } from "./Runtime.ts"
@@ -543,11 +544,11 @@ var<workgroup> Ds: array<f32, ${BC}>;
 }
 
 /** @since 0.1.0 @category kernels */
-export const attentionBackward = (
-  { attention: variant, maxWorkgroupStorage, rt }: KernelContext,
-  c: Call<"attentionBackward">
-): void => {
+export const attentionBackward = (ctx: KernelContext, c: Call<"attentionBackward">): void => {
+  const { attention: variant, maxWorkgroupStorage, rt } = ctx
   const D = validate("attentionBackward", c)
+  // CPU rasterizers: the register matmuls outrun the per-thread passes several times over.
+  if (variant === "thread" && attentionBackwardMatmulApplies(ctx, c)) return attentionBackwardMatmul(ctx, c)
   const [B, Hq, T] = c.q.shape as [number, number, number, number]
   const [, Hkv, S] = c.k.shape as [number, number, number, number]
   const rows = B * Hq * T
