@@ -240,7 +240,10 @@ describeWebGpu("webgpu nn kernels vs cpu", {
     { B: 2, Hq: 2, Hkv: 2, T: 9, S: 12, D: 16, causal: true, qOffset: 3, kvLength: 12, stridedQ: true }, // S % 4 = 0: no padding
     { B: 1, Hq: 3, Hkv: 3, T: 6, S: 9, D: 8, causal: true, qOffset: -2, kvLength: 9 }, // rows that see no key, padded S
     { B: 2, Hq: 1, Hkv: 1, T: 5, S: 10, D: 6, causal: false, qOffset: 0, kvLength: 7 }, // D % 4 != 0, kvLength < S
-    { B: 1, Hq: 2, Hkv: 2, T: 11, S: 13, D: 16, causal: true, qOffset: 2, kvLength: 13, dtype: "f16" }
+    { B: 1, Hq: 2, Hkv: 2, T: 11, S: 13, D: 16, causal: true, qOffset: 2, kvLength: 13, dtype: "f16" },
+    // Large enough for the register matmuls, which skip the causally zero half.
+    { B: 1, Hq: 2, Hkv: 2, T: 150, S: 155, D: 16, causal: true, qOffset: 5, kvLength: 155 },
+    { B: 1, Hq: 1, Hkv: 1, T: 130, S: 130, D: 32, causal: true, qOffset: -3, kvLength: 128 }
   ]
 
   for (const variant of ["register", "tiled"] as const) {

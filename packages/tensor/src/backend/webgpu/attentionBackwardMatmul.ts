@@ -11,6 +11,7 @@
  */
 import type { KernelCall, View } from "../Kernel.ts"
 import type { KernelContext } from "./kernelTable.ts"
+import type { Triangle } from "./matmul.ts"
 import { matmul } from "./matmul.ts"
 import { pointwise } from "./pointwise.ts"
 import { f32bits } from "./Runtime.ts"
@@ -121,8 +122,11 @@ export const attentionBackwardMatmul = (ctx: KernelContext, c: Call): void => {
   const scores = contiguous(alloc(rows * Sp), [B, H, T, Sp])
   const dscores = { ...scores, buffer: alloc(rows * Sp) }
   const visibleCols = (v: View): View => ({ ...v, shape: [B, H, T, S] })
-  matmul(ctx, { kernel: "matmul", a: c.q, b: transposed(c.k), out: visibleCols(scores) })
-  matmul(ctx, { kernel: "matmul", a: c.dout, b: transposed(c.v), out: visibleCols(dscores) })
+  // Causal: query row t sees keys s <= t + qOffset, so about half of each product is known
+  // zero (or never read) and the register kernels skip it.
+  const tri = (mode: Triangle["mode"]): Triangle | undefined => c.causal ? { mode, offset: c.qOffset } : undefined
+  matmul(ctx, { kernel: "matmul", a: c.q, b: transposed(c.k), out: visibleCols(scores) }, tri("skipAbove"))
+  matmul(ctx, { kernel: "matmul", a: c.dout, b: transposed(c.v), out: visibleCols(dscores) }, tri("skipAbove"))
 
   const words = new Array<number>(24).fill(0)
   words.splice(0, 10, T, S, Sp, H, f32bits(c.scale), c.causal ? 1 : 0, c.qOffset, c.kvLength, rows, D)
@@ -169,13 +173,13 @@ export const attentionBackwardMatmul = (ctx: KernelContext, c: Call): void => {
     pointwise(rt, { kernel: "fill", out: kp, value: 0 })
     pointwise(rt, { kernel: "copy", x: c.k, out: { ...kp, shape: [B, H, S, D] } })
   }
-  matmul(ctx, { kernel: "matmul", a: dscores, b: kp, out: c.dq })
+  matmul(ctx, { kernel: "matmul", a: dscores, b: kp, out: c.dq }, tri("kUpTo"))
   for (const [probs, x, out] of [[dscores, c.q, c.dk], [scores, c.dout, c.dv]] as const) {
     if (Sp === S && matmulOut(out)) {
-      matmul(ctx, { kernel: "matmul", a: transposed(probs), b: x, out })
+      matmul(ctx, { kernel: "matmul", a: transposed(probs), b: x, out }, tri("kFrom"))
     } else {
       const padded = contiguous(alloc(B * H * Sp * D), kvShape)
-      matmul(ctx, { kernel: "matmul", a: transposed(probs), b: x, out: padded })
+      matmul(ctx, { kernel: "matmul", a: transposed(probs), b: x, out: padded }, tri("kFrom"))
       pointwise(rt, { kernel: "copy", x: { ...padded, shape: [B, H, S, D] }, out })
     }
   }

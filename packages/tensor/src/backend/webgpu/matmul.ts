@@ -26,7 +26,8 @@ type Call = Extract<KernelCall, { kernel: "matmul" }>
 const GENERIC_MAX_WORK = 1 << 18
 
 // Uniform layout: 0 M, 1 N, 2 K, 3 batch, 4 aOff, 5 aRow, 6 aK, 7 bOff, 8 bK, 9 bCol,
-// 10 outOff, 11 accumulate, 12 out row stride, 13 out batch stride; batch dims from 16.
+// 10 outOff, 11 accumulate, 12 out row stride, 13 out batch stride, 14 triangle mode,
+// 15 triangle offset (see Triangle); batch dims from 16.
 const BATCH_AT = 16
 
 const batchCode = (rank: number): string =>
@@ -35,6 +36,26 @@ const batchCode = (rank: number): string =>
     : offsetsCode(rank, BATCH_AT, [BATCH_AT + rank, BATCH_AT + 2 * rank + 1], "batch", "bo")
 
 const pad4 = (n: number): number => Math.ceil(n / 4) * 4
+
+/**
+ * Known-zero structure the register kernels may skip (internal callers only, e.g. causal
+ * attention): `kUpTo` — A[m, k] = 0 for k > m + offset; `kFrom` — A[m, k] = 0 for
+ * k < m - offset; `skipAbove` — out[m, n] for n > m + offset is never read (not written).
+ * Other variants ignore it and compute the full product, which is equally correct.
+ */
+export interface Triangle {
+  readonly mode: "kUpTo" | "kFrom" | "skipAbove"
+  readonly offset: number
+}
+const TRIANGLE_MODE = { kUpTo: 1, kFrom: 2, skipAbove: 3 } as const
+
+/** WGSL: the k range [kLo, kHi) of this thread's rows m0..m0+tm-1 (multiples of 4 inside [0, K]). */
+const triangleCode = (tm: number): string => `
+  var kLo = 0; var kHi = K;
+  let tri = u(14u); let toff = ui(15u);
+  if (tri == 1u) { kHi = min(K, ((max(0, m0 + ${tm} + toff) + 3) / 4) * 4); }
+  if (tri == 2u) { kLo = (max(0, m0 - toff) / 4) * 4; }
+  if (tri == 3u && n0 > m0 + ${tm - 1} + toff) { return; }`
 
 interface Plan {
   readonly a: View
@@ -109,7 +130,8 @@ const registerSource = (names: ReadonlyArray<string>, batchRank: number, TM: num
 @compute @workgroup_size(${WGX}, ${WGY}) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   ${registerPrologue(batchRank, TM, TN)}
   ${accDecl}
-  for (var k = 0; k < K; k += 4) {
+  ${triangleCode(TM)}
+  for (var k = kLo; k < kHi; k += 4) {
     ${aLoads}
     ${body}
   }
@@ -154,7 +176,8 @@ const tnSource = (names: ReadonlyArray<string>, batchRank: number, TM: number): 
   let aK = ui(6u);
   ${Array.from({ length: TM }, (_, i) => `var c${i}0 = vec4<f32>(0.0); var c${i}1 = vec4<f32>(0.0);`).join("\n")}
   ${Array.from({ length: av }, (_, v) => `let am${v} = min(m0 + ${4 * v}, M - 4);`).join(" ")}
-  for (var k = 0; k < K; k++) {
+  ${triangleCode(TM)}
+  for (var k = kLo; k < kHi; k++) {
     let ak = aBase + k * aK;
     ${Array.from({ length: av }, (_, v) => `let a${v} = ld4_${a}((ak + am${v}) >> 2);`).join(" ")}
     let bRow = (bBase + k * bK + n0) >> 2;
@@ -243,7 +266,7 @@ const genericSource = (names: ReadonlyArray<string>, batchRank: number): string 
  * @since 0.1.0
  * @category kernels
  */
-export const matmul = (ctx: KernelContext, c: Call): void => {
+export const matmul = (ctx: KernelContext, c: Call, triangle?: Triangle): void => {
   const { rt } = ctx
   const r = c.out.shape.length
   if (r < 2 || c.a.shape.length !== r || c.b.shape.length !== r) {
@@ -335,7 +358,9 @@ export const matmul = (ctx: KernelContext, c: Call): void => {
     c.out.offset,
     c.accumulate === true ? 1 : 0,
     c.out.strides[r - 2]!,
-    outBatchStride
+    outBatchStride,
+    triangle === undefined ? 0 : TRIANGLE_MODE[triangle.mode],
+    triangle === undefined ? 0 : triangle.offset
   ]
   for (let i = words.length; i < BATCH_AT; i++) words.push(0)
   if (batchInfo.rank > 0) {
