@@ -58,6 +58,7 @@ const MATMUL_CASES: ReadonlyArray<MatmulCase> = [
   { M: 8, N: 8, K: 8, batchA: [300], batchB: [300] }, // a large batch of small products
   { M: 72, N: 64, K: 64, dtype: "f16" }, // f16 vec4 loads
   { M: 50, N: 70, K: 45, dtype: "f16", bT: true }, // f16 staged
+  { M: 72, N: 64, K: 64, dtype: "f16", bT: true }, // f16 A read in place, f16 B staged as f32
   { M: 96, N: 72, K: 80, acc: true },
   { M: 1, N: 1024, K: 512 }, // decoding: one row, 1-row register tiles
   { M: 1, N: 1000, K: 512, bT: true },
