@@ -15,7 +15,8 @@ import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import type { Backend } from "@sapphire-rl/tensor"
 import { adamwStep, crossEntropy, fromArray, makeAdamWState, disposeAdamWState, tidy } from "@sapphire-rl/tensor"
-import type { BackendName, Qwen2Config } from "@sapphire-rl/model"
+import type { BackendName } from "@sapphire-rl/model"
+import { benchmarkQwen2Config } from "./benchmarkShape.ts"
 import { openBackend, Qwen2Model, randomQwen2Weights } from "@sapphire-rl/model"
 
 const { values } = parseArgs({
@@ -38,22 +39,7 @@ const steps = Number(values.steps)
 const decodeTokens = Number(values["decode-tokens"])
 const decodePrompt = Number(values["decode-prompt"])
 
-const config: Qwen2Config = {
-  hiddenSize: 256,
-  intermediateSize: 1024,
-  numHiddenLayers: 4,
-  numAttentionHeads: 4,
-  numKeyValueHeads: 4,
-  headDim: 64,
-  rmsNormEps: 1e-6,
-  ropeTheta: 10000,
-  vocabSize: 512,
-  tieWordEmbeddings: true,
-  maxPositionEmbeddings: Math.max(T, decodePrompt + decodeTokens),
-  torchDtype: "float32",
-  bosTokenId: null,
-  eosTokenIds: []
-}
+const config = benchmarkQwen2Config(Math.max(T, decodePrompt + decodeTokens))
 
 interface Result {
   readonly backend: string

@@ -13,7 +13,8 @@
 import { parseArgs } from "node:util"
 import type { Backend, BufferHandle, KernelCall } from "@sapphire-rl/tensor"
 import { adamwStep, crossEntropy, disposeAdamWState, fromArray, makeAdamWState, tidy } from "@sapphire-rl/tensor"
-import type { BackendName, Qwen2Config } from "@sapphire-rl/model"
+import type { BackendName } from "@sapphire-rl/model"
+import { benchmarkQwen2Config } from "./benchmarkShape.ts"
 import { openBackend, Qwen2Model, randomQwen2Weights } from "@sapphire-rl/model"
 
 const { values } = parseArgs({
@@ -27,22 +28,7 @@ const { values } = parseArgs({
 const B = Number(values.batch)
 const T = Number(values.seq)
 
-const config: Qwen2Config = {
-  hiddenSize: 256,
-  intermediateSize: 1024,
-  numHiddenLayers: 4,
-  numAttentionHeads: 4,
-  numKeyValueHeads: 4,
-  headDim: 64,
-  rmsNormEps: 1e-6,
-  ropeTheta: 10000,
-  vocabSize: 512,
-  tieWordEmbeddings: true,
-  maxPositionEmbeddings: T,
-  torchDtype: "float32",
-  bosTokenId: null,
-  eosTokenIds: []
-}
+const config = benchmarkQwen2Config(T)
 
 const isHandle = (x: unknown): x is BufferHandle =>
   typeof x === "object" && x !== null && "id" in x && "byteLength" in x && Object.keys(x).length === 2
