@@ -14,9 +14,9 @@ import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import type { Backend } from "@sapphire-rl/tensor"
-import { adamwStep, crossEntropy, fromArray, makeAdamWState, disposeAdamWState, tidy } from "@sapphire-rl/tensor"
 import type { BackendName } from "@sapphire-rl/model"
 import { benchmarkQwen2Config } from "./benchmarkShape.ts"
+import { makeTrainStep, randomIds } from "./trainStep.ts"
 import { openBackend, Qwen2Model, randomQwen2Weights } from "@sapphire-rl/model"
 
 const { values } = parseArgs({
@@ -47,37 +47,19 @@ interface Result {
   readonly decodeTokensPerSecond: number
 }
 
-const randomIds = (n: number, seed: number) => {
-  let s = seed
-  return Int32Array.from({ length: n }, () => (s = (s * 48271) % 2147483647) % config.vocabSize)
-}
 
 const measure = async (name: string, backend: Backend): Promise<Result> => {
   const model = new Qwen2Model(config, randomQwen2Weights(config, 1), { backend, trainable: "base" })
-  const params = model.parameters().map(([, t]) => t)
-  const state = makeAdamWState(params)
-  const ids = randomIds(B * T, 7)
-  const inputs = fromArray(ids.filter((_, i) => i % T !== T - 1), [B, T - 1], { backend, dtype: "i32" }).keep()
-  const targets = fromArray(ids.filter((_, i) => i % T !== 0), [B, T - 1], { backend, dtype: "i32" }).keep()
-  const step = async () => {
-    const loss = tidy(() => crossEntropy(model.forward(inputs), targets))
-    loss.backward()
-    adamwStep(params, undefined, state, { lr: 1e-4 })
-    for (const p of params) p.zeroGrad()
-    await loss.item() // the sync point: the step is done on the device
-    loss.dispose()
-  }
+  const { step, dispose: disposeTrain } = makeTrainStep(model, backend, B, T)
   await step()
   const t0 = performance.now()
   for (let i = 0; i < steps; i++) await step()
   const trainSeconds = (performance.now() - t0) / 1000 / steps
-  disposeAdamWState(state)
-  inputs.dispose()
-  targets.dispose()
+  disposeTrain()
 
   const decode = async () => {
     const session = model.openSession(B, decodePrompt + decodeTokens)
-    const prompt = Array.from(randomIds(decodePrompt, 3))
+    const prompt = Array.from(randomIds(decodePrompt, 3, config.vocabSize))
     let logits = await session.prefill(prompt, Array.from({ length: B }, (_, r) => r))
     const V = config.vocabSize
     const start = performance.now()

@@ -12,9 +12,9 @@
  */
 import { parseArgs } from "node:util"
 import type { Backend, BufferHandle, KernelCall } from "@sapphire-rl/tensor"
-import { adamwStep, crossEntropy, disposeAdamWState, fromArray, makeAdamWState, tidy } from "@sapphire-rl/tensor"
 import type { BackendName } from "@sapphire-rl/model"
 import { benchmarkQwen2Config } from "./benchmarkShape.ts"
+import { makeTrainStep } from "./trainStep.ts"
 import { openBackend, Qwen2Model, randomQwen2Weights } from "@sapphire-rl/model"
 
 const { values } = parseArgs({
@@ -75,10 +75,6 @@ const label = (call: Record<string, unknown>): string => {
   return k
 }
 
-const randomIds = (n: number, seed: number) => {
-  let s = seed
-  return Int32Array.from({ length: n }, () => (s = (s * 48271) % 2147483647) % config.vocabSize)
-}
 
 const opened = await openBackend(values.backend as BackendName)
 const inner = opened.backend
@@ -97,19 +93,7 @@ const backend: Backend = {
 console.error(`profiling on ${inner.info.adapter}`)
 
 const model = new Qwen2Model(config, randomQwen2Weights(config, 1), { backend, trainable: "base" })
-const params = model.parameters().map(([, t]) => t)
-const state = makeAdamWState(params)
-const ids = randomIds(B * T, 7)
-const inputs = fromArray(ids.filter((_, i) => i % T !== T - 1), [B, T - 1], { backend, dtype: "i32" }).keep()
-const targets = fromArray(ids.filter((_, i) => i % T !== 0), [B, T - 1], { backend, dtype: "i32" }).keep()
-const step = async () => {
-  const loss = tidy(() => crossEntropy(model.forward(inputs), targets))
-  loss.backward()
-  adamwStep(params, undefined, state, { lr: 1e-4 })
-  for (const p of params) p.zeroGrad()
-  await loss.item()
-  loss.dispose()
-}
+const { step, dispose: disposeStep } = makeTrainStep(model, backend, B, T)
 await step()
 let t0 = performance.now()
 await step()
@@ -117,9 +101,7 @@ const stepMs = performance.now() - t0
 recording = true
 await step()
 recording = false
-disposeAdamWState(state)
-inputs.dispose()
-targets.dispose()
+disposeStep()
 model.dispose()
 
 // Distinct calls (same kernel, shapes, strides and flags) are timed once each.
