@@ -117,7 +117,7 @@ export interface Grouper {
  * @since 1.0.0
  * @category models
  */
-export interface GrouperPlugin extends PluginBase {
+export interface GrouperPlugin extends PluginBase<"grouper"> {
   readonly kind: "grouper"
   readonly labelSpace: LabelSpace
   readonly grouper: Grouper

@@ -46,6 +46,7 @@ export const msdrgV34 = (options: MsdrgV34Options = {}): GrouperPlugin =>
     name: "@sapphire-rl/plugin-msdrg-v34",
     version: PLUGIN_VERSION,
     kind: "grouper",
+    specRange: "^2.0.0",
     labelSpace: labelSpaceV34,
     grouper: createGrouper(options.tables)
   })
