@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest"
+import { chartPoints, DEFAULT_CHARTS, renderReport } from "../src/index.ts"
+import { fixtureInput } from "./fixture.ts"
+
+describe("chartPoints", () => {
+  it("takes the numeric fields a chart names, per step, and labels other phases", () => {
+    const rewards = DEFAULT_CHARTS[0]!
+    const points = chartPoints(rewards, [
+      { phase: "grpo", step: 1, "reward/strict-reward/mean": 0.5, "reward/strict-reward/std": 0.1, kl: 2 },
+      { phase: "probe", step: 2, "reward/strict-reward/mean": 0.25 },
+      { step: "x", "reward/strict-reward/mean": 1 },
+      { phase: "grpo", step: 3, "reward/strict-reward/mean": Number.NaN }
+    ])
+    expect(points).toEqual([
+      { x: 1, series: "reward/strict-reward/mean", value: 0.5 },
+      { x: 2, series: "probe: reward/strict-reward/mean", value: 0.25 }
+    ])
+  })
+})
+
+describe("renderReport", () => {
+  it("renders the results table, one SVG per recorded chart and the confusion, with nothing executable", async () => {
+    const html = await renderReport(fixtureInput())
+    // 6 charts all recorded in the fixture + the confusion heat map.
+    expect(html.match(/<svg /g)?.length).toBe(7)
+    expect(html).toContain("<td>30.0</td><td>38.0</td>") // DRG Pass@1, sft then grpo
+    expect(html).not.toMatch(/<script/i)
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;")
+    expect(html).toContain("&lt;b&gt;with&lt;/b&gt;")
+    expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/) // no network references besides SVG namespaces
+  })
+  it("says what a run did not record instead of drawing empty charts", async () => {
+    const html = await renderReport({ ...fixtureInput(), metrics: [], confusion: [], samples: [], results: [] })
+    expect(html.match(/<svg /g)).toBeNull()
+    expect(html.match(/Not recorded in this run/g)?.length).toBe(DEFAULT_CHARTS.length)
+    expect(html).toContain("No evaluation results in this run.")
+  })
+})
