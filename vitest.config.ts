@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config"
 
 const root = import.meta.dirname
 const workspaces = [
-  ...["packages", "plugins"].flatMap((dir) => readdirSync(join(root, dir)).map((name) => join(dir, name))),
+  ...["packages", "plugins", "examples"].flatMap((dir) => readdirSync(join(root, dir)).map((name) => join(dir, name))),
   "test"
 ]
 
