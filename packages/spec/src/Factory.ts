@@ -39,38 +39,41 @@ export type StandardResult<Output> =
 
 /**
  * A function that makes a plugin from decoded options, carrying what a runtime needs to
- * find it and check its options before any work starts.
+ * find it and check its options before any work starts. `Input` is what callers may pass
+ * (the schema's input type: fields with defaults may be left out; since 2.1.0), `Options`
+ * what the plugin receives after decoding.
  *
  * @since 2.0.0
  * @category models
  */
-export interface PluginFactory<Options = unknown, P extends AnyPlugin = AnyPlugin> {
-  (options?: Options): P
+export interface PluginFactory<Options = unknown, P extends AnyPlugin = AnyPlugin, Input = Options> {
+  (options?: Input): P
   /** The short name a run uses (`strict-reward`). Unique across installed plugins. */
   readonly pluginName: string
   readonly kind: PluginKind
   /** One line for `run.ts plugins`. */
   readonly description: string
   /** Decodes the options (with defaults filled in) from plain JSON. */
-  readonly options: StandardSchemaV1<unknown, Options>
+  readonly options: StandardSchemaV1<Input, Options>
 }
 
 /**
- * Builds a factory: `create` receives options already decoded by `options`.
+ * Builds a factory: `create` receives options already decoded by `options`; callers pass
+ * the schema's input type (`Input`, inferred from `options["~standard"].types`).
  *
  * @since 2.0.0
  * @category constructors
  */
-export const definePluginFactory = <Options, P extends AnyPlugin>(
+export const definePluginFactory = <Options, P extends AnyPlugin, Input = Options>(
   meta: {
     readonly pluginName: string
     readonly kind: P["kind"]
     readonly description: string
-    readonly options: StandardSchemaV1<unknown, Options>
+    readonly options: StandardSchemaV1<Input, Options>
   },
   create: (options: Options) => P
-): PluginFactory<Options, P> =>
-  Object.assign((options?: Options) => create(decodeOptionsSync(meta.pluginName, meta.options, options ?? {})), meta)
+): PluginFactory<Options, P, Input> =>
+  Object.assign((options?: Input) => create(decodeOptionsSync(meta.pluginName, meta.options, options ?? {})), meta)
 
 /**
  * Options failed their schema; `issues` carry paths relative to the options object.
@@ -123,5 +126,5 @@ export const decodeOptionsSync = <Options>(pluginName: string, schema: StandardS
  * @category models
  */
 export interface PluginPackage {
-  readonly plugins: ReadonlyArray<PluginFactory<any, AnyPlugin>>
+  readonly plugins: ReadonlyArray<PluginFactory<any, AnyPlugin, any>>
 }

@@ -44,3 +44,17 @@ describe("definePluginFactory", () => {
     expect(formatIssuePath(undefined)).toBe("")
   })
 })
+
+describe("definePluginFactory input types", () => {
+  // A schema whose input leaves the defaulted field out: callers may omit it, create gets it.
+  const partial: StandardSchemaV1<{ readonly scheme?: "strict" | "dense" }, { readonly scheme: "strict" | "dense" }> = {
+    "~standard": { version: 1, vendor: "test", validate: (value) => ({ value: { scheme: (value as { scheme?: "strict" | "dense" }).scheme ?? "strict" } }) }
+  }
+  const made = definePluginFactory({ pluginName: "toy-reward", kind: "reward", description: "toy", options: partial }, (options) =>
+    definePlugin({ name: "toy-reward", version: "0.1.0", kind: "reward", specRange: "^2.0.0", range: { min: 0, max: options.scheme === "strict" ? 2 : 1 }, score: (batch) => batch.map(() => 0) })
+  )
+  it("accepts the schema's input type (fields with defaults left out)", () => {
+    expect(made({}).range.max).toBe(2)
+    expect(made({ scheme: "dense" }).range.max).toBe(1)
+  })
+})
