@@ -8,18 +8,10 @@
  *
  * @since 0.1.0
  */
+import type { BufferHandle } from "./BufferHandle.ts"
 import type { KernelCall } from "./Kernel.ts"
 
-/**
- * An opaque device buffer. Its `byteLength` is at least what was asked (pools round up).
- *
- * @since 0.1.0
- * @category models
- */
-export interface BufferHandle {
-  readonly id: number
-  readonly byteLength: number
-}
+export type { BufferHandle } from "./BufferHandle.ts"
 
 /**
  * What a backend reports about itself.

@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import type { BufferHandle } from "./Backend.ts"
+import type { BufferHandle } from "./BufferHandle.ts"
 
 /** @since 0.1.0 @category models */
 export type DType = "f32" | "f16" | "i32"

@@ -5,8 +5,8 @@
  */
 import type { KernelCall } from "../Kernel.ts"
 import { runElementwise } from "./elementwise.ts"
-import type { KernelContext } from "./kernelTable.ts"
-import { f32bits } from "./Runtime.ts"
+import type { KernelContext } from "./KernelContext.ts"
+import { f32bits } from "./f32bits.ts"
 
 type Call = Extract<KernelCall, { kernel: "adamw" }>
 

@@ -11,7 +11,7 @@
 import type { BufferHandle } from "../Backend.ts"
 import { DTYPE_BYTES, type KernelCall, type View } from "../Kernel.ts"
 import { invalidCall } from "./gpuErrors.ts"
-import type { KernelContext } from "./kernelTable.ts"
+import type { KernelContext } from "./KernelContext.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 

@@ -19,7 +19,7 @@
  */
 import type { BufferHandle } from "../Backend.ts"
 import type { DType } from "../Kernel.ts"
-import type { Binding, DispatchSpec } from "./Runtime.ts"
+import type { Binding, DispatchSpec } from "./DispatchSpec.ts"
 import type { PointwisePlan } from "./pointwise.ts"
 import { numel } from "../../tensor/shape.ts"
 import { coalesce, offsetsCode, packViews } from "./stridedIndex.ts"

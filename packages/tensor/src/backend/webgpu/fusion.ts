@@ -14,7 +14,8 @@ import type { BufferHandle } from "../Backend.ts"
 import type { KernelCall, View } from "../Kernel.ts"
 import { type FusedOp, fusedOp, fusedSpec, type GroupBinding } from "./fusedKernel.ts"
 import { type PointwiseCall, pointwisePlan, runPlan } from "./pointwise.ts"
-import { MAX_UNIFORM_WORDS, type Runtime } from "./Runtime.ts"
+import { MAX_UNIFORM_WORDS } from "./DispatchSpec.ts"
+import type { Runtime } from "./Runtime.ts"
 
 /**
  * Limits of a fused group.

@@ -4,5 +4,5 @@
  * @since 0.1.0
  */
 export { type AdapterOptions, describeAdapter, isSoftware, requestWebGpuAdapter } from "./adapter.ts"
-export { type MatmulVariant } from "./kernelTable.ts"
+export { type MatmulVariant } from "./KernelContext.ts"
 export { makeWebGpuBackend, type WebGpuBackend, type WebGpuBackendOptions, type WebGpuStats } from "./makeWebGpuBackend.ts"

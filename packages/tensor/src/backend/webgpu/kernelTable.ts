@@ -6,8 +6,10 @@
  */
 import type { KernelCall, KernelName } from "../Kernel.ts"
 import { adamw } from "./adamw.ts"
-import { attention, attentionBackward } from "./attention.ts"
+import { attention } from "./attention/attention.ts"
+import { attentionBackward } from "./attention/attentionBackward.ts"
 import { embedding, embeddingBackward } from "./embedding.ts"
+import type { KernelContext } from "./KernelContext.ts"
 import { logprobGather, logprobGatherBackward } from "./logprob.ts"
 import { matmul } from "./matmul.ts"
 import { pointwise } from "./pointwise.ts"
@@ -15,37 +17,7 @@ import { random } from "./random.ts"
 import { argmax, reduce } from "./reduce.ts"
 import { rmsnorm, rmsnormBackward } from "./rmsnorm.ts"
 import { rope } from "./rope.ts"
-import type { Runtime } from "./Runtime.ts"
 import { softmax, softmaxBackward } from "./softmax.ts"
-
-/**
- * Matmul strategy: `register` (large per-thread register tiles read straight from storage;
- * best on CPU rasterizers such as llvmpipe) or `tiled` (shared-memory tiles; real GPUs).
- *
- * @since 0.1.0
- * @category models
- */
-export type MatmulVariant = "register" | "tiled"
-
-/**
- * What every kernel implementation gets.
- *
- * @since 0.1.0
- * @category models
- */
-export interface KernelContext {
-  readonly rt: Runtime
-  readonly matmul: MatmulVariant
-  /** A CPU rasterizer (llvmpipe…): prefer barrier-free kernels. */
-  readonly software: boolean
-  /** Attention forward: one thread per query row reading K/V from storage (`thread`, CPU
-   * rasterizers) or 64-row workgroups sharing K/V tiles in workgroup memory (`tiled`). */
-  readonly attention: "thread" | "tiled"
-  readonly maxWorkgroupStorage: number
-  /** Bytes one storage binding may cover, and the binding offset alignment. */
-  readonly maxBinding: number
-  readonly align: number
-}
 
 type Impl<K extends KernelName> = (ctx: KernelContext, call: Extract<KernelCall, { kernel: K }>) => void
 

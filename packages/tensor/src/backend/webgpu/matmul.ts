@@ -14,9 +14,9 @@
  */
 import type { KernelCall, View } from "../Kernel.ts"
 import { invalidCall } from "./gpuErrors.ts"
-import type { KernelContext } from "./kernelTable.ts"
+import type { KernelContext } from "./KernelContext.ts"
 import { pointwise } from "./pointwise.ts"
-import type { Binding } from "./Runtime.ts"
+import type { Binding } from "./DispatchSpec.ts"
 import { numel } from "../../tensor/shape.ts"
 import { coalesce, offsetsCode, packViews } from "./stridedIndex.ts"
 

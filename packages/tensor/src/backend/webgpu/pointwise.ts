@@ -6,7 +6,8 @@
  */
 import type { BinaryOp, KernelCall, UnaryOp } from "../Kernel.ts"
 import { type Operand, runElementwise } from "./elementwise.ts"
-import { f32bits, type Runtime } from "./Runtime.ts"
+import { f32bits } from "./f32bits.ts"
+import type { Runtime } from "./Runtime.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
 

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { KernelCall } from "../Kernel.ts"
-import type { KernelContext } from "./kernelTable.ts"
+import type { KernelContext } from "./KernelContext.ts"
 import { numel } from "../../tensor/shape.ts"
 
 type Call = Extract<KernelCall, { kernel: "random" }>

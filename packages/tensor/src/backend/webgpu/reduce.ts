@@ -7,7 +7,7 @@
  */
 import type { KernelCall } from "../Kernel.ts"
 import { invalidCall } from "./gpuErrors.ts"
-import type { KernelContext } from "./kernelTable.ts"
+import type { KernelContext } from "./KernelContext.ts"
 import { numel } from "../../tensor/shape.ts"
 import { coalesce, offsetsCode, packViews } from "./stridedIndex.ts"
 import { NEG_INF } from "./wgslHeader.ts"

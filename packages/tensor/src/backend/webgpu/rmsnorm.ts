@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import type { KernelCall, View } from "../Kernel.ts"
-import { f32bits } from "./Runtime.ts"
-import type { KernelContext } from "./kernelTable.ts"
+import { f32bits } from "./f32bits.ts"
+import type { KernelContext } from "./KernelContext.ts"
 import { asMatrix, matrixAt, perRow, putMatrix, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import type { KernelCall } from "../Kernel.ts"
-import type { KernelContext } from "./kernelTable.ts"
+import type { KernelContext } from "./KernelContext.ts"
 import { NEG_INF } from "./wgslHeader.ts"
 import { asMatrix, matrixAt, putMatrix, rowGroups, rowKernel, rowMode, rowStep } from "./rows.ts"
 

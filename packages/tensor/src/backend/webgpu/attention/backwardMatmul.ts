@@ -9,12 +9,12 @@
  *
  * @since 0.1.0
  */
-import type { KernelCall, View } from "../Kernel.ts"
-import type { KernelContext } from "./kernelTable.ts"
-import type { Triangle } from "./matmul.ts"
-import { matmul } from "./matmul.ts"
-import { pointwise } from "./pointwise.ts"
-import { f32bits } from "./Runtime.ts"
+import type { KernelCall, View } from "../../Kernel.ts"
+import type { KernelContext } from "../KernelContext.ts"
+import type { Triangle } from "../matmul.ts"
+import { matmul } from "../matmul.ts"
+import { pointwise } from "../pointwise.ts"
+import { f32bits } from "../f32bits.ts"
 
 type Call = Extract<KernelCall, { kernel: "attentionBackward" }>
 
