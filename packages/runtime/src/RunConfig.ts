@@ -1,0 +1,351 @@
+/**
+ * The run config: what a run trains, on what, with which plugins. Decoded with `Schema`
+ * (defaults filled in) before any work starts; `defineRun` types a `run.config.ts` file.
+ *
+ * @since 0.1.0
+ */
+import type { AnyPlugin, PluginFactory } from "@sapphire-rl/spec"
+import { Effect, Schema } from "effect"
+
+const defaulted = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
+  Schema.withDecodingDefault<S>(Effect.succeed(value))(schema)
+
+const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0))
+const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
+const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
+const Fraction = Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 }))
+
+/**
+ * The model: a built-in preset trained from scratch (seeded random weights, the drg-tiny
+ * tokenizer) or a Hugging Face snapshot directory; full fine-tuning or LoRA.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ModelConfig = Schema.Union([
+  Schema.Struct({
+    preset: Schema.Literals(["tiny-test", "drg-small"])
+  }),
+  Schema.Struct({
+    /** A Hugging Face snapshot directory (config.json, safetensors, tokenizer.json). */
+    dir: Schema.NonEmptyString,
+    /** A PEFT adapter directory to start from (LoRA training continues it). */
+    adapterDir: Schema.optionalKey(Schema.NonEmptyString)
+  })
+]).annotate({ expected: `{ preset: "tiny-test" | "drg-small" } or { dir: "<snapshot directory>" }` })
+
+/**
+ * LoRA settings (PEFT names): rank, alpha, which linear layers.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const LoraSettings = Schema.Struct({
+  rank: defaulted(PositiveInt, 16),
+  alpha: defaulted(Positive, 32),
+  targets: defaulted(
+    Schema.Array(Schema.Literals(["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])),
+    ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+  )
+})
+
+/**
+ * How the weights are trained.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TrainingConfig = Schema.Struct({
+  mode: defaulted(Schema.Literals(["full", "lora"]), "full"),
+  lora: defaulted(LoraSettings, {}),
+  /** Storage of the frozen base weights under LoRA (`f16` halves their memory). */
+  weightDtype: defaulted(Schema.Literals(["f32", "f16"]), "f32")
+})
+
+/**
+ * Where the cases come from: the synthetic MS-DRG benchmark (labels from the grouper) or
+ * a file (DRG-LLaMA CSV, DRG-Sapphire CSV, JSONL; `auto` guesses from the header).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DataConfig = Schema.Union([
+  Schema.Struct({
+    source: Schema.Literal("synthetic"),
+    n: defaulted(PositiveInt, 2000),
+    /** Seed of the generator; the run seed when absent. */
+    seed: Schema.optionalKey(Schema.Int),
+    mix: defaulted(Schema.Literals(["natural", "uniform"]), "natural"),
+    noteLength: defaulted(Schema.Literals(["short", "medium", "long", "mixed"]), "mixed"),
+    difficulty: Schema.optionalKey(Schema.Struct({
+      easy: Schema.optionalKey(NonNegative),
+      medium: Schema.optionalKey(NonNegative),
+      hard: Schema.optionalKey(NonNegative)
+    }))
+  }),
+  Schema.Struct({
+    source: Schema.Literal("file"),
+    path: Schema.NonEmptyString,
+    format: defaulted(Schema.Literals(["auto", "drg-llama", "sapphire", "jsonl"]), "auto")
+  })
+]).annotate({ expected: `{ source: "synthetic", … } or { source: "file", path, … }` })
+
+/**
+ * How the cases are split: a DRG-stratified held-out test set, then the training side
+ * into SFT and GRPO portions (DRG-Sapphire's best run: 90% of it for SFT).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SplitConfig = Schema.Struct({
+  testFraction: defaulted(Fraction, 0.1),
+  sftRatio: defaulted(Fraction, 0.9),
+  /** Keep a DRG-stratified fraction of the cases first (DRG-Small used 0.2); 1 keeps all. */
+  subset: defaulted(Fraction, 1)
+})
+
+const optimizerFields = {
+  learningRate: defaulted(Positive, 1e-4),
+  /** Linear warm-up over this fraction of the phase's steps. */
+  warmupRatio: defaulted(Fraction, 0.03),
+  /** The cosine schedule decays to this fraction of the peak rate. */
+  minLrRatio: defaulted(Fraction, 0.1),
+  weightDecay: defaulted(NonNegative, 0),
+  maxGradNorm: defaulted(Positive, 1),
+  gradientAccumulation: defaulted(PositiveInt, 1)
+}
+
+const samplingFields = {
+  temperature: defaulted(NonNegative, 1),
+  topP: defaulted(Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1, exclusiveMinimum: true })), 1),
+  /** 0: no top-k cut. */
+  topK: defaulted(NonNegativeInt, 0),
+  maxNewTokens: defaulted(PositiveInt, 256)
+}
+
+/**
+ * Supervised fine-tuning (the cold start): loss on completion tokens only.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SftStage = Schema.Struct({
+  kind: Schema.Literal("sft"),
+  epochs: defaulted(PositiveInt, 1),
+  batchSize: defaulted(PositiveInt, 8),
+  /** Longest prompt + completion in tokens; longer examples are cut. */
+  maxLength: defaulted(PositiveInt, 1024),
+  ...optimizerFields
+})
+
+/**
+ * GRPO: G completions per prompt, rewards from the reward plugins, the loss plugin's
+ * aggregation, the KL plugin's β (none: no reference pass).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const GrpoStage = Schema.Struct({
+  kind: Schema.Literal("grpo"),
+  steps: defaulted(PositiveInt, 100),
+  /** Prompts per generation batch. */
+  promptsPerStep: defaulted(PositiveInt, 8),
+  /** Completions per prompt (G). */
+  groupSize: defaulted(Schema.Int.check(Schema.isGreaterThanOrEqualTo(2)), 8),
+  /** Policy updates per generation batch (μ); above 1 the PPO ratio clip applies. */
+  iterations: defaulted(PositiveInt, 1),
+  /** Ratio clip when the loss plugin gives none. */
+  epsilon: defaulted(Positive, 0.2),
+  epsilonHigh: Schema.optionalKey(Positive),
+  /** Drop completions cut by `maxNewTokens` from the loss. */
+  maskTruncated: defaulted(Schema.Boolean, false),
+  /** Concurrent reward-scoring calls (reward plugins may be async, e.g. a remote grouper). */
+  scoringConcurrency: defaulted(PositiveInt, 4),
+  /** Evaluate on the held-out split every N steps (0: only at the end). */
+  evalEvery: defaulted(NonNegativeInt, 0),
+  checkpointEvery: defaulted(PositiveInt, 50),
+  ...samplingFields,
+  ...optimizerFields,
+  learningRate: defaulted(Positive, 1e-5),
+  warmupRatio: defaulted(Fraction, 0)
+})
+
+/**
+ * DPO (staged learning between GRPO phases uses the stage plugin's settings; this is a
+ * stand-alone DPO phase on preference pairs built from the policy's own failures).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DpoStage = Schema.Struct({
+  kind: Schema.Literal("dpo"),
+  epochs: defaulted(PositiveInt, 1),
+  beta: defaulted(Positive, 0.1),
+  batchSize: defaulted(PositiveInt, 4),
+  ...optimizerFields,
+  learningRate: defaulted(Positive, 1e-6)
+})
+
+/**
+ * Evaluation on the held-out split: `samples` completions per case, Pass@1 / Pass@k /
+ * Maj@k for the DRG, its family and its tier.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EvalStage = Schema.Struct({
+  kind: Schema.Literal("eval"),
+  samples: defaulted(PositiveInt, 8),
+  /** Evaluate at most this many held-out cases (0: all). */
+  limit: defaulted(NonNegativeInt, 0),
+  ...samplingFields
+})
+
+/**
+ * One phase of a run.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const StageConfig = Schema.Union([SftStage, GrpoStage, DpoStage, EvalStage]).annotate({
+  expected: `a stage { kind: "sft" | "grpo" | "dpo" | "eval", … }`
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type StageConfig = typeof StageConfig.Type
+
+const isPluginObject = (u: unknown): u is AnyPlugin =>
+  typeof u === "object" && u !== null && !("use" in u) && typeof (u as { kind?: unknown }).kind === "string" &&
+  typeof (u as { name?: unknown }).name === "string"
+
+const isPluginFactory = (u: unknown): u is PluginFactory<any, AnyPlugin> =>
+  typeof u === "function" && typeof (u as { pluginName?: unknown }).pluginName === "string"
+
+/**
+ * A plugin named by short name (`strict-reward`) or package name
+ * (`@sapphire-rl/plugin-reward-drg`, `my-plugin-package:my-plugin` when the package has
+ * several), with options its factory decodes.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PluginRef = Schema.Struct({
+  use: Schema.NonEmptyString,
+  options: Schema.optionalKey(Schema.Unknown)
+})
+
+/**
+ * One entry of the plugin list: a name, `{ use, options }`, a plugin object already made
+ * by its factory, a factory (called with no options), or a falsy value (ignored, so
+ * `[cond && "cosine-kl"]` works).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PluginEntry = Schema.Union([
+  Schema.NonEmptyString,
+  PluginRef,
+  Schema.declare(isPluginObject, { expected: "a plugin object" }),
+  Schema.declare(isPluginFactory, { expected: "a plugin factory" }),
+  Schema.Literals([false, 0, ""]),
+  Schema.Null,
+  Schema.Undefined
+]).annotate({ expected: `a plugin name, { use: "<name>", options }, a plugin object, or a falsy value` })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type PluginEntry = typeof PluginEntry.Type
+
+/**
+ * The whole run.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RunConfig = Schema.Struct({
+  /** Names the run directory (`<out>` defaults to `runs/<name>`). */
+  name: defaulted(Schema.String.check(Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)), "default"),
+  seed: defaulted(Schema.Int, 0),
+  /** The run directory; `runs/<name>` when absent. */
+  out: Schema.optionalKey(Schema.NonEmptyString),
+  backend: defaulted(Schema.Literals(["auto", "webgpu", "cpu"]), "auto"),
+  model: defaulted(ModelConfig, { preset: "drg-small" }),
+  training: defaulted(TrainingConfig, {}),
+  data: defaulted(DataConfig, { source: "synthetic" }),
+  split: defaulted(SplitConfig, {}),
+  stages: defaulted(Schema.Array(StageConfig), [{ kind: "sft" }, { kind: "grpo" }, { kind: "eval" }]),
+  plugins: defaulted(Schema.Array(PluginEntry), []),
+  /** Packages whose `sapphirePlugins` join the short names (beside the first-party ones). */
+  pluginPackages: defaulted(Schema.Array(Schema.NonEmptyString), [])
+})
+
+/**
+ * A decoded run config (defaults filled in).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RunConfig = typeof RunConfig.Type
+
+/**
+ * What a user writes (every field with a default is optional).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RunConfigInput = typeof RunConfig.Encoded
+
+/**
+ * Short names of the first-party plugins, for completion in `run.config.ts` files; any
+ * other string (a package name, a third-party short name) is accepted too.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type KnownPluginName =
+  | "strict-reward"
+  | "dense-reward"
+  | "format-reward"
+  | "grpo-loss"
+  | "bnpo-loss"
+  | "dapo-loss"
+  | "dr-grpo-loss"
+  | "constant-kl"
+  | "cosine-kl"
+  | "remove-hard"
+  | (string & {})
+
+/**
+ * The input of `defineRun`: the config with plugin names typed for completion.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RunDefinition = Omit<RunConfigInput, "plugins"> & {
+  readonly plugins?: ReadonlyArray<
+    | KnownPluginName
+    | { readonly use: KnownPluginName; readonly options?: unknown }
+    | AnyPlugin
+    | PluginFactory<any, AnyPlugin>
+    | false
+    | null
+    | undefined
+    | 0
+    | ""
+  >
+}
+
+/**
+ * Types a `run.config.ts` file: `export default defineRun({ … })`. It returns its input;
+ * the runtime decodes and checks it like any other config.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defineRun = <const C extends RunDefinition>(config: C): C => config

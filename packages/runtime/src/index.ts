@@ -1,0 +1,19 @@
+/**
+ * @sapphire-rl/runtime: run configs (decoded with `Schema`), plugin resolution by short
+ * name or package name, slot rules, composition into Effect services, and the pipeline.
+ *
+ * Node-only pieces (resolving plugin packages from a project directory, files, signals)
+ * are exported from `@sapphire-rl/runtime/node`.
+ *
+ * @since 0.1.0
+ */
+export * from "./ConfigIssue.ts"
+export * from "./RunConfig.ts"
+export * from "./schemaIssues.ts"
+export * from "./decodeRunConfig.ts"
+export * from "./PluginImporter.ts"
+export * from "./PluginCatalog.ts"
+export * from "./resolvePlugins.ts"
+export * from "./groupStdAdvantage.ts"
+export * from "./PluginSet.ts"
+export * from "./resolveRun.ts"
