@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest"
 import { makeCpuBackend } from "../src/backend/cpu/index.ts"
 import type { View } from "../src/backend/Kernel.ts"
 import { f16BitsToF32, f32ToF16Bits } from "../src/f16.ts"
+import type { Backend } from "../src/backend/Backend.ts"
+import { gemmModes } from "./support/gemmModes.ts"
 import { matmulRef } from "./support/reference.ts"
 import { closeness, download, empty, permuteView, randomArray, upload } from "./support/views.ts"
 
-const backend = makeCpuBackend()
-
 /** A [batch, R, C] operand stored either row-major or as the transpose of a [batch, C, R] array. */
-const operand = (vals: Array<number>, batch: number, R: number, C: number, transposed: boolean, dtype: "f32" | "f16"): View => {
+const operandOn = (backend: Backend, vals: Array<number>, batch: number, R: number, C: number, transposed: boolean, dtype: "f32" | "f16"): View => {
   if (!transposed) return upload(backend, vals, [batch, R, C], dtype, 3)
   const t: Array<number> = new Array<number>(vals.length)
   for (let p = 0; p < batch; p++) {
@@ -18,7 +18,11 @@ const operand = (vals: Array<number>, batch: number, R: number, C: number, trans
   return permuteView(upload(backend, t, [batch, C, R], dtype, 1), [0, 2, 1])
 }
 
-describe("cpu matmul", () => {
+for (const mode of gemmModes) describe(`cpu matmul (${mode.name})`, () => {
+  const backend = makeCpuBackend(mode.options)
+  const operand = (vals: Array<number>, batch: number, R: number, C: number, transposed: boolean, dtype: "f32" | "f16") =>
+    operandOn(backend, vals, batch, R, C, transposed, dtype)
+
   it("matches a naive f64 loop for random shapes, layouts and dtypes (rel 1e-5 f32, 2e-3 f16 operands)", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -86,5 +90,47 @@ describe("cpu matmul", () => {
       const want = matmulRef(a.map(Math.fround), b.map(Math.fround), 1, M, K, N)
       expect(closeness(await download(backend, out), want, 1e-5, 1e-5)).toBeLessThanOrEqual(1)
     }
+  })
+  it("reads layouts no GEMM takes in place (both strides non-unit), uneven batch offsets and a rank-2 b (rel 1e-5)", async () => {
+    const [M, K, N] = [5, 6, 7]
+    // a: every other element of a [2, 3, M, K, 2] array, batch dims stored as [3, 2] then permuted.
+    const aStore = randomArray(3 * 2 * M * K * 2, 41)
+    const av = upload(backend, aStore, [3, 2, M, K, 2])
+    const a: View = { ...av, shape: [2, 3, M, K], strides: [av.strides[1]!, av.strides[0]!, av.strides[2]!, av.strides[3]!] }
+    const b = randomArray(K * N, 42)
+    const out = empty(backend, [2, 3, M, N])
+    backend.dispatch({ kernel: "matmul", a, b: upload(backend, b, [K, N]), out })
+    const aDense: Array<number> = []
+    for (let i0 = 0; i0 < 2; i0++) {
+      for (let i1 = 0; i1 < 3; i1++) {
+        for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) aDense.push(aStore[(((i1 * 2 + i0) * M + m) * K + k) * 2]!)
+      }
+    }
+    const want = matmulRef(aDense.map(Math.fround), Array.from({ length: 6 }, () => b.map(Math.fround)).flat(), 6, M, K, N)
+    expect(closeness(await download(backend, out), want, 1e-5, 1e-5)).toBeLessThanOrEqual(1)
+  })
+
+  it("writes and accumulates f16 outputs (rel 2e-3: one f16 rounding)", async () => {
+    const [M, K, N] = [4, 9, 6]
+    const a = randomArray(M * K, 43)
+    const b = randomArray(K * N, 44)
+    const start = randomArray(M * N, 45)
+    const out = upload(backend, start, [1, M, N], "f16")
+    backend.dispatch({ kernel: "matmul", a: upload(backend, a, [1, M, K]), b: operand(b, 1, K, N, true, "f32"), out, accumulate: true })
+    const r16 = (x: number) => f16BitsToF32(f32ToF16Bits(x))
+    const want = matmulRef(a.map(Math.fround), b.map(Math.fround), 1, M, K, N).map((v, i) => v + r16(start[i]!))
+    expect(closeness(await download(backend, out), want, 2e-3, 2e-3)).toBeLessThanOrEqual(1)
+  })
+
+  it("K = 0 gives zeros, or leaves out unchanged when accumulating", async () => {
+    const [M, N] = [3, 4]
+    const a = upload(backend, [], [M, 0])
+    const b = upload(backend, [], [0, N])
+    const fresh = upload(backend, new Array(M * N).fill(7), [M, N])
+    backend.dispatch({ kernel: "matmul", a, b, out: fresh })
+    expect(await download(backend, fresh)).toEqual(new Array(M * N).fill(0))
+    const kept = upload(backend, new Array(M * N).fill(7), [M, N])
+    backend.dispatch({ kernel: "matmul", a, b, out: kept, accumulate: true })
+    expect(await download(backend, kept)).toEqual(new Array(M * N).fill(7))
   })
 })

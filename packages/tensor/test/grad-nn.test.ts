@@ -1,5 +1,8 @@
-import { describe, it } from "vitest"
+import { afterAll, beforeAll, describe, it } from "vitest"
+import type { Backend } from "../src/backend/Backend.ts"
+import { makeCpuBackend } from "../src/backend/cpu/index.ts"
 import * as T from "../src/index.ts"
+import { type GemmMode, gemmModes } from "./support/gemmModes.ts"
 import { broadcastTo, gradCheck } from "./support/gradcheck.ts"
 import { attentionRef, logprobRef, matmulRef, rmsnormRef, ropeRef } from "./support/reference.ts"
 import { randomArray } from "./support/views.ts"
@@ -12,7 +15,19 @@ const transpose2 = (x: ReadonlyArray<number>, R: number, C: number): Array<numbe
   return out
 }
 
-describe("gradient of matmul", () => {
+/** Makes `mode`'s CPU backend the default (where gradCheck creates its tensors) for one describe block. */
+const useMode = (mode: GemmMode) => {
+  let previous: Backend | undefined
+  beforeAll(() => {
+    previous = T.setDefaultBackend(makeCpuBackend(mode.options))
+  })
+  afterAll(() => {
+    T.setDefaultBackend(previous)
+  })
+}
+
+for (const mode of gemmModes) describe(`gradient of matmul (${mode.name})`, () => {
+  useMode(mode)
   it("2-D with awkward sizes", async () => {
     const [M, K, N] = [3, 7, 5]
     await gradCheck({
@@ -99,27 +114,6 @@ describe("gradients of fused nn ops", () => {
       forwardTol: 1e-4
     })
   })
-  const attnCases = [
-    { name: "causal MHA", B: 1, Hq: 2, Hkv: 2, T: 4, S: 4, D: 3, causal: true, qOffset: 0, kvLength: 4 },
-    { name: "GQA 4:2, qOffset 3 over a longer cache, kvLength 6", B: 2, Hq: 4, Hkv: 2, T: 2, S: 7, D: 2, causal: true, qOffset: 3, kvLength: 6 },
-    { name: "non-causal GQA 3:1", B: 1, Hq: 3, Hkv: 1, T: 3, S: 5, D: 4, causal: false, qOffset: 0, kvLength: 5 }
-  ]
-  for (const c of attnCases) {
-    it(`attention in q, k, v: ${c.name}`, async () => {
-      const qShape = [c.B, c.Hq, c.T, c.D]
-      const kShape = [c.B, c.Hkv, c.S, c.D]
-      const opts = { scale: 1 / Math.sqrt(c.D), causal: c.causal, qOffset: c.qOffset, kvLength: c.kvLength }
-      await gradCheck({
-        inputs: [
-          { values: randomArray(c.B * c.Hq * c.T * c.D, 15), shape: qShape },
-          { values: randomArray(c.B * c.Hkv * c.S * c.D, 16), shape: kShape },
-          { values: randomArray(c.B * c.Hkv * c.S * c.D, 17), shape: kShape }
-        ],
-        forward: ([q, k, v]) => T.attention(q!, k!, v!, opts),
-        reference: ([q, k, v]) => attentionRef(q!, qShape, k!, v!, kShape, opts).out
-      })
-    })
-  }
   it("embedding with repeated ids (scatter-add)", async () => {
     const [V, D] = [6, 4]
     const ids = [5, 0, 5, 2, 5, 1]
@@ -163,4 +157,29 @@ describe("gradients of fused nn ops", () => {
       }
     })
   })
+})
+
+for (const mode of gemmModes) describe(`gradient of attention (${mode.name})`, () => {
+  useMode(mode)
+  const attnCases = [
+    { name: "causal MHA", B: 1, Hq: 2, Hkv: 2, T: 4, S: 4, D: 3, causal: true, qOffset: 0, kvLength: 4 },
+    { name: "GQA 4:2, qOffset 3 over a longer cache, kvLength 6", B: 2, Hq: 4, Hkv: 2, T: 2, S: 7, D: 2, causal: true, qOffset: 3, kvLength: 6 },
+    { name: "non-causal GQA 3:1", B: 1, Hq: 3, Hkv: 1, T: 3, S: 5, D: 4, causal: false, qOffset: 0, kvLength: 5 }
+  ]
+  for (const c of attnCases) {
+    it(`attention in q, k, v: ${c.name}`, async () => {
+      const qShape = [c.B, c.Hq, c.T, c.D]
+      const kShape = [c.B, c.Hkv, c.S, c.D]
+      const opts = { scale: 1 / Math.sqrt(c.D), causal: c.causal, qOffset: c.qOffset, kvLength: c.kvLength }
+      await gradCheck({
+        inputs: [
+          { values: randomArray(c.B * c.Hq * c.T * c.D, 15), shape: qShape },
+          { values: randomArray(c.B * c.Hkv * c.S * c.D, 16), shape: kShape },
+          { values: randomArray(c.B * c.Hkv * c.S * c.D, 17), shape: kShape }
+        ],
+        forward: ([q, k, v]) => T.attention(q!, k!, v!, opts),
+        reference: ([q, k, v]) => attentionRef(q!, qShape, k!, v!, kShape, opts).out
+      })
+    })
+  }
 })

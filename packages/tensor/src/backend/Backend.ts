@@ -25,6 +25,8 @@ export interface BackendInfo {
   readonly adapter: string
   /** Whether f16 arithmetic runs natively (`shader-f16`); f16 storage works everywhere. */
   readonly nativeF16: boolean
+  /** CPU backend: the GEMM its matmul and attention run on, and why it was chosen (one line). */
+  readonly gemm?: string
   readonly limits: {
     readonly maxBufferSize: number
     readonly maxStorageBufferBindingSize: number

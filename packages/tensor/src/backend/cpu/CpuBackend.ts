@@ -15,7 +15,11 @@ import type { Hosts } from "./CpuKernel.ts"
 import { binary, copy, fill, unary, where } from "./elementwise.ts"
 import { embedding, embeddingBackward } from "./embedding.ts"
 import { logprobGather, logprobGatherBackward } from "./logprob.ts"
+import { makeGemmAttention, makeGemmAttentionBackward } from "./attentionGemm.ts"
+import type { GemmProvider } from "./gemm/Gemm.ts"
+import { type GemmChoice, selectGemm } from "./gemm/selectGemm.ts"
 import { matmul } from "./matmul.ts"
+import { makeGemmMatmul } from "./matmulGemm.ts"
 import { rmsnorm, rmsnormBackward } from "./norm.ts"
 import { argmax, reduce, softmax, softmaxBackward } from "./reduce.ts"
 import { rope } from "./rope.ts"
@@ -31,6 +35,13 @@ import { validate } from "./validate.ts"
 export interface CpuBackendOptions {
   /** Check every call against its contract (bounds, shapes). Default true. */
   readonly validate?: boolean
+  /**
+   * The GEMM that matmul and attention run on: `auto` (the default, or `SAPPHIRE_CPU_GEMM`
+   * when set) takes the system BLAS, else the WASM GEMM, else the JavaScript kernels;
+   * `blas`, `wasm` and `js` force one (throwing when it is unavailable); a `GemmProvider`
+   * is used as given.
+   */
+  readonly gemm?: GemmChoice | GemmProvider
 }
 
 /**
@@ -41,6 +52,13 @@ export interface CpuBackendOptions {
  */
 export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
   const check = options.validate ?? true
+  const selection = typeof options.gemm === "object"
+    ? { provider: options.gemm, reason: `${options.gemm.name} (given)` }
+    : selectGemm(options.gemm)
+  const gemm = selection.provider
+  const matmulKernel = gemm === undefined ? matmul : makeGemmMatmul(gemm)
+  const attentionKernel = gemm === undefined ? attention : makeGemmAttention(gemm)
+  const attentionBackwardKernel = gemm === undefined ? attentionBackward : makeGemmAttentionBackward(gemm)
   const buffers = new Map<number, HostBuffer>()
   let nextId = 1
   let liveBytes = 0
@@ -126,7 +144,7 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
       case "argmax":
         return argmax(call, hostsOf(call))
       case "matmul":
-        return matmul(call, hostsOf(call))
+        return matmulKernel(call, hostsOf(call))
       case "softmax":
         return softmax(call, hostsOf(call))
       case "softmaxBackward":
@@ -138,9 +156,9 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
       case "rope":
         return rope(call, hostsOf(call))
       case "attention":
-        return attention(call, hostsOf(call))
+        return attentionKernel(call, hostsOf(call))
       case "attentionBackward":
-        return attentionBackward(call, hostsOf(call))
+        return attentionBackwardKernel(call, hostsOf(call))
       case "embedding":
         return embedding(call, hostsOf(call))
       case "embeddingBackward":
@@ -164,8 +182,9 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
   return {
     info: {
       name: "cpu",
-      adapter: "cpu (typed arrays)",
+      adapter: `cpu (typed arrays; gemm: ${gemm === undefined ? "javascript" : gemm.name})`,
       nativeF16: false,
+      gemm: selection.reason,
       limits: {
         maxBufferSize: 2 ** 31,
         maxStorageBufferBindingSize: 2 ** 31,
