@@ -13,6 +13,9 @@
 export type { Backend, BackendInfo, BufferHandle, MemoryStats } from "./backend/Backend.ts"
 export { makeCpuBackend } from "./backend/cpu/index.ts"
 export type { CpuBackendOptions } from "./backend/cpu/index.ts"
+export type { GemmProvider, SgemmCall } from "./backend/cpu/gemm/Gemm.ts"
+export { GEMM_ENV, selectGemm } from "./backend/cpu/gemm/selectGemm.ts"
+export type { GemmChoice, GemmSelection } from "./backend/cpu/gemm/selectGemm.ts"
 export { DTYPE_BYTES, KERNEL_NAMES } from "./backend/Kernel.ts"
 export type { BinaryOp, DType, KernelCall, KernelName, ReduceOp, UnaryOp, View } from "./backend/Kernel.ts"
 export { BackendUnavailable, DeviceLost, InvalidKernelCall, OutOfMemory } from "./errors.ts"
@@ -84,3 +87,5 @@ export type { AdamWHyper, AdamWState } from "./optim/adamw.ts"
 
 // Effect services
 export { layerAuto, layerCpu, layerWebGpu, TensorBackend } from "./effect/TensorBackend.ts"
+export { chooseBackend } from "./effect/chooseBackend.ts"
+export type { AdapterSummary, BackendChoice } from "./effect/chooseBackend.ts"

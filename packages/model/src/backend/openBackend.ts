@@ -10,7 +10,9 @@ import { layerAuto, layerCpu, layerWebGpu, TensorBackend } from "@sapphire-rl/te
 import { Cause, Context, Effect, Exit, Layer, Logger, Scope } from "effect"
 
 /**
- * Which backend: `auto` takes WebGPU when an adapter exists, else the CPU.
+ * Which backend: `auto` picks by capability (the tensor package's `layerAuto`: WebGPU on a
+ * hardware adapter; the CPU backend when the only adapter is a software rasterizer and the
+ * CPU has a BLAS or WASM GEMM, or when there is no adapter) and logs why.
  *
  * @since 0.1.0
  * @category models

@@ -8,9 +8,11 @@
 import { Context, Effect, Layer, type Scope } from "effect"
 import type { Backend } from "../backend/Backend.ts"
 import { makeCpuBackend } from "../backend/cpu/CpuBackend.ts"
-import { makeWebGpuBackend, requestWebGpuAdapter, type WebGpuBackendOptions } from "../backend/webgpu/index.ts"
+import { selectGemm } from "../backend/cpu/gemm/selectGemm.ts"
+import { describeAdapter, isSoftware, makeWebGpuBackend, requestWebGpuAdapter, type WebGpuBackendOptions } from "../backend/webgpu/index.ts"
 import { BackendUnavailable, DeviceLost } from "../errors.ts"
 import { setDefaultBackend } from "../tensor/defaultBackend.ts"
+import { type AdapterSummary, chooseBackend } from "./chooseBackend.ts"
 
 /**
  * The compute backend tensors run on.
@@ -64,8 +66,30 @@ export const layerWebGpu = (options: WebGpuBackendOptions = {}): Layer.Layer<Ten
     scopedWebGpu(options).pipe(Effect.tap((b) => Effect.logInfo(`tensor backend: webgpu on ${b.info.adapter}`)))
   )
 
+/** The adapter's description and whether it is a CPU rasterizer; an adapter without `info` counts as hardware. */
+const summarize = (adapter: GPUAdapter): AdapterSummary => {
+  try {
+    return { description: describeAdapter(adapter), software: isSoftware(adapter) }
+  } catch {
+    return { description: "(no adapter info)", software: false }
+  }
+}
+
+/** The CPU backend's GEMM, as `chooseBackend` weighs it; a forced but unavailable GEMM counts as none. */
+const cpuGemm = (): { kind: "blas" | "wasm" | "js"; name: string } => {
+  try {
+    const s = selectGemm()
+    return { kind: s.kind, name: s.provider?.name ?? "JavaScript kernels" }
+  } catch (e) {
+    return { kind: "js", name: e instanceof Error ? e.message : String(e) }
+  }
+}
+
 /**
- * WebGPU when an adapter exists, else the CPU backend; logs the choice.
+ * Picks by capability (`chooseBackend`): WebGPU on a hardware adapter; on a software
+ * rasterizer (llvmpipe, SwiftShader, …) the CPU backend when it has the system BLAS or the
+ * WASM GEMM; the CPU when there is no adapter or its device fails. Logs the choice and why
+ * on one line.
  *
  * @since 0.1.0
  * @category layers
@@ -75,10 +99,11 @@ export const layerAuto = (options: WebGpuBackendOptions = {}): Layer.Layer<Tenso
     TensorBackend,
     Effect.gen(function*() {
       const adapter = yield* Effect.promise(() => requestWebGpuAdapter(options).catch(() => null))
-      if (adapter !== null) {
+      const choice = chooseBackend(adapter === null ? null : summarize(adapter), cpuGemm())
+      if (choice.backend === "webgpu") {
         const gpu = yield* Effect.result(scopedWebGpu(options))
         if (gpu._tag === "Success") {
-          yield* Effect.logInfo(`tensor backend: webgpu on ${gpu.success.info.adapter}`)
+          yield* Effect.logInfo(`tensor backend: webgpu on ${gpu.success.info.adapter} (auto: ${choice.reason})`)
           return gpu.success
         }
         yield* Effect.logWarning(
@@ -86,7 +111,8 @@ export const layerAuto = (options: WebGpuBackendOptions = {}): Layer.Layer<Tenso
         )
       }
       const cpu = yield* scoped(Effect.sync(() => makeCpuBackend()))
-      yield* Effect.logInfo("tensor backend: cpu (no WebGPU adapter)")
+      const why = choice.backend === "cpu" ? choice.reason : "the WebGPU device failed"
+      yield* Effect.logInfo(`tensor backend: ${cpu.info.adapter} (auto: ${why})`)
       return cpu
     })
   )
