@@ -11,6 +11,7 @@
  *
  * @since 0.2.0
  */
+import { fastExp } from "./fastExp.ts"
 import type { View } from "../Kernel.ts"
 import type { CpuKernel } from "./CpuKernel.ts"
 import type { GemmProvider } from "./gemm/Gemm.ts"
@@ -123,7 +124,7 @@ export const makeGemmAttention = (gemm: GemmProvider): CpuKernel<"attention"> =>
             for (let s = 0; s < nv; s++) if (p[base + s]! > m) m = p[base + s]!
             let sum = 0
             for (let s = 0; s < nv; s++) {
-              const e = Math.exp(p[base + s]! - m)
+              const e = fastExp(p[base + s]! - m)
               p[base + s] = e
               sum += e
             }
@@ -249,7 +250,7 @@ export const makeGemmAttentionBackward = (gemm: GemmProvider): CpuKernel<"attent
             const l = lse[row]!
             const dl = delta[row]!
             for (let s = 0; s < nv; s++) {
-              const pv = Math.exp(p[base + s]! - l)
+              const pv = fastExp(p[base + s]! - l)
               p[base + s] = pv
               ds[base + s] = pv * (ds[base + s]! - dl) * scale
             }

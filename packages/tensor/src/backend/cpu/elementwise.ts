@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { fastExp } from "./fastExp.ts"
 import type { CpuKernel } from "./CpuKernel.ts"
 import { numel } from "../../tensor/shape.ts"
 import { destination, gather, type Values } from "./Storage.ts"
@@ -28,7 +29,7 @@ export const copy: CpuKernel<"copy"> = (call, hosts) => {
 
 /** One exp, and no overflow for large |x|. */
 const sigmoid = (x: number): number => {
-  const e = Math.exp(-Math.abs(x))
+  const e = fastExp(-Math.abs(x))
   return x >= 0 ? 1 / (1 + e) : e / (1 + e)
 }
 
@@ -46,7 +47,7 @@ export const unary: CpuKernel<"unary"> = (call, hosts) => {
       for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]!)
       break
     case "exp":
-      for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]!)
+      for (let i = 0; i < n; i++) o[i] = fastExp(a[i]!)
       break
     case "log":
       for (let i = 0; i < n; i++) o[i] = Math.log(a[i]!)

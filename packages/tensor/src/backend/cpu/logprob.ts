@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { fastExp } from "./fastExp.ts"
 import type { CpuKernel } from "./CpuKernel.ts"
 import { destination, gather, rowOf, store } from "./Storage.ts"
 
@@ -11,7 +12,7 @@ const logSumExp = (row: ArrayLike<number>): number => {
   let m = Number.NEGATIVE_INFINITY
   for (let j = 0; j < row.length; j++) if (row[j]! > m) m = row[j]!
   let s = 0
-  for (let j = 0; j < row.length; j++) s += Math.exp(row[j]! - m)
+  for (let j = 0; j < row.length; j++) s += fastExp(row[j]! - m)
   return m + Math.log(s)
 }
 
@@ -52,7 +53,7 @@ export const logprobGatherBackward: CpuKernel<"logprobGatherBackward"> = (call, 
     const row = gather(hosts.logits, rowOf(logits, n), true)
     const g = dy[n]!
     const zn = z[n]!
-    for (let v = 0; v < V; v++) rowOut[v] = -g * Math.exp(row[v]! - zn)
+    for (let v = 0; v < V; v++) rowOut[v] = -g * fastExp(row[v]! - zn)
     rowOut[t] = rowOut[t]! + g
     dst.data.set(rowOut as never, n * V)
   }

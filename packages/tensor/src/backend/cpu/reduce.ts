@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { fastExp } from "./fastExp.ts"
 import type { CpuKernel } from "./CpuKernel.ts"
 import { destination, gather, store } from "./Storage.ts"
 
@@ -82,12 +83,12 @@ export const softmax: CpuKernel<"softmax"> = (call, hosts) => {
     let m = Number.NEGATIVE_INFINITY
     for (let j = 0; j < d; j++) if (a[base + j]! > m) m = a[base + j]!
     let s = 0
-    for (let j = 0; j < d; j++) s += Math.exp(a[base + j]! - m)
+    for (let j = 0; j < d; j++) s += fastExp(a[base + j]! - m)
     if (log) {
       const lse = m + Math.log(s)
       for (let j = 0; j < d; j++) o[base + j] = a[base + j]! - lse
     } else {
-      for (let j = 0; j < d; j++) o[base + j] = Math.exp(a[base + j]! - m) / s
+      for (let j = 0; j < d; j++) o[base + j] = fastExp(a[base + j]! - m) / s
     }
   }
   dst.commit()
@@ -107,7 +108,7 @@ export const softmaxBackward: CpuKernel<"softmaxBackward"> = (call, hosts) => {
     if (log) {
       let s = 0
       for (let j = 0; j < d; j++) s += dy[base + j]!
-      for (let j = 0; j < d; j++) o[base + j] = dy[base + j]! - Math.exp(y[base + j]!) * s
+      for (let j = 0; j < d; j++) o[base + j] = dy[base + j]! - fastExp(y[base + j]!) * s
     } else {
       let s = 0
       for (let j = 0; j < d; j++) s += dy[base + j]! * y[base + j]!

@@ -26,16 +26,24 @@ export const rope: CpuKernel<"rope"> = (call, hosts) => {
   const dst = destination(hosts.out, call.out)
   const o = dst.data
   const sign = call.inverse ? -1 : 1
-  const cos = new Float64Array(half)
-  const sin = new Float64Array(half)
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const p = pos[b * T + t]!
+  // cos/sin rows per distinct position: batch rows usually share positions 0..T-1.
+  const tables = new Map<number, { cos: Float64Array; sin: Float64Array }>()
+  const tableFor = (p: number) => {
+    let row = tables.get(p)
+    if (row === undefined) {
+      row = { cos: new Float64Array(half), sin: new Float64Array(half) }
       for (let i = 0; i < half; i++) {
         const angle = Math.fround(p * inv[i]!)
-        cos[i] = Math.fround(Math.cos(angle))
-        sin[i] = sign * Math.fround(Math.sin(angle))
+        row.cos[i] = Math.fround(Math.cos(angle))
+        row.sin[i] = sign * Math.fround(Math.sin(angle))
       }
+      tables.set(p, row)
+    }
+    return row
+  }
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const { cos, sin } = tableFor(pos[b * T + t]!)
       for (let h = 0; h < H; h++) {
         const base = ((b * H + h) * T + t) * D
         for (let i = 0; i < half; i++) {
