@@ -3,14 +3,22 @@
  * train-step tokens/s (forward, backward, AdamW) and KV-cache decode tokens/s.
  *
  *   npx tsx benchmarks/model.ts [--backends cpu,webgpu] [--batch 8] [--seq 256] [--steps 2]
- *                               [--decode-tokens 64] [--no-torch]
+ *                               [--decode-tokens 64] [--no-torch] [--json]
  *                               [--torch-python /usr/bin/python3] [--torch-device cpu|cuda]
+ *                               [--torch-threads 1]
  *
+ * `--json` prints one JSON line per backend, PyTorch's included:
+ * `{"backend", "trainTokPerS", "decodeTokPerS", "blas", "adapter", "loadAverage"}` (`blas`: the
+ * CPU backend's GEMM and why, or the BLAS the PyTorch process loaded; null for WebGPU).
+ * SAPPHIRE_CPU_GEMM=blas|wasm|js forces the CPU backend's GEMM.
  * Default shapes: vocab 512, d_model 256, 4 layers, 4 heads, MLP 1024, batch 8 x 256.
  * PyTorch runs benchmarks/reference/bench_qwen2_torch.py with --torch-python (default /usr/bin/python3)
- * on --torch-device when torch imports there. Ratios are "ours / PyTorch" (higher is better for us).
+ * on --torch-device when torch imports there, with --torch-threads intra-op threads (default 1, the
+ * CPU backend's BLAS default on this 2-core machine), and reports which BLAS that process loaded
+ * (/proc/self/maps). Ratios are "ours / PyTorch" (higher is better for us).
  */
 import { execFileSync } from "node:child_process"
+import { loadavg } from "node:os"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import type { Backend } from "@sapphire-rl/tensor"
@@ -28,6 +36,8 @@ const { values } = parseArgs({
     "decode-tokens": { type: "string", default: "64" },
     "decode-prompt": { type: "string", default: "16" },
     "no-torch": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    "torch-threads": { type: "string", default: "1" },
     // Debian's python3-torch lives under /usr/bin/python3; GPU machines often have their own.
     "torch-python": { type: "string", default: "/usr/bin/python3" },
     "torch-device": { type: "string", default: "cpu" }
@@ -45,6 +55,11 @@ interface Result {
   readonly backend: string
   readonly trainTokensPerSecond: number
   readonly decodeTokensPerSecond: number
+  /** CPU backend: its GEMM and why; PyTorch: the BLAS its process loaded; WebGPU: null. */
+  readonly blas: string | null
+  readonly adapter: string
+  /** 1-minute load average when the measurement ended. */
+  readonly load: number
 }
 
 
@@ -76,9 +91,13 @@ const measure = async (name: string, backend: Backend): Promise<Result> => {
   const decodeSeconds = await decode()
   model.dispose()
   return {
-    backend: `${name} (${backend.info.adapter})`,
+    // "auto" says what it resolved to.
+    backend: name === backend.info.name ? name : `${name} (${backend.info.name})`,
     trainTokensPerSecond: (B * (T - 1)) / trainSeconds,
-    decodeTokensPerSecond: (B * decodeTokens) / decodeSeconds
+    decodeTokensPerSecond: (B * decodeTokens) / decodeSeconds,
+    blas: backend.info.name === "cpu" ? backend.info.gemm ?? "javascript kernels" : null,
+    adapter: backend.info.adapter,
+    load: loadavg()[0]!
   }
 }
 
@@ -110,11 +129,19 @@ const torch = (): Result | string => {
       trainSteps: steps,
       decodePrompt,
       decodeTokens,
-      device: values["torch-device"]
+      device: values["torch-device"],
+      threads: Number(values["torch-threads"])
     })
   ], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
-  const r = JSON.parse(out) as { backend: string; trainTokensPerSecond: number; decodeTokensPerSecond: number }
-  return { backend: r.backend, trainTokensPerSecond: r.trainTokensPerSecond, decodeTokensPerSecond: r.decodeTokensPerSecond }
+  const r = JSON.parse(out) as { backend: string; trainTokensPerSecond: number; decodeTokensPerSecond: number; blas: string }
+  return {
+    backend: "pytorch",
+    trainTokensPerSecond: r.trainTokensPerSecond,
+    decodeTokensPerSecond: r.decodeTokensPerSecond,
+    blas: r.blas,
+    adapter: r.backend,
+    load: loadavg()[0]!
+  }
 }
 
 const results: Array<Result> = []
@@ -124,7 +151,7 @@ for (const name of values.backends.split(",") as Array<BackendName>) {
   try {
     opened = await openBackend(name)
   } catch (e) {
-    console.log(`${name}: skipped (${e instanceof Error ? e.message : String(e)})`)
+    console.error(`${name}: skipped (${e instanceof Error ? e.message : String(e)})`)
     continue
   }
   console.error(`measuring ${name} …`)
@@ -133,17 +160,33 @@ for (const name of values.backends.split(",") as Array<BackendName>) {
 }
 const baseline = values["no-torch"] ? "skipped (--no-torch)" : torch()
 
-console.log(`Qwen2 vocab ${config.vocabSize}, d_model ${config.hiddenSize}, ${config.numHiddenLayers} layers, ${config.numAttentionHeads} heads, MLP ${config.intermediateSize}; train batch ${B}x${T} (${steps} timed steps), decode ${B} rows x ${decodeTokens} tokens after a ${decodePrompt}-token prompt`)
-const fmt = (x: number) => x.toFixed(1).padStart(10)
-console.log(`${"backend".padEnd(70)} ${"train tok/s".padStart(12)} ${"decode tok/s".padStart(12)}`)
-for (const r of [...results, ...(typeof baseline === "string" ? [] : [baseline])]) {
-  console.log(`${r.backend.slice(0, 70).padEnd(70)} ${fmt(r.trainTokensPerSecond)}   ${fmt(r.decodeTokensPerSecond)}`)
-}
-if (typeof baseline === "string") console.log(`pytorch: ${baseline}`)
-else {
-  for (const r of results) {
-    console.log(
-      `ratio ${r.backend.split(" ")[0]} / pytorch: train ${(r.trainTokensPerSecond / baseline.trainTokensPerSecond).toFixed(2)}x, decode ${(r.decodeTokensPerSecond / baseline.decodeTokensPerSecond).toFixed(2)}x`
-    )
+const rows = [...results, ...(typeof baseline === "string" ? [] : [baseline])]
+if (values.json) {
+  if (typeof baseline === "string") console.error(`pytorch: ${baseline}`)
+  for (const r of rows) {
+    console.log(JSON.stringify({
+      backend: r.backend,
+      trainTokPerS: Number(r.trainTokensPerSecond.toFixed(1)),
+      decodeTokPerS: Number(r.decodeTokensPerSecond.toFixed(1)),
+      blas: r.blas,
+      adapter: r.adapter,
+      loadAverage: Number(r.load.toFixed(2))
+    }))
+  }
+} else {
+  console.log(`Qwen2 vocab ${config.vocabSize}, d_model ${config.hiddenSize}, ${config.numHiddenLayers} layers, ${config.numAttentionHeads} heads, MLP ${config.intermediateSize}; train batch ${B}x${T} (${steps} timed steps), decode ${B} rows x ${decodeTokens} tokens after a ${decodePrompt}-token prompt`)
+  const fmt = (x: number) => x.toFixed(1).padStart(10)
+  console.log(`${"backend".padEnd(70)} ${"train tok/s".padStart(12)} ${"decode tok/s".padStart(12)}  load`)
+  for (const r of rows) {
+    console.log(`${`${r.backend} (${r.adapter})`.slice(0, 70).padEnd(70)} ${fmt(r.trainTokensPerSecond)}   ${fmt(r.decodeTokensPerSecond)}  ${r.load.toFixed(2)}`)
+  }
+  for (const r of rows) if (r.blas !== null) console.log(`blas ${r.backend}: ${r.blas}`)
+  if (typeof baseline === "string") console.log(`pytorch: ${baseline}`)
+  else {
+    for (const r of results) {
+      console.log(
+        `ratio ${r.backend} / pytorch: train ${(r.trainTokensPerSecond / baseline.trainTokensPerSecond).toFixed(2)}x, decode ${(r.decodeTokensPerSecond / baseline.decodeTokensPerSecond).toFixed(2)}x`
+      )
+    }
   }
 }

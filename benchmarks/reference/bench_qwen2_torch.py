@@ -4,10 +4,16 @@ and KV-cache decoding, on the same shapes, printed as one JSON object.
 
     /usr/bin/python3 benchmarks/reference/bench_qwen2_torch.py '{"vocab":512,"hidden":256,...}'
 
-`"device": "cuda"` in the JSON runs it on a GPU (timings then synchronize the device).
+`"device": "cuda"` in the JSON runs it on a GPU (timings then synchronize the device);
+`"threads": n` pins PyTorch's intra-op threads. The output names the BLAS this process
+actually loaded (Debian's python3-torch runs on whatever libblas.so.3 the alternatives
+system selects: the netlib reference BLAS unless OpenBLAS is installed).
 """
+import ctypes
 import json
 import math
+import os
+import re
 import sys
 import time
 
@@ -79,10 +85,41 @@ class Qwen2(torch.nn.Module):
         return rms_norm(x, self.norm, 1e-6) @ self.embed.T
 
 
+def loaded_blas():
+    """The BLAS/LAPACK libraries mapped into this process, and OpenBLAS's own config line
+    when it is one of them (read after a matmul, so the library is surely loaded)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps
+                            if re.search(r"blas|mkl|blis|accelerate|veclib", line.split()[-1], re.I)})
+    except OSError:
+        paths = []
+    if not paths:
+        info = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+        return f"BLAS_INFO={info.group(1) if info else 'unknown'} (no /proc/self/maps)"
+    config = None
+    for path in paths:
+        try:
+            cfg = ctypes.CDLL(path).openblas_get_config
+            cfg.restype = ctypes.c_char_p
+            config = " ".join(cfg().decode().split()[:2])  # "OpenBLAS 0.3.21"
+            break
+        except (OSError, AttributeError):
+            continue
+    files = ", ".join(os.path.basename(p) for p in paths)
+    if config is not None:
+        return f"{config} ({files})"
+    if any(re.search(r"/blas/libblas\.so", os.path.realpath(p)) for p in paths):
+        return f"netlib reference BLAS ({files})"
+    return f"unidentified BLAS ({files})"
+
+
 def main():
     c = json.loads(sys.argv[1])
     torch.manual_seed(0)
     torch.set_num_threads(c.get("threads", torch.get_num_threads()))
+    probe = torch.randn(64, 64)
+    (probe @ probe).sum().item()
     dev = torch.device(c.get("device", "cpu"))
     # GPU work is asynchronous: time only after the device has finished.
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
@@ -131,6 +168,8 @@ def main():
         "trainStepSeconds": train_s,
         "trainTokensPerSecond": B * (T - 1) / train_s,
         "decodeTokensPerSecond": B * new / decode_s,
+        "threads": torch.get_num_threads(),
+        "blas": loaded_blas() if dev.type == "cpu" else f"cuBLAS (CUDA {torch.version.cuda})",
     }))
 
 
