@@ -13,15 +13,27 @@ import type { ScoreRequest } from "./Score.ts"
 import { scoreCompletions } from "./Score.ts"
 
 /**
- * Generation or scoring failed (a device error, an invalid request).
+ * Generation or scoring failed (a device error, an invalid request). `cause` keeps what was
+ * thrown, so a caller can tell a lost device (the tensor package's `DeviceLost`, worth a
+ * checkpoint and a restart) from a bad request.
  *
  * @since 0.1.0
  * @category errors
  */
 export class EngineError extends Schema.TaggedError<EngineError>()("EngineError", {
   operation: Schema.Literals(["generate", "score"]),
-  message: Schema.String
+  message: Schema.String,
+  cause: Schema.Defect()
 }) {}
+
+/**
+ * Whether an engine failure is the device being lost.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isDeviceLost = (error: EngineError): boolean =>
+  typeof error.cause === "object" && error.cause !== null && (error.cause as { _tag?: unknown })._tag === "DeviceLost"
 
 /**
  * What the service offers.
@@ -43,7 +55,7 @@ export interface EngineShape {
 export class Engine extends Context.Service<Engine, EngineShape>()("@sapphire-rl/engine/Engine") {}
 
 const failure = (operation: "generate" | "score") => (cause: unknown) =>
-  new EngineError({ operation, message: cause instanceof Error ? cause.message : String(cause) })
+  new EngineError({ operation, message: cause instanceof Error ? cause.message : String(cause), cause })
 
 /**
  * An engine over a local model.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { Effect } from "effect"
-import { Engine, EngineError, generate, layerLocal, scoreCompletions } from "../src/index.ts"
+import { DeviceLost } from "@sapphire-rl/tensor"
+import { Engine, EngineError, generate, isDeviceLost, layerLocal, scoreCompletions } from "../src/index.ts"
 import { letterTokenizer, toyModel } from "./support/ToyModel.ts"
 
 const V = 30
@@ -121,5 +122,27 @@ describe("Engine service", () => {
     out.r.completions[0]!.logprobs.forEach((lp, t) => expect(lp).toBeCloseTo(out.s[t]!, 5))
     expect(out.bad).toBeInstanceOf(EngineError)
     expect(out.bad.message).toMatch(/empty prompt/)
+    // The cause is kept as thrown, not flattened into the message.
+    expect(out.bad.cause).toBeInstanceOf(Error)
+    expect(isDeviceLost(out.bad)).toBe(false)
+  })
+})
+
+describe("Engine errors keep their cause", () => {
+  it("a lost device during generation is an EngineError whose cause is the tensor package's DeviceLost", async () => {
+    const { model } = toyModel(V, [EOS])
+    const lost = new DeviceLost({ message: "adapter removed" })
+    const broken = { ...model, openSession: () => { throw lost } }
+    const error = await Effect.runPromise(
+      Effect.flip(Effect.gen(function*() {
+        const engine = yield* Engine
+        return yield* engine.generate([{ prompt: [1], params: { maxNewTokens: 2 } }])
+      })).pipe(
+        Effect.provide(layerLocal(broken, letterTokenizer([EOS])))
+      )
+    )
+    expect(error.cause).toBe(lost)
+    expect(isDeviceLost(error)).toBe(true)
+    expect(error.message).toBe("adapter removed")
   })
 })

@@ -4,3 +4,7 @@
  * @since 0.1.0
  */
 export * from "./PluginImporterNode.ts"
+export * from "./PolicyModelNode.ts"
+export * from "./ProgressNode.ts"
+export * from "./StopSignalNode.ts"
+export * from "./MetricsLogNode.ts"

@@ -1,0 +1,64 @@
+/**
+ * The `PluginContext` each hook call receives: plain values and callbacks. Metrics a hook
+ * records land in the current step's record; randomness is seeded per (run seed, phase,
+ * step, plugin) so a resumed run draws the same numbers.
+ *
+ * @since 0.1.0
+ */
+import type { Grouper, LabelSpace, PluginContext } from "@sapphire-rl/spec"
+import { makePrng } from "@sapphire-rl/data"
+
+/**
+ * What contexts are made from.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PluginContextSource {
+  readonly labelSpace: LabelSpace
+  readonly grouper?: Grouper
+  readonly seed: number
+  readonly countTokens: (text: string) => number
+  /** Aborted on interruption (Ctrl-C): long hooks should stop early. */
+  readonly signal: AbortSignal
+}
+
+/** A small, stable string hash (FNV-1a), to derive per-plugin seeds from names. */
+const hash = (text: string): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h
+}
+
+/**
+ * A context for `plugin` at `step` of `totalSteps`; `metric` writes `<plugin>/<name>`
+ * into `metrics`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const pluginContext = (
+  source: PluginContextSource,
+  plugin: string,
+  phase: string,
+  step: number,
+  totalSteps: number,
+  metrics: Map<string, number>
+): PluginContext => {
+  const prng = makePrng((source.seed * 1_000_003 + hash(`${phase}/${plugin}`) + step * 7919) % 2 ** 52)
+  return {
+    labelSpace: source.labelSpace,
+    ...(source.grouper === undefined ? {} : { grouper: source.grouper }),
+    step,
+    totalSteps,
+    signal: source.signal,
+    metric: (name, value) => {
+      metrics.set(`${plugin}/${name}`, value)
+    },
+    random: prng.next,
+    countTokens: source.countTokens
+  }
+}
