@@ -140,6 +140,12 @@ export const SftStage = Schema.Struct({
 })
 
 /**
+ * @since 0.1.0
+ * @category models
+ */
+export type SftStage = typeof SftStage.Type
+
+/**
  * GRPO: G completions per prompt, rewards from the reward plugins, the loss plugin's
  * aggregation, the KL plugin's β (none: no reference pass).
  *
@@ -172,6 +178,12 @@ export const GrpoStage = Schema.Struct({
 })
 
 /**
+ * @since 0.1.0
+ * @category models
+ */
+export type GrpoStage = typeof GrpoStage.Type
+
+/**
  * DPO (staged learning between GRPO phases uses the stage plugin's settings; this is a
  * stand-alone DPO phase on preference pairs built from the policy's own failures).
  *
@@ -188,6 +200,12 @@ export const DpoStage = Schema.Struct({
 })
 
 /**
+ * @since 0.1.0
+ * @category models
+ */
+export type DpoStage = typeof DpoStage.Type
+
+/**
  * Evaluation on the held-out split: `samples` completions per case, Pass@1 / Pass@k /
  * Maj@k for the DRG, its family and its tier.
  *
@@ -201,6 +219,12 @@ export const EvalStage = Schema.Struct({
   limit: defaulted(NonNegativeInt, 0),
   ...samplingFields
 })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type EvalStage = typeof EvalStage.Type
 
 /**
  * One phase of a run.

@@ -40,6 +40,9 @@ export const resolveRun = Effect.fn("resolveRun")(function*(
   const config = yield* decodeRunConfig(input)
   const catalog = yield* loadPluginCatalog(config.pluginPackages, options.firstPartyPackages ?? FIRST_PARTY_PLUGIN_PACKAGES)
   const issues: Array<ConfigIssue> = []
+  if (config.training.mode === "lora" && "preset" in config.model) {
+    issues.push({ path: "training.mode", message: `LoRA needs a pretrained base: set model.dir (a preset is trained from scratch, mode "full")` })
+  }
   config.pluginPackages.forEach((name, j) => {
     if (!catalog.packages.has(name)) {
       const problem = catalog.problems.find((p) => p.includes(name)) ?? `package ${name} could not be loaded`

@@ -98,6 +98,12 @@ describe("resolveRun", () => {
       expect(evalOnly.plugins.loss).toBeUndefined()
     }))
 
+  it.effect("LoRA on a from-scratch preset is refused", () =>
+    Effect.gen(function*() {
+      const lines = yield* problems({ stages: [{ kind: "eval" }], training: { mode: "lora" } })
+      expect(lines).toEqual([`training.mode: LoRA needs a pretrained base: set model.dir (a preset is trained from scratch, mode "full")`])
+    }))
+
   it.effect("one plugin twice is an error; plugins of one kind are ordered by enforce", () =>
     Effect.gen(function*() {
       const twice = yield* problems({ ...grpoOnly, plugins: ["strict-reward", "dapo-loss", "strict-reward"] })

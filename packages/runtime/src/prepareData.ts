@@ -1,0 +1,114 @@
+/**
+ * The data of a run: the cases (synthetic or read from a file, through the data package's
+ * `DrgData` service), a DRG-stratified subset, the held-out test split, and the training
+ * side split into SFT examples (rationales from the grouper's trace) and GRPO prompts.
+ *
+ * @since 0.1.0
+ */
+import {
+  caseSftExample,
+  completion,
+  DrgData,
+  drgSmall,
+  type DrgRecord,
+  grouperInput,
+  promptMessages,
+  type RlExample,
+  rlExample,
+  sftGrpoSplit,
+  type SftExample,
+  syntheticDrgData,
+  trainTestSplit
+} from "@sapphire-rl/data"
+import type { Grouper, LabelSpace, RationaleStyle } from "@sapphire-rl/spec"
+import { Effect, type Layer } from "effect"
+import type { PluginSet } from "./PluginSet.ts"
+import type { RunConfig } from "./RunConfig.ts"
+
+/**
+ * What the stages consume.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PreparedData {
+  readonly source: string
+  readonly sft: ReadonlyArray<SftExample>
+  readonly grpo: ReadonlyArray<RlExample>
+  /** Held-out cases for evaluation. */
+  readonly test: ReadonlyArray<DrgRecord>
+  readonly counts: {
+    readonly cases: number
+    readonly train: number
+    readonly test: number
+    readonly sft: number
+    readonly grpo: number
+  }
+}
+
+/**
+ * The `DrgData` layer of a synthetic config (file configs use `drgDataFromFile` from
+ * `@sapphire-rl/data/node`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const syntheticDataLayer = (config: RunConfig, grouper: Grouper): Layer.Layer<DrgData> => {
+  const data = config.data
+  if (data.source !== "synthetic") throw new TypeError("syntheticDataLayer: the run reads a file")
+  return syntheticDrgData(grouper, {
+    n: data.n,
+    seed: data.seed ?? config.seed,
+    mix: data.mix,
+    noteLength: data.noteLength,
+    ...(data.difficulty === undefined ? {} : { difficulty: data.difficulty })
+  })
+}
+
+/**
+ * The SFT example of a record: the grouper's trace as the rationale when its codes group to
+ * the record's DRG; otherwise (a file with text and label only) a short rationale naming
+ * the answer.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const sftExampleOf = (record: DrgRecord, grouper: Grouper, labelSpace: LabelSpace, style: RationaleStyle): SftExample => {
+  if (record.pdx !== "") {
+    const result = grouper.group(grouperInput(record))
+    if (result.drg === record.drg) return caseSftExample(record, result, style, labelSpace)
+  }
+  return {
+    id: `${record.id}:label`,
+    messages: [
+      ...promptMessages(record.text, { sft: true }),
+      { role: "assistant", content: completion(`The note supports MS-DRG ${record.drg}.`, record.title) }
+    ]
+  }
+}
+
+/**
+ * Splits and builds the examples (deterministic in the run seed).
+ *
+ * @since 0.1.0
+ * @category data
+ */
+export const prepareData = Effect.fn("prepareData")(function*(config: RunConfig, plugins: PluginSet) {
+  const data = yield* DrgData
+  const all = config.split.subset < 1 ? drgSmall(data.records, config.split.subset, config.seed) : data.records
+  const { train, test } = trainTestSplit(all, config.split.testFraction, config.seed)
+  const { sft, grpo } = sftGrpoSplit(train, config.split.sftRatio, config.seed + 1)
+  const style = plugins.behaviour?.rationaleStyle ?? "cot-first"
+  const { grouper, labelSpace } = plugins.grouper
+  const prepared: PreparedData = {
+    source: data.source,
+    sft: sft.map((r) => sftExampleOf(r, grouper, labelSpace, style)),
+    grpo: grpo.map(rlExample),
+    test,
+    counts: { cases: all.length, train: train.length, test: test.length, sft: sft.length, grpo: grpo.length }
+  }
+  yield* Effect.logInfo(
+    `data: ${data.source}: ${all.length} cases → ${test.length} held out, ${sft.length} SFT, ${grpo.length} GRPO`
+  )
+  return prepared
+})
