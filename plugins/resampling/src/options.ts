@@ -41,21 +41,25 @@ export const literal = <const L extends string>(values: ReadonlyArray<L>, defaul
  * @category models
  */
 export interface NumberBounds {
+  /** Exclusive lower bound (`> 0` for a rate); use instead of `min`. */
+  readonly above?: number
   readonly min?: number
   readonly max?: number
   readonly integer?: boolean
 }
 
-const describeNumber = ({ min = -Infinity, max = Infinity, integer = false }: NumberBounds, plural: boolean): string => {
+const describeNumber = ({ above, min = -Infinity, max = Infinity, integer = false }: NumberBounds, plural: boolean): string => {
   const kind = integer ? (plural ? "integers" : "an integer") : plural ? "numbers" : "a number"
+  if (above !== undefined) return max === Infinity ? `${kind} > ${above}` : `${kind} in (${above}, ${max}]`
   if (min === -Infinity && max === Infinity) return kind
   if (min === -Infinity) return `${kind} <= ${max}`
   if (max === Infinity) return `${kind} >= ${min}`
   return `${kind} in [${min}, ${max}]`
 }
 
-const isNumberIn = (value: unknown, { min = -Infinity, max = Infinity, integer = false }: NumberBounds): value is number =>
-  typeof value === "number" && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value))
+const isNumberIn = (value: unknown, { above, min = -Infinity, max = Infinity, integer = false }: NumberBounds): value is number =>
+  typeof value === "number" && Number.isFinite(value) && value >= min && value <= max && (above === undefined || value > above) &&
+  (!integer || Number.isInteger(value))
 
 /**
  * A finite number within `bounds`.
@@ -92,6 +96,18 @@ export const boolean = (defaultValue: boolean): OptionField<boolean> => ({
   expected: "true | false",
   defaultValue,
   decode: (value) => (typeof value === "boolean" ? { value } : undefined)
+})
+
+/**
+ * A field that may be left out, with no default (`undefined` when absent).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const optional = <A>(field: OptionField<A>): OptionField<A | undefined> => ({
+  expected: field.expected,
+  defaultValue: undefined,
+  decode: field.decode
 })
 
 /**
