@@ -1,8 +1,10 @@
 /**
  * Where a CPU-backend train step and decode step spend their time: every kernel call is
- * timed as it runs (the CPU backend computes inside `dispatch`, so the wall time of the call
- * is the kernel's), grouped by kernel and shape, and the rest of the step (autograd,
- * tensor bookkeeping, argmax, JavaScript between kernels) is reported as "outside kernels".
+ * timed as it runs (the CPU backend computes inside `dispatch`), grouped by kernel and shape,
+ * and the rest of the step (autograd, tensor bookkeeping, argmax, JavaScript between kernels)
+ * is reported as "outside kernels". Times are this process's CPU time (user + system, from
+ * `process.cpuUsage`), which other processes on a shared machine inflate far less than wall
+ * time; with a one-thread BLAS it is the kernel's own time. Wall time per step is printed too.
  *
  *   npx tsx benchmarks/profileCpuStep.ts [--batch 8] [--seq 256] [--decode-tokens 32] [--top 20]
  *
@@ -57,9 +59,10 @@ const backend: Backend = {
   ...cpu,
   dispatch: (call: KernelCall) => {
     if (!recording) return cpu.dispatch(call)
-    const t0 = performance.now()
+    const t0 = process.cpuUsage()
     cpu.dispatch(call)
-    const ms = performance.now() - t0
+    const used = process.cpuUsage(t0)
+    const ms = (used.user + used.system) / 1000
     const key = `${call.kernel} ${shapeOf(call)}`
     const s = stats.get(key) ?? { calls: 0, ms: 0 }
     s.calls++
@@ -68,11 +71,18 @@ const backend: Backend = {
   }
 }
 
-const report = (title: string, wallMs: number, units: number, unit: string) => {
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since)
+  return (u.user + u.system) / 1000
+}
+
+const report = (title: string, wallMs: number, cpuTotalMs: number, units: number, unit: string) => {
   const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms)
   const inKernels = rows.reduce((s, [, v]) => s + v.ms, 0)
   const calls = rows.reduce((s, [, v]) => s + v.calls, 0)
-  console.log(`\n${title}: ${(wallMs / units).toFixed(2)} ms per ${unit}; kernels ${(inKernels / units).toFixed(2)} ms (${calls / units} calls), outside kernels ${((wallMs - inKernels) / units).toFixed(2)} ms`)
+  console.log(
+    `\n${title}: ${(cpuTotalMs / units).toFixed(2)} ms CPU (${(wallMs / units).toFixed(2)} ms wall) per ${unit}; kernels ${(inKernels / units).toFixed(2)} ms CPU (${calls / units} calls), outside kernels ${((cpuTotalMs - inKernels) / units).toFixed(2)} ms CPU`
+  )
   for (const [key, v] of rows.slice(0, top)) {
     console.log(`  ${(v.ms / units).toFixed(3).padStart(9)} ms  ${String(v.calls / units).padStart(6)} calls  ${key}`)
   }
@@ -86,8 +96,9 @@ const { dispose, step } = makeTrainStep(model, backend, B, T)
 await step()
 recording = true
 let t0 = performance.now()
+let c0 = process.cpuUsage()
 await step()
-report(`train step ${B}×${T}`, performance.now() - t0, 1, "step")
+report(`train step ${B}×${T}`, performance.now() - t0, cpuMs(c0), 1, "step")
 recording = false
 dispose()
 
@@ -98,6 +109,7 @@ let tokens = Array.from({ length: B }, (_, r) => r % config.vocabSize)
 await session.step(tokens)
 recording = true
 t0 = performance.now()
+c0 = process.cpuUsage()
 for (let i = 0; i < decodeTokens - 1; i++) {
   const logits = await session.step(tokens)
   tokens = tokens.map((_, r) => {
@@ -106,6 +118,6 @@ for (let i = 0; i < decodeTokens - 1; i++) {
     return best
   })
 }
-report(`decode step (${B} rows)`, performance.now() - t0, decodeTokens - 1, "step")
+report(`decode step (${B} rows)`, performance.now() - t0, cpuMs(c0), decodeTokens - 1, "step")
 session.dispose()
 model.dispose()

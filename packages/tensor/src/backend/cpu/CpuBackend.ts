@@ -23,7 +23,8 @@ import { makeGemmMatmul } from "./matmulGemm.ts"
 import { rmsnorm, rmsnormBackward } from "./norm.ts"
 import { argmax, reduce, softmax, softmaxBackward } from "./reduce.ts"
 import { rope } from "./rope.ts"
-import { destination, type HostBuffer, makeHostBuffer } from "./Storage.ts"
+import { makeHostPool } from "./HostPool.ts"
+import { destination, type HostBuffer } from "./Storage.ts"
 import { validate } from "./validate.ts"
 
 /**
@@ -42,6 +43,11 @@ export interface CpuBackendOptions {
    * is used as given.
    */
   readonly gemm?: GemmChoice | GemmProvider
+  /**
+   * Bytes of freed buffers (64 KiB and up) kept for reuse; 0 disables the pool. Default
+   * 512 MiB. Reused buffers are zeroed, so allocations read as zeros either way.
+   */
+  readonly poolBytes?: number
 }
 
 /**
@@ -60,6 +66,7 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
   const attentionKernel = gemm === undefined ? attention : makeGemmAttention(gemm)
   const attentionBackwardKernel = gemm === undefined ? attentionBackward : makeGemmAttentionBackward(gemm)
   const buffers = new Map<number, HostBuffer>()
+  const pool = makeHostPool(options.poolBytes ?? 512 * 2 ** 20)
   let nextId = 1
   let liveBytes = 0
   let disposed = false
@@ -86,7 +93,7 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
     const size = Math.max(4, Math.ceil(byteLength / 4) * 4)
     let hb: HostBuffer
     try {
-      hb = makeHostBuffer(size)
+      hb = pool.take(size)
     } catch {
       throw new OutOfMemory({ requestedBytes: size, message: `cannot allocate ${size} bytes on the host` })
     }
@@ -97,7 +104,11 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
   }
 
   const free = (h: BufferHandle): void => {
-    if (buffers.delete(h.id)) liveBytes -= h.byteLength
+    const hb = buffers.get(h.id)
+    if (hb === undefined) return
+    buffers.delete(h.id)
+    liveBytes -= h.byteLength
+    pool.give(hb)
   }
 
   const write = (h: BufferHandle, data: ArrayBufferView, byteOffset = 0): void => {
@@ -177,7 +188,7 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
     }
   }
 
-  const memory = (): MemoryStats => ({ liveBytes, pooledBytes: 0, liveBuffers: buffers.size })
+  const memory = (): MemoryStats => ({ liveBytes, pooledBytes: pool.pooledBytes(), liveBuffers: buffers.size })
 
   return {
     info: {
@@ -200,6 +211,7 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
     memory,
     dispose: () => {
       buffers.clear()
+      pool.clear()
       liveBytes = 0
       disposed = true
     }
