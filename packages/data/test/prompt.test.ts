@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest"
-import { readFileSync } from "node:fs"
 import { msdrgV34 } from "@sapphire-rl/plugin-msdrg-v34"
 import { CORPUS_THINK, corpusCompletion, corpusRows } from "../src/Corpus.ts"
 import { parseCsv } from "../src/Csv.ts"
@@ -7,6 +6,7 @@ import { generateCases } from "../src/Generator.ts"
 import { completion, promptMessages, SYSTEM_PROMPT, sftUserPrompt, userPrompt } from "../src/Prompt.ts"
 import { differentialCandidates, rationale, RATIONALE_STYLES, sftCompletion } from "../src/Rationale.ts"
 import { caseSftExample, corpusSftExample } from "../src/Sft.ts"
+import { describeConformance } from "../../../test/support/conformance.ts"
 
 const { grouper, labelSpace } = msdrgV34()
 // The format reward's regex from shared/paper/NOTES.md (dot matches newline).
@@ -34,9 +34,9 @@ describe("prompts", () => {
   })
 })
 
-describe("MS-DRG corpus rows", () => {
+describeConformance("MS-DRG corpus rows equal DRG-Sapphire's ms_drg_corpora.csv", ["ms_drg_corpora.csv"], (ref) => {
   const reference = (() => {
-    const parsed = parseCsv(readFileSync(new URL("../../../../shared/reference/ms_drg_corpora.csv", import.meta.url), "utf8"))
+    const parsed = parseCsv(ref.read("ms_drg_corpora.csv"))
     if (!parsed.ok) throw new Error("reference corpus did not parse")
     return parsed.rows.slice(1).map((r) => ({ prompt: r.fields[0] ?? "", completion: r.fields[1] ?? "" }))
   })()
@@ -50,6 +50,19 @@ describe("MS-DRG corpus rows", () => {
       expect(mine.length, row.prompt).toBe(theirs.length)
       expect(mine, row.prompt).toEqual(theirs)
     }
+  })
+})
+
+describe("MS-DRG corpus rows", () => {
+  const ours = corpusRows(labelSpace)
+
+  it("list every v34 title once overall and once per MDC row", () => {
+    const all = ours[0]!.completion.split(", ")
+    expect(all).toHaveLength(labelSpace.entries.length)
+    expect(new Set(all).size).toBe(all.length)
+    const perMdc = ours.slice(1).flatMap((r) => r.completion.split(", "))
+    expect(new Set(perMdc).size).toBe(perMdc.length)
+    for (const t of perMdc) expect(all).toContain(t)
   })
 
   it("becomes an SFT completion with the fixed think text", () => {

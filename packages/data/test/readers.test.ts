@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest"
-import { readFileSync } from "node:fs"
 import { msdrgV34 } from "@sapphire-rl/plugin-msdrg-v34"
 import { Effect } from "effect"
 import { DataReadError } from "../src/DataReadError.ts"
 import { readDrgLlamaCsv, readJsonl, readSapphireCsv } from "../src/Readers.ts"
 import { userPrompt } from "../src/Prompt.ts"
+import { itConformance } from "../../../test/support/conformance.ts"
 
 const { labelSpace } = msdrgV34()
 const run = <A, E>(e: Effect.Effect<A, E>) => Effect.runSync(e)
@@ -51,8 +51,8 @@ describe("DRG-LLaMA CSV reader", () => {
 })
 
 describe("DRG-LLaMA data's label set", () => {
-  it("joins every DRG that occurs in the DRG-LLaMA data (id2label, read at test time) with the catalog", () => {
-    const id2label = readFileSync(new URL("../../../../shared/reference/id2label.csv", import.meta.url), "utf8")
+  itConformance("joins every DRG that occurs in the DRG-LLaMA data (id2label.csv) with the catalog", ["id2label.csv"], (ref) => {
+    const id2label = ref.read("id2label.csv")
       .split("\n").slice(1).filter((l) => l.trim() !== "").map((l) => l.split(","))
     const csv = ["hadm_id,text,drg_34_code,label", ...id2label.map(([drg, label], i) => `${i},note ${i},${drg},${label}`)].join("\n")
     const { records, report } = run(readDrgLlamaCsv("id2label-shaped.csv", csv, labelSpace))

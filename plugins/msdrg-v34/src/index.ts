@@ -16,7 +16,7 @@ export * from "./cms/index.ts"
 export { dotted, isDiagnosisShape, isProcedureShape, makeGrouper, normalizeCode, normalizeStatus } from "./grouper/index.ts"
 
 /** This plugin's version (kept equal to package.json by a test). */
-export const PLUGIN_VERSION = "0.0.0"
+export const PLUGIN_VERSION = "0.1.0"
 
 /**
  * A grouper over `tables` (default: the built-in v34 tables), answering in the words of

@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { CMS_V34_TITLES, LABEL_QUIRKS, catalogRows, fixSpellings, labelSpaceV34, normalizeTitle } from "../src/catalog/index.ts"
-import { haveShared, sharedPath } from "./support/shared.ts"
+import { itConformance } from "../../../test/support/conformance.ts"
+import type { Reference } from "../../../test/support/conformance.ts"
 
-// The DRG-LLaMA reference sits beside the repository (../shared/reference from the root).
-const referencePath = sharedPath("reference/DRG_34.csv")
-const haveReference = haveShared("reference/DRG_34.csv")
+// The DRG-LLaMA reference table (conformance suite: runs only where the reference folder is).
+const REFERENCE = "DRG_34.csv"
 
 interface ReferenceRow {
   readonly drg: number
@@ -14,8 +13,8 @@ interface ReferenceRow {
   readonly description: string
 }
 
-const readReference = (): ReadonlyArray<ReferenceRow> => {
-  const lines = readFileSync(referencePath, "utf8").split(/\r?\n/)
+const readReference = (ref: Reference): ReadonlyArray<ReferenceRow> => {
+  const lines = ref.read(REFERENCE).split(/\r?\n/)
   expect(lines[0]).toBe("DRG\tMDC\tMS\tDescription")
   return lines.slice(1).filter((l) => l.length > 0).map((line) => {
     const cells = line.split("\t")
@@ -89,8 +88,8 @@ describe("MS-DRG v34 catalog", () => {
     expect(rows.filter((r) => r.cmsTitle.includes(",")).length).toBeGreaterThan(30)
   })
 
-  it.skipIf(!haveReference)("equals ../shared/reference/DRG_34.csv row by row (number, MDC, type, title)", () => {
-    const reference = readReference()
+  itConformance("equals DRG_34.csv row by row (number, MDC, type, title)", [REFERENCE], (ref) => {
+    const reference = readReference(ref)
     expect(reference).toHaveLength(757)
     const mismatches: Array<string> = []
     for (const ref of reference) {
@@ -108,8 +107,8 @@ describe("MS-DRG v34 catalog", () => {
     expect(mismatches).toEqual([])
   })
 
-  it.skipIf(!haveReference)("every label quirk is needed: without it the row would differ from the reference", () => {
-    const reference = new Map(readReference().map((r) => [r.drg, r.description]))
+  itConformance("every label quirk is needed: without it the row would differ from DRG_34.csv", [REFERENCE], (ref) => {
+    const reference = new Map(readReference(ref).map((r) => [r.drg, r.description]))
     for (const quirk of LABEL_QUIRKS) {
       for (const drg of quirk.drgs) {
         const title = labelSpaceV34.get(drg)!.title

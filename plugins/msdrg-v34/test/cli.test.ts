@@ -4,14 +4,12 @@ import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { parseCaseLine } from "../src/cli/index.ts"
 import { labelSpaceV34 } from "../src/index.ts"
-import { haveShared, sharedPath } from "./support/shared.ts"
+import { itConformance } from "../../../test/support/conformance.ts"
 
 // The installed bin (npm links it into the root node_modules/.bin), run as `npx msdrg` would.
 const root = fileURLToPath(new URL("../../../", import.meta.url))
 const bin = `${root}node_modules/.bin/msdrg`
 const fixture = readFileSync(fileURLToPath(new URL("./fixtures/seed_examples.jsonl", import.meta.url)), "utf8")
-const v37Dir = sharedPath("reference/cms-v37")
-const haveV37 = haveShared("reference/cms-v37/appendix_F_J.txt", "reference/cms-v37/appendix_A.txt")
 
 const msdrg = (args: ReadonlyArray<string>, input = "") => {
   // PATH first lists the repo's node_modules/.bin so `#!/usr/bin/env node` finds Node 22.
@@ -81,7 +79,8 @@ describe("msdrg CLI (spawned)", () => {
     expect(r.stderr).toMatch(/3 case\(s\) grouped, 3 line\(s\) failed/)
   })
 
-  it.skipIf(!haveV37)("group --tables DIR loads CMS text files", () => {
+  itConformance("group --tables DIR loads CMS text files (cms-v37/)", ["cms-v37/appendix_F_J.txt", "cms-v37/appendix_A.txt"], (ref) => {
+    const v37Dir = ref.path("cms-v37")
     const input = `{"id": "x", "pdx": "J18.9", "sdx": ["A02.1"], "procedures": [], "age": 70, "sex": "F", "dischargeStatus": "01"}\n`
     const plain = jsonLines(msdrg(["group"], input).stdout)[0]
     const loaded = jsonLines(msdrg(["group", "--tables", v37Dir], input).stdout)[0]

@@ -14,12 +14,9 @@ import {
   parseAppendixE,
   parseAppendixFJ
 } from "../src/index.ts"
-import { haveShared, sharedPath } from "./support/shared.ts"
+import { describeConformance } from "../../../test/support/conformance.ts"
 
 // Real v37 appendices A and F-J (read at runtime, never copied).
-const v37Dir = sharedPath("reference/cms-v37/")
-const haveV37 = haveShared("reference/cms-v37/appendix_F_J.txt", "reference/cms-v37/appendix_A.txt")
-const read = (name: string) => readFileSync(`${v37Dir}${name}`, "latin1")
 
 // Synthetic snippets written in the CMS formats (GROUPER_SPEC.md §0), CRLF as in the files.
 const APPENDIX_B = [
@@ -161,7 +158,9 @@ describe("the ./node entry", () => {
   })
 })
 
-describe.skipIf(!haveV37)("real v37 appendices (../shared/reference/cms-v37)", () => {
+describeConformance("real CMS v37 appendices (cms-v37/)", ["cms-v37/appendix_F_J.txt", "cms-v37/appendix_A.txt"], (ref) => {
+  const v37Dir = ref.path("cms-v37")
+  const read = (name: string) => readFileSync(ref.path(`cms-v37/${name}`), "latin1")
   it("A: 761 DRGs with MDC, type and title", () => {
     const a = parseAppendixA(read("appendix_A.txt"))
     expect(a.size).toBe(761)

@@ -3,12 +3,11 @@ import type { DecompositionRule, SeverityTier } from "@sapphire-rl/spec"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { decomposeTitle, familyKeyOf, fixSpellings, labelSpaceV34, normalizeTitle, parseTitle } from "../src/catalog/index.ts"
-import { haveShared, sharedPath } from "./support/shared.ts"
+import { fileURLToPath } from "node:url"
+import { itConformance } from "../../../test/support/conformance.ts"
 
-const familiesPath = sharedPath("msdrg/drg34_families.tsv")
-const dissectionPath = sharedPath("reference/drg_34_dissection.csv")
-const haveFamilies = haveShared("msdrg/drg34_families.tsv")
-const haveDissection = haveShared("reference/drg_34_dissection.csv")
+// The project's family table (its design material), committed as a fixture.
+const familiesPath = fileURLToPath(new URL("./fixtures/drg34_families.tsv", import.meta.url))
 
 interface FamilyRow {
   readonly drg: number
@@ -53,7 +52,7 @@ const tally = <T,>(xs: ReadonlyArray<T>): Map<T, number> => {
 }
 
 describe("title decomposition, correct rule", () => {
-  it.skipIf(!haveFamilies)("matches drg34_families.tsv on all 757 rows (family, tier, alternative)", () => {
+  it("matches drg34_families.tsv on all 757 rows (family, tier, alternative)", () => {
     const rows = readFamilies()
     expect(rows).toHaveLength(757)
     const bad: Array<string> = []
@@ -134,8 +133,8 @@ describe("title decomposition, correct rule", () => {
     expect(() => labelSpaceV34.decompose(9)).toThrow(RangeError)
   })
 
-  it.skipIf(!haveDissection)("partitions DRGs exactly as drg_34_dissection.csv's principal_diagnosis_lable", () => {
-    const lines = readFileSync(dissectionPath, "utf8").split(/\r?\n/).filter((l) => l.length > 0)
+  itConformance("partitions DRGs exactly as drg_34_dissection.csv's principal_diagnosis_lable", ["drg_34_dissection.csv"], (ref) => {
+    const lines = ref.read("drg_34_dissection.csv").split(/\r?\n/).filter((l) => l.length > 0)
     expect(lines[0]).toBe("DRG,Description,CC/MCC,principal_diagnosis,principal_diagnosis_lable")
     const labelOf = new Map<number, string>()
     const ccOf = new Map<number, string>()
@@ -165,7 +164,7 @@ describe("title decomposition, correct rule", () => {
 })
 
 describe("title decomposition, sapphire-naive rule", () => {
-  it.skipIf(!haveFamilies)("matches drg34_families.tsv's sapphire_principal / status / tier on all rows", () => {
+  it("matches drg34_families.tsv's sapphire_principal / status / tier on all rows", () => {
     const bad: Array<string> = []
     for (const row of readFamilies()) {
       const d = labelSpaceV34.decompose(row.drg, "sapphire-naive")

@@ -1,14 +1,12 @@
-import { readFileSync } from "node:fs"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { SPELLING_FIXES, labelSpaceV34, normalizeTitle, resolveTitle } from "../src/catalog/index.ts"
 import { ABBREVIATIONS } from "../src/catalog/abbreviations.ts"
 import { resolveTables } from "../src/catalog/resolveTitle.ts"
 import { keyWords, replaceWords } from "../src/catalog/titleKey.ts"
-import { haveShared, sharedPath } from "./support/shared.ts"
+import { describeConformance } from "../../../test/support/conformance.ts"
+import type { Reference } from "../../../test/support/conformance.ts"
 
-const mappingPath = sharedPath("reference/DRG34_Mapping.csv")
-const haveMapping = haveShared("reference/DRG34_Mapping.csv")
 
 /**
  * Rows of DRG34_Mapping.csv that resolve differently from the file's target, each with why.
@@ -35,8 +33,8 @@ const MAPPING_EXCEPTIONS: ReadonlyMap<string, { readonly got: number | null; rea
   }]
 ])
 
-const readMapping = (): ReadonlyArray<{ readonly raw: string; readonly target: string }> => {
-  const lines = readFileSync(mappingPath, "utf8").split(/\r?\n/).filter((l) => l.length > 0)
+const readMapping = (ref: Reference): ReadonlyArray<{ readonly raw: string; readonly target: string }> => {
+  const lines = ref.read("DRG34_Mapping.csv").split(/\r?\n/).filter((l) => l.length > 0)
   expect(lines[0]).toBe("raw_description,DRG_34_description")
   return lines.slice(1).map((line) => {
     // No quoting in the file and no comma inside a description: one comma per line.
@@ -127,9 +125,9 @@ describe("resolve: catalog titles", () => {
   })
 })
 
-describe.skipIf(!haveMapping)("resolve: DRG34_Mapping.csv", () => {
+describeConformance("resolve: DRG34_Mapping.csv", ["DRG34_Mapping.csv"], (ref) => {
   it("maps every row to its DRG_34_description's DRG, except the listed rows", () => {
-    const rows = readMapping()
+    const rows = readMapping(ref)
     expect(rows).toHaveLength(285)
     let hits = 0
     const unexpected: Array<string> = []
