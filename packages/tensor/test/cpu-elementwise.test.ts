@@ -105,6 +105,18 @@ describe("cpu elementwise kernels", () => {
     }
   })
 
+  it("column (last stride 0) and scalar broadcasts read the right element", async () => {
+    const a = randomArray(4 * 3, 5)
+    const col = [0.5, -1.25, 2, 3.5]
+    const av = upload(backend, a, [4, 3])
+    const cv = upload(backend, col, [4])
+    const out = empty(backend, [4, 3])
+    backend.dispatch({ kernel: "binary", op: "sub", a: { ...cv, shape: [4, 3], strides: [1, 0] }, b: av, out })
+    expect(await download(backend, out)).toEqual(a.map((x, i) => Math.fround(col[Math.floor(i / 3)]! - Math.fround(x))))
+    backend.dispatch({ kernel: "binary", op: "mul", a: av, b: { ...cv, shape: [4, 3], strides: [0, 0], offset: cv.offset + 2 }, out })
+    expect(await download(backend, out)).toEqual(a.map((x) => Math.fround(Math.fround(x) * 2)))
+  })
+
   it("i32 binary ops wrap like 32-bit hardware", async () => {
     const a = upload(backend, [2 ** 30, 7, -7], [3], "i32")
     const b = upload(backend, [4, 2, 2], [3], "i32")

@@ -92,6 +92,7 @@ export const gather = (host: HostBuffer, v: View, copy = false): Values => {
     forEachRow(v.shape, v.strides, v.offset, (base, row) => {
       const o = row * len
       if (step === 1) out.set(src.subarray(base, base + len), o)
+      else if (step === 0) out.fill(src[base]!, o, o + len) // a broadcast row: one native fill
       else for (let j = 0; j < len; j++) out[o + j] = src[base + j * step]!
     })
   }
