@@ -1,0 +1,299 @@
+/**
+ * The portable GEMM provider: a WASM SIMD kernel (`gemmKernels.ts`) on the calling thread
+ * plus optional workers over one shared `WebAssembly.Memory`. `sgemm` is synchronous: the
+ * caller copies the operands in, publishes the call, claims tiles itself alongside the
+ * workers (tiles are claimed one at a time from an atomic counter, so a descheduled worker
+ * delays at most the tile it holds), waits with `Atomics.wait`, and copies C out.
+ *
+ * @since 0.2.0
+ */
+import type { GemmProvider, SgemmCall } from "../Gemm.ts"
+import { MEMORY_PAGES, MICRO_TILE } from "./gemmKernels.ts"
+import { gemmModuleBase64 } from "./gemmModule.generated.ts"
+import { DATA_BYTE, DONE, GEN, MAX_THREADS, Param, PARAMS, QUIT, WORK64 } from "./gemmLayout.ts"
+import type { GemmWorkerHandle, SpawnGemmWorker } from "./GemmWorkers.ts"
+import { drainTiles, type GemmExports, makeTileContext, runTile } from "./runTile.ts"
+import { planStage, stageIn, stageInCompact, stageOut } from "./stageMatrix.ts"
+
+/**
+ * Options for `makeWasmGemm`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WasmGemmOptions {
+  /**
+   * Threads that compute, the calling thread included (default: the host's
+   * `navigator.hardwareConcurrency`, at most 8). Forced to 1 where shared memory or a
+   * blocking `Atomics.wait` on the calling thread is unavailable (a browser main thread).
+   */
+  readonly threads?: number
+  /**
+   * Use relaxed-SIMD fused multiply-add where the engine supports it (default true). FMA
+   * rounds once per multiply-add, so results may differ from the mul + add build in the
+   * last bits, and between machines.
+   */
+  readonly fma?: boolean
+  /** Problems below this many flops (2·m·n·k·batch) run on the calling thread only. Default 4·10⁶. */
+  readonly minThreadedFlops?: number
+}
+
+const decode = (base64: string): Uint8Array<ArrayBuffer> => {
+  const s = atob(base64)
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
+}
+
+const canBlockHere = (): boolean => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const makeMemory = (shared: boolean): WebAssembly.Memory | undefined => {
+  try {
+    return new WebAssembly.Memory({ initial: MEMORY_PAGES.min, maximum: MEMORY_PAGES.max, shared })
+  } catch {
+    return undefined
+  }
+}
+
+const loadSpawner = async (): Promise<SpawnGemmWorker> => {
+  const g = globalThis as { Deno?: unknown; process?: { versions?: { node?: string } } }
+  const node = g.Deno === undefined && g.process?.versions?.node !== undefined
+  return node
+    ? (await import("./spawnGemmWorkerNode.ts")).spawnGemmWorker
+    : (await import("./spawnGemmWorkerWeb.ts")).spawnGemmWorker
+}
+
+const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to
+
+const describe = (call: SgemmCall): string =>
+  `sgemm(transA=${call.transA}, transB=${call.transB}, m=${call.m}, n=${call.n}, k=${call.k}, batch=${call.batch})`
+
+const isCount = (x: number): boolean => Number.isInteger(x) && x >= 0
+
+/** Throws a `RangeError` naming the operand when a call would read or write out of bounds. */
+const checkOperand = (
+  call: SgemmCall,
+  label: string,
+  data: Float32Array,
+  offset: number,
+  rows: number,
+  cols: number,
+  ld: number,
+  stride: number
+): void => {
+  const where = `${describe(call)}: ${label}`
+  if (!isCount(offset) || !isCount(ld) || !isCount(stride)) {
+    throw new RangeError(`${where}: offset ${offset}, leading dimension ${ld} and batch stride ${stride} must be non-negative integers`)
+  }
+  if (rows > 0 && cols > 0) {
+    if (ld < cols) throw new RangeError(`${where}: leading dimension ${ld} is below the stored row length ${cols}`)
+    const end = offset + (call.batch - 1) * stride + (rows - 1) * ld + cols
+    if (end > data.length) {
+      throw new RangeError(`${where}: the last element read is at ${end - 1}, past the array's length ${data.length}`)
+    }
+  }
+}
+
+const validate = (call: SgemmCall): void => {
+  const { m, n, k, batch } = call
+  if (!isCount(m) || !isCount(n) || !isCount(k) || !isCount(batch)) {
+    throw new RangeError(`${describe(call)}: m, n, k and batch must be non-negative integers`)
+  }
+  if (m === 0 || n === 0 || batch === 0) return
+  checkOperand(call, "A", call.a, call.aOffset, call.transA ? k : m, call.transA ? m : k, call.lda, call.strideA)
+  checkOperand(call, "B", call.b, call.bOffset, call.transB ? n : k, call.transB ? k : n, call.ldb, call.strideB)
+  checkOperand(call, "C", call.c, call.cOffset, m, n, call.ldc, call.strideC)
+  if (batch > 1 && call.strideC < (m - 1) * call.ldc + n) {
+    throw new RangeError(`${describe(call)}: C's batch stride ${call.strideC} makes batch items overlap (each spans ${(m - 1) * call.ldc + n} elements)`)
+  }
+}
+
+/** `C = beta · C` (k = 0 or alpha = 0: no product to add). */
+const scaleC = (call: SgemmCall): void => {
+  const { c, m, n, beta } = call
+  for (let b = 0; b < call.batch; b++) {
+    for (let i = 0; i < m; i++) {
+      const row = call.cOffset + b * call.strideC + i * call.ldc
+      if (beta === 0) c.fill(0, row, row + n)
+      else for (let j = 0; j < n; j++) c[row + j]! *= beta
+    }
+  }
+}
+
+/** Block sizes: kc (depth per packed block), mc × nc (one tile); enough tiles to share. */
+const blocking = (m: number, n: number, k: number, batch: number, threads: number) => {
+  const { mr, nr } = MICRO_TILE
+  const kc = k <= 384 ? k : 256
+  let mc = 12 * mr
+  let nc = 32 * nr
+  const tiles = () => batch * Math.ceil(m / mc) * Math.ceil(n / nc)
+  while (threads > 1 && tiles() < 4 * threads && nc > 8 * nr && n > nc / 2) nc /= 2
+  while (threads > 1 && tiles() < 4 * threads && mc > 3 * mr && m > mc / 2) mc /= 2
+  return { mc, nc, kc, tilesM: Math.ceil(m / mc), tilesN: Math.ceil(n / nc) }
+}
+
+/**
+ * Makes the WASM SIMD GEMM provider. Resolves once the module is compiled; workers start
+ * in the background and join calls as soon as they are up.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeWasmGemm = async (options: WasmGemmOptions = {}): Promise<GemmProvider> => {
+  const { mr, nr } = MICRO_TILE
+  const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1
+  const requested = Math.max(1, Math.min(MAX_THREADS, Math.floor(options.threads ?? Math.min(8, hardware))))
+  const sharedMemory = requested > 1 && typeof SharedArrayBuffer !== "undefined" && canBlockHere()
+    ? makeMemory(true)
+    : undefined
+  const memory = sharedMemory ?? makeMemory(false)
+  if (memory === undefined) throw new Error("makeWasmGemm: this host cannot create a WebAssembly.Memory")
+  const shared = sharedMemory !== undefined
+  const threads = shared ? requested : 1
+  const relaxedKey = shared ? "sharedRelaxed" : "unsharedRelaxed"
+  const relaxedBytes = decode(gemmModuleBase64[relaxedKey])
+  const fma = (options.fma ?? true) && WebAssembly.validate(relaxedBytes)
+  const bytes = fma ? relaxedBytes : decode(gemmModuleBase64[shared ? "shared" : "unshared"])
+  const module = await WebAssembly.compile(bytes)
+  const instance = await WebAssembly.instantiate(module, { env: { memory } })
+  const exports = instance.exports as unknown as GemmExports
+  const minThreadedFlops = options.minThreadedFlops ?? 4e6
+
+  let ctx = makeTileContext(memory.buffer, exports)
+  let heap = new Float32Array(memory.buffer)
+  const refreshViews = (): void => {
+    // A non-shared memory's buffer is detached by `grow`; a shared one keeps the old
+    // buffer at its old length. Either way, new views see the new size.
+    if (heap.buffer !== memory.buffer) {
+      heap = new Float32Array(memory.buffer)
+      if (!shared) ctx = makeTileContext(memory.buffer, exports)
+    }
+  }
+  const ensureBytes = (bytes: number): void => {
+    const have = memory.buffer.byteLength
+    if (bytes <= have) return
+    const pages = Math.ceil((bytes - have) / 65536)
+    if (have / 65536 + pages > MEMORY_PAGES.max) {
+      throw new RangeError(`wasm sgemm: the call needs ${bytes} bytes of working memory, above the module's 2 GiB`)
+    }
+    memory.grow(pages)
+    refreshViews()
+  }
+
+  const workers: Array<GemmWorkerHandle> = []
+  if (threads > 1) {
+    const spawn = await loadSpawner()
+    for (let t = 1; t < threads; t++) workers.push(spawn({ module, memory, thread: t }))
+  }
+
+  Atomics.store(ctx.i64, WORK64, -1n)
+  let callId = 0
+  let generation = 0
+  let closed = false
+
+  const sgemm = (call: SgemmCall): void => {
+    if (closed) throw new Error("wasm sgemm: the provider is closed")
+    validate(call)
+    const { m, n, k, batch, transA, transB } = call
+    if (m === 0 || n === 0 || batch === 0) return
+    if (k === 0 || call.alpha === 0) return scaleC(call)
+
+    const flops = 2 * m * n * k * batch
+    const useThreads = threads > 1 && flops >= minThreadedFlops ? threads : 1
+    const block = blocking(m, n, k, batch, useThreads)
+    const total = batch * block.tilesM * block.tilesN
+    const active = Math.min(useThreads, total)
+
+    const aRows = transA ? k : m
+    const aCols = transA ? m : k
+    const bRows = transB ? n : k
+    const bCols = transB ? k : n
+    const aPlan = planStage(aRows, aCols, call.lda, call.strideA, batch)
+    const bPlan = planStage(bRows, bCols, call.ldb, call.strideB, batch)
+
+    const packBBytes = roundUp(4 * k * roundUp(Math.min(block.nc, n), nr), 64)
+    const packABytes = roundUp(4 * roundUp(Math.min(block.mc, m), mr) * Math.min(block.kc, k), 64)
+    const areaBytes = packBBytes + packABytes + roundUp(4 * mr * nr, 64)
+    const aPtr = DATA_BYTE + active * areaBytes
+    const bPtr = aPtr + roundUp(4 * aPlan.elements, 64)
+    const cPtr = bPtr + roundUp(4 * bPlan.elements, 64)
+    ensureBytes(cPtr + 4 * batch * m * n)
+
+    stageIn(aPlan, call.a, call.aOffset, aRows, aCols, call.lda, call.strideA, batch, heap, aPtr / 4)
+    stageIn(bPlan, call.b, call.bOffset, bRows, bCols, call.ldb, call.strideB, batch, heap, bPtr / 4)
+    if (call.beta !== 0) stageInCompact(call.c, call.cOffset, m, n, call.ldc, call.strideC, batch, heap, cPtr / 4)
+
+    const { i32, f32 } = ctx
+    callId = (callId + 1) | 0
+    const params: Array<[number, number]> = [
+      [Param.callId, callId],
+      [Param.batch, batch],
+      [Param.m, m],
+      [Param.n, n],
+      [Param.k, k],
+      [Param.transA, transA ? 1 : 0],
+      [Param.transB, transB ? 1 : 0],
+      [Param.aPtr, aPtr],
+      [Param.lda, aPlan.ld],
+      [Param.strideA, aPlan.stride],
+      [Param.bPtr, bPtr],
+      [Param.ldb, bPlan.ld],
+      [Param.strideB, bPlan.stride],
+      [Param.cPtr, cPtr],
+      [Param.ldc, n],
+      [Param.strideC, m * n],
+      [Param.mc, block.mc],
+      [Param.nc, block.nc],
+      [Param.kc, block.kc],
+      [Param.tilesM, block.tilesM],
+      [Param.tilesN, block.tilesN],
+      [Param.areaPtr, DATA_BYTE],
+      [Param.areaBytes, areaBytes],
+      [Param.total, total],
+      [Param.packABytes, packABytes],
+      [Param.packBBytes, packBBytes]
+    ]
+    for (const [field, value] of params) i32[PARAMS + field] = value
+    f32[PARAMS + Param.alpha] = call.alpha
+    f32[PARAMS + Param.beta] = call.beta
+
+    if (active === 1) {
+      for (let tile = 0; tile < total; tile++) runTile(ctx, tile, 0)
+    } else {
+      generation = (generation + 1) & 0x7fffffff
+      Atomics.store(i32, DONE, 0)
+      Atomics.store(ctx.i64, WORK64, BigInt(generation) << 32n)
+      Atomics.store(i32, GEN, generation)
+      Atomics.notify(i32, GEN, active - 1)
+      drainTiles(ctx, 0, generation)
+      for (let done = Atomics.load(i32, DONE); done < total; done = Atomics.load(i32, DONE)) {
+        Atomics.wait(i32, DONE, done)
+      }
+      // Close the generation: a worker that wakes late finds no work word to claim, even
+      // if a later in-thread call has rewritten the parameters.
+      Atomics.store(ctx.i64, WORK64, -1n)
+    }
+    stageOut(heap, cPtr / 4, call.c, call.cOffset, m, n, call.ldc, call.strideC, batch)
+  }
+
+  const close = (): void => {
+    if (closed) return
+    closed = true
+    if (shared) {
+      Atomics.store(ctx.i32, QUIT, 1)
+      Atomics.add(ctx.i32, GEN, 1)
+      Atomics.notify(ctx.i32, GEN)
+    }
+    for (const w of workers) w.terminate()
+  }
+
+  const name = `wasm-simd${fma ? " (relaxed fma)" : ""}, ${threads} thread${threads === 1 ? "" : "s"}`
+  return { name, sgemm, close }
+}

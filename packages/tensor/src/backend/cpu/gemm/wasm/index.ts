@@ -1,0 +1,6 @@
+/**
+ * The portable WASM SIMD GEMM provider.
+ *
+ * @since 0.2.0
+ */
+export { makeWasmGemm, type WasmGemmOptions } from "./WasmGemm.ts"

@@ -1,0 +1,103 @@
+/**
+ * The WASM SIMD GEMM provider against a naive f64 reference (tolerance per element in
+ * `deno/wasmGemmCases.ts`: 2⁻²³ · ((k + 2)·|alpha|·Σ|a·b| + 2|beta·c|)), on 1 and 2 threads,
+ * with and without relaxed-SIMD FMA; its committed module against the generator; and the
+ * same checks under Deno with web workers.
+ */
+import { spawnSync } from "node:child_process"
+import { existsSync, readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { describe, expect, it } from "vitest"
+import type { SgemmCall } from "../src/backend/cpu/gemm/Gemm.ts"
+import { GEMM_MODULE_VARIANTS, buildGemmModule } from "../src/backend/cpu/gemm/wasm/gemmKernels.ts"
+import { renderGemmModuleSource } from "../src/backend/cpu/gemm/wasm/gemmModuleSource.ts"
+import { makeWasmGemm } from "../src/backend/cpu/gemm/wasm/index.ts"
+import { checkGemm, gemmCases, makeCall, reference } from "./deno/wasmGemmCases.ts"
+
+const packageRoot = fileURLToPath(new URL("..", import.meta.url))
+const deno = fileURLToPath(new URL("../../../node_modules/.bin/deno", import.meta.url))
+
+describe("wasm gemm", () => {
+  for (const threads of [1, 2]) {
+    for (const fma of [true, false]) {
+      it(`matches the f64 reference on ${threads} thread(s), fma ${fma}`, async () => {
+        // minThreadedFlops 0: even the 1×1×1 case goes through the workers.
+        const gemm = await makeWasmGemm({ threads, fma, minThreadedFlops: 0 })
+        try {
+          expect(gemm.name).toContain(`${threads} thread`)
+          expect(checkGemm(gemm, gemmCases())).toEqual([])
+        } finally {
+          gemm.close?.()
+        }
+      }, 60_000)
+    }
+  }
+
+  it("keeps working when a later call grows the memory under running workers", async () => {
+    const gemm = await makeWasmGemm({ threads: 2, minThreadedFlops: 0 })
+    try {
+      const base = gemmCases()[0]!
+      const small = { ...base, m: 20, n: 30, k: 10 }
+      const large = { ...base, m: 400, n: 300, k: 320, transB: true }
+      expect(checkGemm(gemm, [small, large, small, large])).toEqual([])
+    } finally {
+      gemm.close?.()
+    }
+  }, 60_000)
+
+  it("never reads C when beta is 0 (NaN in C does not leak)", async () => {
+    const gemm = await makeWasmGemm({ threads: 1 })
+    const call = makeCall({ ...gemmCases()[0]!, m: 13, n: 11, k: 7 }, 5)
+    const { expected } = reference({ ...call, c: new Float32Array(call.c.length) })
+    call.c.fill(Number.NaN)
+    gemm.sgemm(call)
+    // Addressed elements are exact-within-bound numbers; the rest stay NaN.
+    for (let i = 0; i < 13; i++) for (let j = 0; j < 11; j++) expect(Number.isFinite(call.c[i * 11 + j]!)).toBe(true)
+    expect(Math.abs(call.c[0]! - expected[0]!)).toBeLessThan(1e-5)
+    expect(Number.isNaN(call.c[13 * 11]!)).toBe(true)
+  })
+
+  it("k = 0 and alpha = 0 scale C by beta", async () => {
+    const gemm = await makeWasmGemm({ threads: 1 })
+    for (const [k, alpha] of [[0, 1], [4, 0]] as const) {
+      const call: SgemmCall = { ...makeCall({ ...gemmCases()[0]!, m: 3, n: 5, k: Math.max(k, 1) }, 9), k, alpha, beta: 0.5 }
+      const before = Float32Array.from(call.c)
+      gemm.sgemm(call)
+      for (let i = 0; i < 15; i++) expect(call.c[i]).toBe(Math.fround(before[i]! * 0.5))
+      expect(call.c[15]).toBe(before[15])
+    }
+  })
+
+  it("rejects out-of-bounds operands with a message naming the operand", async () => {
+    const gemm = await makeWasmGemm({ threads: 1 })
+    const call = makeCall({ ...gemmCases()[0]!, m: 4, n: 4, k: 4 }, 3)
+    expect(() => gemm.sgemm({ ...call, b: new Float32Array(10) })).toThrow(/B: the last element read is at 15, past the array's length 10/)
+    expect(() => gemm.sgemm({ ...call, lda: 3 })).toThrow(/A: leading dimension 3 is below the stored row length 4/)
+    expect(() => gemm.sgemm({ ...call, batch: 2, strideA: 0, strideB: 0, strideC: 4, c: new Float32Array(100) })).toThrow(/C's batch stride 4 makes batch items overlap/)
+  })
+
+  it("the committed module is what the generator builds now", () => {
+    const committed = readFileSync(fileURLToPath(new URL("../src/backend/cpu/gemm/wasm/gemmModule.generated.ts", import.meta.url)), "utf8")
+    expect(committed).toBe(renderGemmModuleSource())
+    for (const v of GEMM_MODULE_VARIANTS) expect(WebAssembly.validate(buildGemmModule(v)), v.key).toBe(true)
+  })
+
+  it.skipIf(!existsSync(deno))("passes the same checks under Deno with web workers", () => {
+    const proc = spawnSync(deno, ["run", "--allow-read", "test/deno/wasmGemm.ts"], {
+      cwd: packageRoot,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { ...process.env, NO_COLOR: "1" }
+    })
+    expect(proc.status, `deno stderr: ${proc.stderr}`).toBe(0)
+    const parsed = JSON.parse(proc.stdout.trim().split("\n").at(-1) ?? "{}") as {
+      error?: string
+      cases?: number
+      results?: Array<{ name: string; failures: Array<string> }>
+    }
+    expect(parsed.error, parsed.error).toBeUndefined()
+    expect(parsed.cases).toBe(gemmCases().length)
+    expect(parsed.results?.map((r) => r.name.replace(/^.*, /, ""))).toEqual(["1 thread", "2 threads"])
+    for (const r of parsed.results!) expect(r.failures, r.name).toEqual([])
+  }, 150_000)
+})
