@@ -72,7 +72,8 @@ export const TrainingConfig = Schema.Struct({
  */
 export const DataConfig = Schema.Union([
   Schema.Struct({
-    source: Schema.Literal("synthetic"),
+    /** May be left out: `{ n: 500 }` is synthetic. */
+    source: defaulted(Schema.Literal("synthetic"), "synthetic"),
     n: defaulted(PositiveInt, 2000),
     /** Seed of the generator; the run seed when absent. */
     seed: Schema.optionalKey(Schema.Int),

@@ -6,6 +6,7 @@
  */
 import type { Phase } from "@sapphire-rl/spec"
 import { Effect } from "effect"
+import { applySettings } from "./applySettings.ts"
 import { type ConfigIssue, runConfigError } from "./ConfigIssue.ts"
 import { decodeRunConfig } from "./decodeRunConfig.ts"
 import { FIRST_PARTY_PLUGIN_PACKAGES, loadPluginCatalog, type PluginCatalog } from "./PluginCatalog.ts"
@@ -35,10 +36,20 @@ export interface ResolvedRun {
  */
 export const resolveRun = Effect.fn("resolveRun")(function*(
   input: unknown,
-  options: { readonly firstPartyPackages?: ReadonlyArray<string> } = {}
+  options: {
+    readonly firstPartyPackages?: ReadonlyArray<string>
+    /** `--set key=value` overrides (see `applySettings`). */
+    readonly settings?: ReadonlyArray<string>
+  } = {}
 ) {
-  const config = yield* decodeRunConfig(input)
-  const catalog = yield* loadPluginCatalog(config.pluginPackages, options.firstPartyPackages ?? FIRST_PARTY_PLUGIN_PACKAGES)
+  // The catalog first: `--set loss.x=…` finds the loss entry through its factory's kind.
+  const raw = typeof input === "object" && input !== null ? (input as { pluginPackages?: unknown }).pluginPackages : undefined
+  const packages = Array.isArray(raw) ? raw.filter((p): p is string => typeof p === "string" && p !== "") : []
+  const catalog = yield* loadPluginCatalog(packages, options.firstPartyPackages ?? FIRST_PARTY_PLUGIN_PACKAGES)
+  const settings = options.settings ?? []
+  const applied = settings.length === 0 ? { config: input, issues: [] } : applySettings(input, settings, catalog)
+  if (applied.issues.length > 0) return yield* runConfigError(applied.issues)
+  const config = yield* decodeRunConfig(applied.config)
   const issues: Array<ConfigIssue> = []
   if (config.training.mode === "lora" && "preset" in config.model) {
     issues.push({ path: "training.mode", message: `LoRA needs a pretrained base: set model.dir (a preset is trained from scratch, mode "full")` })

@@ -36,14 +36,21 @@ const ruledOut = (issue: SchemaIssue.Issue, depth: number): boolean => {
       return true
     case "InvalidType":
     case "InvalidValue":
-      return depth === 0 || (issue._tag === "InvalidType" && issue.ast._tag === "Literal")
+      // A literal (or the `undefined` of a defaulted literal) that does not match is a discriminator mismatch.
+      return depth === 0 || (issue._tag === "InvalidType" && (issue.ast._tag === "Literal" || issue.ast._tag === "Undefined"))
     case "AnyOf":
       // A nested union rules its value out when every one of its members does.
-      return issue.issues.length === 0 ? depth === 0 : issue.issues.every((member) => ruledOut(member, depth))
+      // (A defaulted single literal, `"synthetic" | undefined`, is a discriminator too.)
+      return issue.issues.length === 0
+        ? depth === 0 || isDefaultedLiteral(issue.ast)
+        : issue.issues.every((member) => ruledOut(member, depth))
     default:
       return false
   }
 }
+
+const isDefaultedLiteral = (ast: SchemaIssue.AnyOf["ast"]): boolean =>
+  ast.types.filter((t) => t._tag === "Literal").length === 1 && ast.types.every((t) => t._tag === "Literal" || t._tag === "Undefined")
 
 const count = (issue: SchemaIssue.Issue): number =>
   issue._tag === "Pointer" || issue._tag === "Encoding" ? count(issue.issue) : issue._tag === "Composite" ? issue.issues.reduce((n, i) => n + count(i), 0) : 1
