@@ -62,3 +62,31 @@ export const pluginContext = (
     countTokens: source.countTokens
   }
 }
+
+/**
+ * The contexts of one step: `context(plugin)` for each hook call of the step, and the
+ * metrics the hooks recorded (`<plugin>/<name>`), for the step's metrics line.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const stepContexts = (
+  source: PluginContextSource,
+  phase: string,
+  step: number,
+  totalSteps: number
+): { readonly context: (plugin: string) => PluginContext; readonly metrics: Map<string, number> } => {
+  const metrics = new Map<string, number>()
+  const made = new Map<string, PluginContext>()
+  return {
+    metrics,
+    context: (plugin) => {
+      let ctx = made.get(plugin)
+      if (ctx === undefined) {
+        ctx = pluginContext(source, plugin, phase, step, totalSteps, metrics)
+        made.set(plugin, ctx)
+      }
+      return ctx
+    }
+  }
+}
