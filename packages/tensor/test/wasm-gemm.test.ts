@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest"
 import type { SgemmCall } from "../src/backend/cpu/gemm/Gemm.ts"
 import { GEMM_MODULE_VARIANTS, buildGemmModule } from "../src/backend/cpu/gemm/wasm/gemmKernels.ts"
 import { renderGemmModuleSource } from "../src/backend/cpu/gemm/wasm/gemmModuleSource.ts"
-import { makeWasmGemm } from "../src/backend/cpu/gemm/wasm/index.ts"
+import { makeWasmGemm, makeWasmGemmSync } from "../src/backend/cpu/gemm/wasm/index.ts"
 import { checkGemm, gemmCases, makeCall, reference } from "./deno/wasmGemmCases.ts"
 
 const packageRoot = fileURLToPath(new URL("..", import.meta.url))
@@ -40,6 +40,18 @@ describe("wasm gemm", () => {
       const small = { ...base, m: 20, n: 30, k: 10 }
       const large = { ...base, m: 400, n: 300, k: 320, transB: true }
       expect(checkGemm(gemm, [small, large, small, large])).toEqual([])
+    } finally {
+      gemm.close?.()
+    }
+  }, 60_000)
+
+  it("the synchronous factory is correct before and after its workers join", async () => {
+    const gemm = makeWasmGemmSync({ threads: 2, minThreadedFlops: 0 })
+    try {
+      const cases = gemmCases().slice(-8)
+      expect(checkGemm(gemm, cases)).toEqual([])
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      expect(checkGemm(gemm, cases, 100)).toEqual([])
     } finally {
       gemm.close?.()
     }

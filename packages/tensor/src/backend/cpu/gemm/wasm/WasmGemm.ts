@@ -140,13 +140,38 @@ const blocking = (m: number, n: number, k: number, batch: number, threads: numbe
 }
 
 /**
- * Makes the WASM SIMD GEMM provider. Resolves once the module is compiled; workers start
- * in the background and join calls as soon as they are up.
+ * Makes the WASM SIMD GEMM provider and waits until its workers are started.
  *
  * @since 0.2.0
  * @category constructors
  */
 export const makeWasmGemm = async (options: WasmGemmOptions = {}): Promise<GemmProvider> => {
+  const spawner = loadSpawner()
+  const made = createWasmGemm(options, spawner)
+  await made.started
+  return made.provider
+}
+
+/**
+ * Makes the WASM SIMD GEMM provider synchronously (the module is under the 4 KiB that
+ * browsers allow to compile on the main thread). Workers start in the background and join
+ * calls once they are up; until then calls run on the calling thread. Tiles are claimed
+ * dynamically, so a call is correct whichever threads take part.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeWasmGemmSync = (options: WasmGemmOptions = {}): GemmProvider => {
+  const made = createWasmGemm(options, undefined)
+  // Workers that fail to start leave the calling thread doing every tile.
+  made.started.catch(() => undefined)
+  return made.provider
+}
+
+const createWasmGemm = (
+  options: WasmGemmOptions,
+  spawnerPromise: Promise<SpawnGemmWorker> | undefined
+): { readonly provider: GemmProvider; readonly started: Promise<void> } => {
   const { mr, nr } = MICRO_TILE
   const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1
   const requested = Math.max(1, Math.min(MAX_THREADS, Math.floor(options.threads ?? Math.min(8, hardware))))
@@ -161,8 +186,8 @@ export const makeWasmGemm = async (options: WasmGemmOptions = {}): Promise<GemmP
   const relaxedBytes = decode(gemmModuleBase64[relaxedKey])
   const fma = (options.fma ?? true) && WebAssembly.validate(relaxedBytes)
   const bytes = fma ? relaxedBytes : decode(gemmModuleBase64[shared ? "shared" : "unshared"])
-  const module = await WebAssembly.compile(bytes)
-  const instance = await WebAssembly.instantiate(module, { env: { memory } })
+  const module = new WebAssembly.Module(bytes)
+  const instance = new WebAssembly.Instance(module, { env: { memory } })
   const exports = instance.exports as unknown as GemmExports
   const minThreadedFlops = options.minThreadedFlops ?? 4e6
 
@@ -188,15 +213,16 @@ export const makeWasmGemm = async (options: WasmGemmOptions = {}): Promise<GemmP
   }
 
   const workers: Array<GemmWorkerHandle> = []
-  if (threads > 1) {
-    const spawn = await loadSpawner()
-    for (let t = 1; t < threads; t++) workers.push(spawn({ module, memory, thread: t }))
-  }
+  let closed = false
+  const started = threads > 1
+    ? (spawnerPromise ?? loadSpawner()).then((spawn) => {
+      for (let t = 1; t < threads && !closed; t++) workers.push(spawn({ module, memory, thread: t }))
+    })
+    : Promise.resolve()
 
   Atomics.store(ctx.i64, WORK64, -1n)
   let callId = 0
   let generation = 0
-  let closed = false
 
   const sgemm = (call: SgemmCall): void => {
     if (closed) throw new Error("wasm sgemm: the provider is closed")
@@ -295,5 +321,5 @@ export const makeWasmGemm = async (options: WasmGemmOptions = {}): Promise<GemmP
   }
 
   const name = `wasm-simd${fma ? " (relaxed fma)" : ""}, ${threads} thread${threads === 1 ? "" : "s"}`
-  return { name, sgemm, close }
+  return { provider: { name, sgemm, close }, started }
 }
