@@ -24,3 +24,41 @@ describe("first-party plugin packages", () => {
       ])
     }))
 })
+
+describe("every first-party plugin package", () => {
+  it.effect("loads without problems, and each of its factories is found by its short name", () =>
+    Effect.gen(function*() {
+      const { catalog } = yield* resolve({ stages: [{ kind: "eval" }], plugins: ["format-reward"] })
+      expect(catalog.problems).toEqual([])
+      expect(catalog.missing).toEqual([])
+      const names = [
+        ["@sapphire-rl/plugin-reward-drg", ["format-reward", "accuracy-reward", "strict-reward", "dense-reward", "balanced-reward", "grouper-consistency-reward"]],
+        ["@sapphire-rl/plugin-loss", ["grpo-loss", "bnpo-loss", "dapo-loss", "dr-grpo-loss", "group-std-advantage", "dr-grpo-advantage", "batch-std-advantage", "rloo-advantage"]],
+        ["@sapphire-rl/plugin-kl", ["constant-kl", "cosine-kl", "linear-kl", "no-kl"]],
+        ["@sapphire-rl/plugin-resampling", ["neutral-resampling", "positive-resampling", "dynamic-sampling"]],
+        ["@sapphire-rl/plugin-curriculum", ["remove-easy", "remove-hard", "remove-both", "easy-to-hard", "online-difficulty"]],
+        ["@sapphire-rl/plugin-staged", ["staged-sft", "staged-dpo"]],
+        ["@sapphire-rl/plugin-cognitive", ["answer-first", "cot-first", "cot-first-penalty", "differential-thinking"]]
+      ] as const
+      for (const [packageName, shortNames] of names) {
+        for (const name of shortNames) expect(catalog.byName.get(name)?.packageName, name).toBe(packageName)
+      }
+    }))
+  it.effect("one of each kind resolves into a run's plugin set", () =>
+    Effect.gen(function*() {
+      const run = yield* resolve({
+        stages: [{ kind: "eval" }],
+        plugins: ["format-reward", "strict-reward", "dapo-loss", "group-std-advantage", "cosine-kl", "neutral-resampling", "remove-hard", "answer-first"]
+      })
+      const p = run.plugins
+      expect(p.rewards.map((r) => r.name)).toEqual(["format-reward", "strict-reward"])
+      expect([p.loss?.name, p.advantage.name, p.kl?.name, p.resampling?.name, p.behaviour?.name]).toEqual([
+        "dapo-loss",
+        "group-std-advantage",
+        "cosine-kl",
+        "neutral-resampling",
+        "answer-first"
+      ])
+      expect(p.curricula.map((c) => c.name)).toEqual(["remove-hard"])
+    }))
+})

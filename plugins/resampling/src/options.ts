@@ -20,7 +20,9 @@ export interface OptionField<A> {
   readonly defaultValue: A
 }
 
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value)
+// JSON for the value as written, except numbers JSON cannot show (NaN, Infinity).
+const show = (value: unknown): string =>
+  typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value) ?? String(value)
 
 /**
  * One of the given strings.
