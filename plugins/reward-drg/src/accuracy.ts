@@ -7,7 +7,7 @@ import { normalizeAnswer, type LabelSpace } from "@sapphire-rl/spec"
 import { entryByNormalizedTitle } from "./titleIndex.ts"
 
 /**
- * How much partial credit the accuracy reward gives (NOTES.md, paper §3.4 / A.2):
+ * How much partial credit the accuracy reward gives (NOTES.md, paper §3.3 "Reward Shaping" / A.2):
  * `strict` (exact or nothing), `dense` (family, then tier), `balanced` (family only; our
  * values, the paper gives none).
  *
