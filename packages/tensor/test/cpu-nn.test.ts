@@ -217,6 +217,34 @@ describe("cpu embedding", () => {
   })
 })
 
+describe("cpu scatterRows", () => {
+  it("writes x's rows at distinct ids (f16 out rounds), skips out-of-range ids, leaves other rows", async () => {
+    const [V, D] = [6, 3]
+    const x = randomArray(4 * D, 73)
+    const ids = [4, -1, 0, 6]
+    const base = randomArray(V * D, 74)
+    for (const dt of ["f32", "f16"] as const) {
+      const out = upload(backend, base, [V, D], dt)
+      backend.dispatch({ kernel: "scatterRows", ids: upload(backend, ids, [4], "i32"), x: upload(backend, x, [4, D]), out })
+      const round = (v: number) => (dt === "f16" ? f16BitsToF32(f32ToF16Bits(v)) : Math.fround(v))
+      const want = base.map(round)
+      ids.forEach((id, n) => {
+        if (id >= 0 && id < V) for (let d = 0; d < D; d++) want[id * D + d] = round(x[n * D + d]!)
+      })
+      expect(await download(backend, out)).toEqual(want) // exact: a copy
+    }
+  })
+  it("reads x whole before writing, so rows may move within one buffer", async () => {
+    const D = 2
+    const data = [1, 2, 3, 4, 5, 6, 7, 8]
+    const buf = upload(backend, data, [4, D])
+    // Rows 0, 1 go to 1, 2: row 1 is read before it is overwritten.
+    const x = { ...buf, shape: [2, D] }
+    backend.dispatch({ kernel: "scatterRows", ids: upload(backend, [1, 2], [2], "i32"), x, out: buf })
+    expect(await download(backend, buf)).toEqual([1, 2, 1, 2, 3, 4, 7, 8])
+  })
+})
+
 describe("cpu logprobGather", () => {
   it("forward (abs 1e-5) with an ignored row; backward vs central differences (abs 1e-4)", async () => {
     const [N, V] = [4, 7]

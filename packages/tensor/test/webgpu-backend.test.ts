@@ -219,6 +219,11 @@ describeWebGpu("webgpu backend", {
       const dy = upload(p, randoms(8 * 20, 36))
       run(p, (V) => ({ kernel: "embeddingBackward", ids: V(view(ids2, [8])), dy: V(view(dy, [8, 20])), dtable: V(view(tbl, [150, 20])) }))
       await close(p, tbl, 1e-6, 1e-6) // at most two rows summed per id
+      // The row scatter-write cuts its out table into the same row blocks.
+      const ids3 = upload(p, [149, 0, 77, -3, 150, 12], "i32")
+      const rowsIn = upload(p, randoms(6 * 20, 37))
+      run(p, (V) => ({ kernel: "scatterRows", ids: V(view(ids3, [6])), x: V(view(rowsIn, [6, 20])), out: V(view(tbl, [150, 20])) }))
+      await close(p, tbl, 0, 0) // exact copies, other rows untouched
       // A single view wider than one binding cannot be windowed.
       expect(() => run(p, (V) => ({ kernel: "unary", op: "neg", x: V(view(big, [5000])), out: V(view(big, [5000])) }))).toThrow(
         expect.objectContaining({ _tag: "InvalidKernelCall" })
@@ -244,5 +249,11 @@ describeWebGpu("webgpu backend", {
     const mm = scratch(p, 72 * 80, "f16")
     run(p, (V) => ({ kernel: "matmul", a: V(view(a, [72, 64])), b: V(view(b, [64, 80])), out: V(view(mm, [72, 80])) }))
     await close(p, mm, 1e-3, 1e-3) // f16 output rounding
+    // Scatter-written f16 rows at odd element offsets share u32 words with rows left alone.
+    const rows = upload(p, randoms(3 * 5, 4))
+    const table = scratch(p, 7 * 5, "f16")
+    const at = upload(p, [6, 1, 3], "i32")
+    run(p, (V) => ({ kernel: "scatterRows", ids: V(view(at, [3])), x: V(view(rows, [3, 5])), out: V(view(table, [7, 5])) }))
+    await close(p, table, 0, 0) // round to nearest even on both sides
   })
 })

@@ -333,6 +333,32 @@ describeWebGpu("webgpu nn kernels vs cpu", {
     await close(p, out, 0, 0) // exact: a copy
   })
 
+  it("scatterRows: rows land exactly at distinct ids (strided x and out, dtype conversion, out-of-range ids)", async () => {
+    const p = pair("register")
+    const [V_, D, N] = [13, 5, 6]
+    const ids = upload(p, [12, 0, -2, 7, 13, 3], "i32")
+    for (const [xt, ot] of [["f32", "f32"], ["f16", "f32"], ["f32", "f16"]] as const) {
+      const x = upload(p, randoms(N * D, 11), xt)
+      const out = scratch(p, V_ * D, ot)
+      // x read transposed, out through a column-major view: the kernel follows both strides.
+      run(p, (V) => ({
+        kernel: "scatterRows",
+        ids: V(view(ids, [N])),
+        x: V(permute(view(x, [D, N]), [1, 0])),
+        out: V(permute(view(out, [D, V_]), [1, 0]))
+      }))
+      await close(p, out, 0, 0) // exact: a copy (f16 rounds to nearest even on both sides); untouched rows equal
+    }
+    // The decode shape: one new row per (batch row, kv head) written into a [rows·Hkv·S, D] cache.
+    const [R, H, S, Dh] = [3, 2, 9, 8]
+    const cache = scratch(p, R * H * S * Dh)
+    const fresh = upload(p, randoms(R * H * Dh, 12))
+    const lengths = [4, 0, 8]
+    const slots = upload(p, Array.from({ length: R * H }, (_, i) => i * S + lengths[Math.floor(i / H)]!), "i32")
+    run(p, (V) => ({ kernel: "scatterRows", ids: V(view(slots, [R * H])), x: V(view(fresh, [R * H, Dh])), out: V(view(cache, [R * H * S, Dh])) }))
+    await close(p, cache, 0, 0) // exact
+  })
+
   /** logprobGather, then its backward, on both backends: random [N, V] logits, targets `tg`. */
   const logprobBoth = (p: Pair, N: number, Vv: number, tg: ReadonlyArray<number>, seed: number, dyValues: ArrayLike<number>) => {
     const logits = upload(p, randoms(N * Vv, seed, -8, 8))

@@ -3,7 +3,8 @@
  * [rows, Hkv, capacity, D], filled by prefill (one prompt run once, its K/V copied into
  * every row that shares it) and by one-token steps. Each row keeps its own length, so
  * rows with different prompt lengths decode together: a step writes row r's new K/V at
- * slot length[r] (one scatter per layer) and attends to keys below length[r] + 1.
+ * slot length[r] (one row scatter-write per cache and layer) and attends to keys below
+ * length[r] + 1.
  *
  * @since 0.1.0
  */
@@ -79,7 +80,7 @@ export const openQwen2Session = (
   const D = c.headDim
   let rows = initialRows
   const shape = [rows, Hkv, capacity, D]
-  // Zeros matter: decode steps scatter-add into empty slots (see step).
+  // Slots past a row's length are never attended to; zeros keep them finite all the same.
   const cacheK: Array<Tensor> = []
   const cacheV: Array<Tensor> = []
   noGrad(() => {
@@ -207,14 +208,14 @@ export const openQwen2Session = (
         for (let l = 0; l < c.numHiddenLayers; l++) {
           x = model.block(x, l, rows, 1, positions, (q, k, v) => {
             for (const [cache, fresh] of [[cacheK[l]!, k], [cacheV[l]!, v]] as const) {
-              // Scatter-add into zeroed slots writes the new rows exactly, in one dispatch
-              // for all rows whatever their lengths.
+              // The slots are distinct: one scatter-write dispatch for all rows whatever
+              // their lengths (a scatter-add would have to sort the ids first).
               const f = reshape(fresh, [rows * Hkv, D])
               backend.dispatch({
-                kernel: "embeddingBackward",
+                kernel: "scatterRows",
                 ids: slotIds.view,
-                dy: f.view,
-                dtable: { ...cache.view, shape: [rows * Hkv * capacity, D], strides: [D, 1] }
+                x: f.view,
+                out: { ...cache.view, shape: [rows * Hkv * capacity, D], strides: [D, 1] }
               })
             }
             return attention(q, cacheK[l]!, cacheV[l]!, { causal: false, kvLengths })
@@ -242,7 +243,7 @@ export const openQwen2Session = (
       for (const caches of [cacheK, cacheV]) {
         for (let l = 0; l < caches.length; l++) {
           const old = caches[l]!
-          // Whole rows move, empty slots included, so they stay zero for the scatter-add.
+          // Whole rows move, empty slots included.
           const next = zeros([n, Hkv, capacity, D], { backend }).keep()
           const o = old.view
           const t = next.view

@@ -189,6 +189,13 @@ export type KernelCall =
   /** dtable[ids[n], :] += dy[n, :] (scatter-add; dtable is accumulated, not cleared). Ids outside [0, V) are skipped. */
   | { readonly kernel: "embeddingBackward"; readonly ids: View; readonly dy: View; readonly dtable: View }
   /**
+   * Row scatter-write: out[ids[n], :] = x[n, :], converting dtype; every other row of out is
+   * left as it was. out: [V, D]; ids: i32 [N]; x: [N, D]. Ids outside [0, V) are skipped.
+   * Ids must be distinct (with a repeated id, which of its rows lands is unspecified; the
+   * CPU writes the last). Writes KV-cache slots in one dispatch for rows of any lengths.
+   */
+  | { readonly kernel: "scatterRows"; readonly ids: View; readonly x: View; readonly out: View }
+  /**
    * Per-row log-prob of a target: out[n] = logits[n, t_n] - logsumexp(logits[n, :]);
    * lse[n] saved (f32). logits: [N, V] contiguous; targets: i32 [N]; out, lse: f32 [N].
    * A target outside [0, V) (the ignore index < 0, or an id past the vocabulary) gives out = 0.
@@ -265,6 +272,7 @@ export const KERNEL_NAMES: ReadonlyArray<KernelName> = [
   "attentionBackward",
   "embedding",
   "embeddingBackward",
+  "scatterRows",
   "logprobGather",
   "logprobGatherBackward",
   "adamw",

@@ -24,6 +24,7 @@ import { rmsnorm, rmsnormBackward } from "./norm.ts"
 import { argmax, reduce, softmax, softmaxBackward } from "./reduce.ts"
 import { rope } from "./rope.ts"
 import { makeHostPool } from "./HostPool.ts"
+import { scatterRows } from "./scatterRows.ts"
 import { destination, type HostBuffer } from "./Storage.ts"
 import { validate } from "./validate.ts"
 
@@ -174,6 +175,8 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
         return embedding(call, hostsOf(call))
       case "embeddingBackward":
         return embeddingBackward(call, hostsOf(call))
+      case "scatterRows":
+        return scatterRows(call, hostsOf(call))
       case "logprobGather":
         return logprobGather(call, hostsOf(call))
       case "logprobGatherBackward":

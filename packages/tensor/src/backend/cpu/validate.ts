@@ -138,6 +138,10 @@ export const validate = (call: KernelCall): void => {
       need(k, call.dtable.shape.length === 2 && call.ids.dtype === "i32" && call.ids.shape.length === 1, "dtable [V, D], ids i32 [N]")
       need(k, sameShape(call.dy.shape, [call.ids.shape[0]!, call.dtable.shape[1]!]), "dy must be [N, D]")
       break
+    case "scatterRows":
+      need(k, call.out.shape.length === 2 && call.ids.dtype === "i32" && call.ids.shape.length === 1, "out [V, D], ids i32 [N]")
+      need(k, sameShape(call.x.shape, [call.ids.shape[0]!, call.out.shape[1]!]), "x must be [N, D]")
+      break
     case "logprobGather":
     case "logprobGatherBackward": {
       const N = call.logits.shape[0]!

@@ -9,62 +9,12 @@
  * @since 0.1.0
  */
 import type { BufferHandle } from "../Backend.ts"
-import { DTYPE_BYTES, type KernelCall, type View } from "../Kernel.ts"
+import type { KernelCall, View } from "../Kernel.ts"
 import { invalidCall } from "./gpuErrors.ts"
 import type { KernelContext } from "./KernelContext.ts"
+import { forEachBlock, tableBlocks } from "./tableBlocks.ts"
 
 type Call<K extends KernelCall["kernel"]> = Extract<KernelCall, { kernel: K }>
-
-/** Rows lo..lo+rows of a table, viewed through `window` when the table is past the binding limit. */
-interface TableBlock {
-  readonly lo: number
-  readonly rows: number
-  readonly view: View
-  readonly window?: BufferHandle
-}
-
-/**
- * Row blocks of a [V, D] table that each fit one binding, as windowed views (rows lo..lo+n);
- * a single block covering the table when it fits.
- */
-const tableBlocks = (
-  { align, maxBinding, rt }: KernelContext,
-  table: View
-): Array<TableBlock> => {
-  const [V, D] = table.shape as [number, number]
-  const e = DTYPE_BYTES[table.dtype]
-  const [s0, s1] = table.strides as [number, number]
-  const span = (rows: number) => ((rows - 1) * Math.abs(s0) + (D - 1) * Math.abs(s1) + 1) * e + align
-  if (table.buffer.byteLength <= maxBinding || V === 0) return [{ lo: 0, rows: V, view: table }]
-  if (s0 < 0 || s1 < 0) throw invalidCall("embedding", "a table past the binding limit needs positive strides")
-  let rows = V
-  while (rows > 1 && span(rows) > maxBinding) rows = Math.ceil(rows / 2)
-  if (span(rows) > maxBinding) throw invalidCall("embedding", "one table row exceeds the binding limit")
-  const blocks: Array<TableBlock> = []
-  for (let lo = 0; lo < V; lo += rows) {
-    const n = Math.min(rows, V - lo)
-    const first = (table.offset + lo * s0) * e
-    const start = Math.floor(first / align) * align
-    const size = Math.min(Math.ceil(((table.offset + (lo + n - 1) * s0 + (D - 1) * s1 + 1) * e - start) / 4) * 4, table.buffer.byteLength - start)
-    const window = rt.window(table.buffer, start, size)
-    blocks.push({ lo, rows: n, window, view: { ...table, buffer: window, shape: [n, D], offset: table.offset + lo * s0 - start / e } })
-  }
-  return blocks
-}
-
-/** Runs `f` on each row block of `table`, then drops the blocks' windows (also when `f` throws). */
-const forEachBlock = (
-  ctx: KernelContext,
-  table: View,
-  f: (block: TableBlock, index: number) => void
-): void => {
-  const blocks = tableBlocks(ctx, table)
-  try {
-    blocks.forEach(f)
-  } finally {
-    for (const b of blocks) if (b.window !== undefined) ctx.rt.dropWindow(b.window)
-  }
-}
 
 /** @since 0.1.0 @category kernels */
 export const embedding = (ctx: KernelContext, c: Call<"embedding">): void => {

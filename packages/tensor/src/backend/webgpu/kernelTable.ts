@@ -17,6 +17,7 @@ import { random } from "./random.ts"
 import { argmax, reduce } from "./reduce.ts"
 import { rmsnorm, rmsnormBackward } from "./rmsnorm.ts"
 import { rope } from "./rope.ts"
+import { scatterRows } from "./scatterRows.ts"
 import { softmax, softmaxBackward } from "./softmax.ts"
 
 type Impl<K extends KernelName> = (ctx: KernelContext, call: Extract<KernelCall, { kernel: K }>) => void
@@ -45,6 +46,7 @@ export const kernelTable: { readonly [K in KernelName]: Impl<K> } = {
   attentionBackward,
   embedding,
   embeddingBackward,
+  scatterRows,
   logprobGather,
   logprobGatherBackward,
   adamw,

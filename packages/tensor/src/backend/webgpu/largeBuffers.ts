@@ -110,8 +110,15 @@ export const windowCall = (
   maxBinding: number,
   align: number
 ): { call: KernelCall; windows: Array<BufferHandle> } | undefined => {
-  // Embedding tables (and the backward's dy) are cut into row blocks by the kernels themselves.
-  const own = call.kernel === "embedding" ? ["table"] : call.kernel === "embeddingBackward" ? ["dtable", "dy"] : []
+  // Embedding tables (and the backward's dy, the scatter-write's out) are cut into row
+  // blocks by the kernels themselves.
+  const own = call.kernel === "embedding"
+    ? ["table"]
+    : call.kernel === "embeddingBackward"
+    ? ["dtable", "dy"]
+    : call.kernel === "scatterRows"
+    ? ["out"]
+    : []
   const entries = Object.entries(call).filter(([k]) => !own.includes(k))
   if (!entries.some(([, v]) => isView(v) && v.buffer.byteLength > maxBinding)) return undefined
   const spans = new Map<number, { buffer: BufferHandle; lo: number; hi: number }>()
