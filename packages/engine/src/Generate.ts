@@ -58,6 +58,11 @@ export interface Completion {
 export interface GenerationResult {
   readonly completions: ReadonlyArray<Completion>
   readonly seed: number
+  /**
+   * The policy version that sampled these completions, when the engine tracks one (the
+   * remote engine does: it counts policy syncs); absent for a local engine.
+   */
+  readonly policyVersion?: number
 }
 
 /**
