@@ -54,7 +54,7 @@ export interface RemoteEngine extends EngineShape {
 }
 
 const failure = (operation: "generate" | "score") => (cause: unknown) =>
-  new EngineError({ operation, message: cause instanceof Error ? cause.message : String(cause) })
+  new EngineError({ operation, message: cause instanceof Error ? cause.message : String(cause), cause })
 
 /**
  * Makes a remote engine.
