@@ -80,12 +80,12 @@ describe("wasm gemm", () => {
     }
   })
 
-  it("rejects out-of-bounds operands with a message naming the operand", async () => {
+  it("rejects out-of-bounds operands (the shared checkSgemm) with a message naming the operand", async () => {
     const gemm = await makeWasmGemm({ threads: 1 })
     const call = makeCall({ ...gemmCases()[0]!, m: 4, n: 4, k: 4 }, 3)
-    expect(() => gemm.sgemm({ ...call, b: new Float32Array(10) })).toThrow(/B: the last element read is at 15, past the array's length 10/)
-    expect(() => gemm.sgemm({ ...call, lda: 3 })).toThrow(/A: leading dimension 3 is below the stored row length 4/)
-    expect(() => gemm.sgemm({ ...call, batch: 2, strideA: 0, strideB: 0, strideC: 4, c: new Float32Array(100) })).toThrow(/C's batch stride 4 makes batch items overlap/)
+    expect(() => gemm.sgemm({ ...call, b: new Float32Array(10) })).toThrow(/b reaches element 15 but has 10/)
+    expect(() => gemm.sgemm({ ...call, lda: 3 })).toThrow(/lda = 3 must be an integer >= max\(1, 4\)/)
+    expect(() => gemm.sgemm({ ...call, batch: 2, strideA: 0, strideB: 0, strideC: 4, c: new Float32Array(100) })).toThrow(/strideC = 4 makes the 2 outputs of 4×4 \(ldc 4\) overlap/)
   })
 
   it("the committed module is what the generator builds now", () => {

@@ -7,6 +7,7 @@
  *
  * @since 0.2.0
  */
+import { checkSgemm } from "../checkSgemm.ts"
 import type { GemmProvider, SgemmCall } from "../Gemm.ts"
 import { MEMORY_PAGES, MICRO_TILE } from "./gemmKernels.ts"
 import { gemmModuleBase64 } from "./gemmModule.generated.ts"
@@ -71,49 +72,6 @@ const loadSpawner = async (): Promise<SpawnGemmWorker> => {
 }
 
 const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to
-
-const describe = (call: SgemmCall): string =>
-  `sgemm(transA=${call.transA}, transB=${call.transB}, m=${call.m}, n=${call.n}, k=${call.k}, batch=${call.batch})`
-
-const isCount = (x: number): boolean => Number.isInteger(x) && x >= 0
-
-/** Throws a `RangeError` naming the operand when a call would read or write out of bounds. */
-const checkOperand = (
-  call: SgemmCall,
-  label: string,
-  data: Float32Array,
-  offset: number,
-  rows: number,
-  cols: number,
-  ld: number,
-  stride: number
-): void => {
-  const where = `${describe(call)}: ${label}`
-  if (!isCount(offset) || !isCount(ld) || !isCount(stride)) {
-    throw new RangeError(`${where}: offset ${offset}, leading dimension ${ld} and batch stride ${stride} must be non-negative integers`)
-  }
-  if (rows > 0 && cols > 0) {
-    if (ld < cols) throw new RangeError(`${where}: leading dimension ${ld} is below the stored row length ${cols}`)
-    const end = offset + (call.batch - 1) * stride + (rows - 1) * ld + cols
-    if (end > data.length) {
-      throw new RangeError(`${where}: the last element read is at ${end - 1}, past the array's length ${data.length}`)
-    }
-  }
-}
-
-const validate = (call: SgemmCall): void => {
-  const { m, n, k, batch } = call
-  if (!isCount(m) || !isCount(n) || !isCount(k) || !isCount(batch)) {
-    throw new RangeError(`${describe(call)}: m, n, k and batch must be non-negative integers`)
-  }
-  if (m === 0 || n === 0 || batch === 0) return
-  checkOperand(call, "A", call.a, call.aOffset, call.transA ? k : m, call.transA ? m : k, call.lda, call.strideA)
-  checkOperand(call, "B", call.b, call.bOffset, call.transB ? n : k, call.transB ? k : n, call.ldb, call.strideB)
-  checkOperand(call, "C", call.c, call.cOffset, m, n, call.ldc, call.strideC)
-  if (batch > 1 && call.strideC < (m - 1) * call.ldc + n) {
-    throw new RangeError(`${describe(call)}: C's batch stride ${call.strideC} makes batch items overlap (each spans ${(m - 1) * call.ldc + n} elements)`)
-  }
-}
 
 /** `C = beta · C` (k = 0 or alpha = 0: no product to add). */
 const scaleC = (call: SgemmCall): void => {
@@ -226,7 +184,7 @@ const createWasmGemm = (
 
   const sgemm = (call: SgemmCall): void => {
     if (closed) throw new Error("wasm sgemm: the provider is closed")
-    validate(call)
+    checkSgemm(call)
     const { m, n, k, batch, transA, transB } = call
     if (m === 0 || n === 0 || batch === 0) return
     if (k === 0 || call.alpha === 0) return scaleC(call)
