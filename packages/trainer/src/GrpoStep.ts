@@ -1,0 +1,189 @@
+/**
+ * One GRPO optimization on a scored generation batch: advantages, reference log-probs when
+ * a KL term is active, μ iterations of the clipped objective with the loss plugin's
+ * aggregation, one optimizer step per iteration.
+ *
+ * @since 0.1.0
+ */
+import type { AdvantagePlugin, KlEstimator, LossPlugin } from "@sapphire-rl/spec"
+import { backwardOver, type LogprobModel } from "./Backward.ts"
+import { grpoLoss } from "./Objectives.ts"
+import type { Optimizer } from "./Optimizer.ts"
+import type { TrainSequence } from "./TrainSequence.ts"
+
+/**
+ * A scored group: one prompt, its completions (with the sampler's log-probs) and their
+ * total rewards.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ScoredGroup {
+  readonly prompt: ReadonlyArray<number>
+  readonly completions: ReadonlyArray<{
+    readonly ids: ReadonlyArray<number>
+    readonly logprobs: ReadonlyArray<number>
+    readonly finishReason: "stop" | "length"
+  }>
+  readonly rewards: ReadonlyArray<number>
+}
+
+/**
+ * Reference log-probs of completions (`sequenceLogprobs(ids, starts)` of a frozen model,
+ * or of the same base with LoRA adapters off).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ReferenceScorer = (sequences: ReadonlyArray<ReadonlyArray<number>>, starts: ReadonlyArray<number>) => Promise<ReadonlyArray<ArrayLike<number>>>
+
+/**
+ * Settings of one GRPO step.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GrpoStepOptions {
+  readonly advantage: AdvantagePlugin
+  readonly loss: LossPlugin
+  /** KL coefficient at this step (0: no reference pass) and its estimator. */
+  readonly beta: number
+  readonly estimator: KlEstimator
+  readonly reference?: ReferenceScorer
+  readonly lr: number
+  /** μ: optimizer steps on this batch; above 1 the ratio uses the sampler's log-probs and is clipped. */
+  readonly iterations: number
+  /** Clip range when the loss plugin gives none. */
+  readonly clip: { readonly low: number; readonly high: number }
+  readonly maxCompletionLength: number
+  /** Drop completions that hit the token budget from the loss (DAPO's overlong masking). */
+  readonly maskTruncated: boolean
+  readonly maxTokens: number
+}
+
+/**
+ * Metrics of one GRPO step (keys as in metrics.jsonl).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GrpoStepMetrics {
+  readonly loss: number
+  readonly kl: number
+  /** Mean −log p of the sampled completion tokens: an entropy estimate. */
+  readonly entropy: number
+  readonly clip_fraction: number
+  readonly zero_std_fraction: number
+  readonly truncated_fraction: number
+  readonly trained_sequences: number
+  readonly train_tokens: number
+  readonly grad_norm: number
+  readonly lr: number
+}
+
+const std = (xs: ReadonlyArray<number>): number => {
+  if (xs.length < 2) return 0
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length
+  return Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1))
+}
+
+/**
+ * Runs the optimization of one generation batch.
+ *
+ * Sequences whose advantage is 0 carry no gradient when β = 0 and are left out of the
+ * passes (their tokens still count in `batchLengths`, so DAPO's and Dr. GRPO's
+ * normalizations are those of the whole batch); micro-batches are formed from the rest.
+ *
+ * @since 0.1.0
+ * @category training
+ */
+export const grpoStep = async (
+  model: LogprobModel,
+  optimizer: Optimizer,
+  groups: ReadonlyArray<ScoredGroup>,
+  options: GrpoStepOptions
+): Promise<GrpoStepMetrics> => {
+  const advantages = options.advantage.advantages(groups.map((g) => g.rewards))
+  const all: Array<TrainSequence & { readonly tokens: number }> = []
+  let truncated = 0
+  groups.forEach((g, gi) => {
+    if (g.completions.length !== g.rewards.length) throw new RangeError(`grpoStep: group ${gi} has ${g.completions.length} completions and ${g.rewards.length} rewards`)
+    g.completions.forEach((c, ci) => {
+      const masked = options.maskTruncated && c.finishReason === "length"
+      if (c.finishReason === "length") truncated++
+      const n = c.ids.length
+      all.push({
+        ids: [...g.prompt, ...c.ids],
+        start: g.prompt.length,
+        weight: 0,
+        advantage: advantages[gi]?.[ci] ?? 0,
+        ...(options.iterations > 1 ? { oldLogprobs: c.logprobs } : {}),
+        ...(masked ? { mask: new Array<number>(n).fill(0) } : {}),
+        tokens: masked ? 0 : n
+      })
+    })
+  })
+  const batchLengths = all.map((s) => s.tokens)
+  let active = all.filter((s) => s.tokens > 0 && (options.beta !== 0 || s.advantage !== 0))
+  if (options.beta !== 0 && active.length > 0) {
+    if (options.reference === undefined) throw new RangeError("grpoStep: beta is not 0 but no reference scorer was given")
+    const ref = await options.reference(active.map((s) => s.ids), active.map((s) => s.start))
+    active = active.map((s, i) => ({ ...s, refLogprobs: Array.from(ref[i]!) }))
+  }
+  const clip = options.loss.clip ?? options.clip
+  const metrics = { loss: 0, kl: 0, entropy: 0, clipped: 0, tokens: 0, gradNorm: 0 }
+  for (let iteration = 0; iteration < options.iterations && active.length > 0; iteration++) {
+    try {
+      const { loss, logprobs } = await backwardOver(model, active, options.maxTokens, (lp, batch, members) => {
+        const weights = options.loss.sequenceWeights({
+          lengths: members.map((m) => (m as (typeof active)[number]).tokens),
+          batchLengths,
+          maxCompletionLength: options.maxCompletionLength
+        })
+        // The packed weights are per token: sequence weight × mask, row by row.
+        for (let row = 0; row < members.length; row++) {
+          for (let t = 0; t < batch.length; t++) batch.weights[row * batch.length + t] = (weights[row] ?? 0) * batch.lossMask[row * batch.length + t]!
+        }
+        return grpoLoss(lp, batch, { clipLow: clip.low, clipHigh: clip.high, beta: options.beta, estimator: options.estimator })
+      }, optimizer.steps())
+      const info = await optimizer.step(options.lr)
+      if (iteration === 0) {
+        metrics.loss = loss
+        metrics.gradNorm = info.gradNorm
+        active.forEach((s, i) => {
+          const lp = logprobs[i]!
+          for (let k = 0; k < lp.length; k++) {
+            if ((s.mask?.[k] ?? 1) === 0) continue
+            metrics.tokens++
+            metrics.entropy -= lp[k]!
+            if (s.refLogprobs !== undefined) {
+              const d = s.refLogprobs[k]! - lp[k]!
+              metrics.kl += options.estimator === "k1" ? -d : options.estimator === "k2" ? d * d / 2 : Math.expm1(d) - d
+            }
+            if (s.oldLogprobs !== undefined) {
+              const ratio = Math.exp(lp[k]! - s.oldLogprobs[k]!)
+              const a = s.advantage ?? 0
+              if ((ratio > 1 + clip.high && a > 0) || (ratio < 1 - clip.low && a < 0)) metrics.clipped++
+            }
+          }
+        })
+      }
+    } catch (e) {
+      optimizer.zeroGrad()
+      throw e
+    }
+  }
+  const tokens = Math.max(1, metrics.tokens)
+  return {
+    loss: metrics.loss,
+    kl: metrics.kl / tokens,
+    entropy: metrics.entropy / tokens,
+    clip_fraction: metrics.clipped / tokens,
+    zero_std_fraction: groups.filter((g) => std(g.rewards) === 0).length / Math.max(1, groups.length),
+    truncated_fraction: truncated / Math.max(1, all.length),
+    trained_sequences: active.length,
+    train_tokens: active.reduce((n, s) => n + s.ids.length, 0) * Math.max(1, Math.min(options.iterations, active.length > 0 ? options.iterations : 0)),
+    grad_norm: metrics.gradNorm,
+    lr: options.lr
+  }
+}
