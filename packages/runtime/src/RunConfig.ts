@@ -36,6 +36,25 @@ export const ModelConfig = Schema.Union([
 ]).annotate({ expected: `{ preset: "tiny-test" | "drg-small" } or { dir: "<snapshot directory>" }` })
 
 /**
+ * Where rollouts are generated: on the run's own device (`local`), or by a fleet of
+ * OpenAI-compatible completion servers (`remote`: vLLM, SGLang, `sapphire-serve`), which
+ * need no device permit and run concurrently with training.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EngineConfig = Schema.Union([
+  Schema.Struct({ kind: Schema.Literal("local") }),
+  Schema.Struct({
+    kind: Schema.Literal("remote"),
+    urls: Schema.Array(Schema.NonEmptyString).check(Schema.isMinLength(1)),
+    maxConcurrentPerServer: Schema.optionalKey(PositiveInt),
+    timeoutMs: Schema.optionalKey(PositiveInt),
+    maxAttempts: Schema.optionalKey(PositiveInt)
+  })
+]).annotate({ expected: `{ kind: "local" } or { kind: "remote", urls: [...] }` })
+
+/**
  * LoRA settings (PEFT names): rank, alpha, which linear layers.
  *
  * @since 0.1.0
@@ -302,6 +321,7 @@ export const RunConfig = Schema.Struct({
   backend: defaulted(Schema.Literals(["auto", "webgpu", "cpu"]), "auto"),
   model: defaulted(ModelConfig, { preset: "drg-small" }),
   training: defaulted(TrainingConfig, {}),
+  engine: defaulted(EngineConfig, { kind: "local" }),
   data: defaulted(DataConfig, { source: "synthetic" }),
   split: defaulted(SplitConfig, {}),
   stages: defaulted(Schema.Array(StageConfig), [{ kind: "sft" }, { kind: "grpo" }, { kind: "eval" }]),

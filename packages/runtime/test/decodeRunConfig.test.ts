@@ -52,6 +52,15 @@ describe("decodeRunConfig", () => {
       expect(error.message).toBe(`invalid run config (1 problem):\nseed: expected number, got "x"`)
     }))
 
+  it.effect("the engine is local by default, or a fleet of completion servers", () =>
+    Effect.gen(function*() {
+      expect((yield* decodeRunConfig({})).engine).toEqual({ kind: "local" })
+      const remote = yield* decodeRunConfig({ engine: { kind: "remote", urls: ["http://gpu-1:8000"], timeoutMs: 30000 } })
+      expect(remote.engine).toEqual({ kind: "remote", urls: ["http://gpu-1:8000"], timeoutMs: 30000 })
+      const lines = yield* failure({ engine: { kind: "remote", urls: [] } })
+      expect(lines).toEqual(["engine.urls: expected a value with a length of at least 1, got []"])
+    }))
+
   it.effect("defineRun returns its input, which decodes like any config", () =>
     Effect.gen(function*() {
       const run = defineRun({

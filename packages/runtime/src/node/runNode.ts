@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { Engine } from "@sapphire-rl/engine"
+import { type Engine, layerRemote } from "@sapphire-rl/engine"
 import { drgDataFromFile } from "@sapphire-rl/data/node"
 import type { TensorBackend } from "@sapphire-rl/tensor"
 import { Effect, Layer, Logger } from "effect"
@@ -93,7 +93,15 @@ export const runServicesLayer = (run: ResolvedRun, dir: string, options: { reado
       training: config.training,
       seed: config.seed
     })
-  const engineGraph = localEngineLayer().pipe(
+  const engine = config.engine.kind === "local"
+    ? localEngineLayer()
+    : layerRemote({
+      urls: config.engine.urls,
+      ...(config.engine.maxConcurrentPerServer === undefined ? {} : { maxConcurrentPerServer: config.engine.maxConcurrentPerServer }),
+      ...(config.engine.timeoutMs === undefined ? {} : { timeoutMs: config.engine.timeoutMs }),
+      ...(config.engine.maxAttempts === undefined ? {} : { maxAttempts: config.engine.maxAttempts })
+    })
+  const engineGraph = engine.pipe(
     Layer.provideMerge(model),
     Layer.provideMerge(Device.layer),
     Layer.provideMerge(backendLayer(config.backend))
