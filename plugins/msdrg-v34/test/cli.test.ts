@@ -1,10 +1,13 @@
 import { spawnSync } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
-import { parseCaseLine } from "../src/cli/index.ts"
+import { parseCaseLine, resolveArgument } from "../src/cli/index.ts"
 import { labelSpaceV34 } from "../src/index.ts"
 import { itConformance } from "../../../test/support/conformance.ts"
+import { caseLines } from "./support/caseLine.ts"
 
 // The installed bin (npm links it into the root node_modules/.bin), run as `npx msdrg` would.
 const root = fileURLToPath(new URL("../../../", import.meta.url))
@@ -43,9 +46,104 @@ describe("parseCaseLine", () => {
   })
 })
 
+describe("parseCaseLine: the data records' own format", () => {
+  const record = {
+    id: "syn-1", text: "note", pdx: "M17.11", sdx: ["I26.99", "N17.9"], poaN: ["I26.99"], procedures: ["0SRC0J9"],
+    age: 70, sex: "F", dischargeStatus: "01", drg: 470, title: "T", family: "F", tier: "without-MCC", difficulty: "hard"
+  }
+
+  it("reads poaN as POA N on those SDX, accepts the record's label fields and keeps its drg as expected", () => {
+    const r = parseCaseLine(JSON.stringify(record))
+    expect(r.ok && r.input.sdx).toEqual([{ code: "I26.99", poa: "N" }, "N17.9"])
+    expect(r.ok && r.expected).toBe(470)
+  })
+
+  it("rejects an unknown field, naming it and the accepted fields", () => {
+    const r = parseCaseLine(JSON.stringify({ ...record, poa_n: ["I26.99"] }))
+    expect(r).toEqual({
+      ok: false,
+      error: "unknown field \"poa_n\"; accepted: id, pdx, sdx, poaN, procedures, age, sex, dischargeStatus " +
+        "(and a data record's text, drg, title, family, tier, difficulty, not used for grouping)"
+    })
+  })
+
+  it("rejects a poaN code that is not an SDX, or that contradicts its SDX item's poa", () => {
+    expect(parseCaseLine(JSON.stringify({ ...record, poaN: ["I26.90"] }))).toEqual({ ok: false, error: "poaN code \"I26.90\" is not among the sdx" })
+    expect(parseCaseLine(JSON.stringify({ ...record, sdx: [{ code: "I26.99", poa: "Y" }] }))).toMatchObject({ ok: false, error: expect.stringMatching(/poaN lists "I26.99" but its sdx item says poa "Y"/) })
+    expect(parseCaseLine(JSON.stringify({ ...record, poaN: "I26.99" }))).toMatchObject({ ok: false, error: expect.stringMatching(/poaN must be an array/) })
+  })
+})
+
+describe("resolveArgument", () => {
+  it("drops surrounding quotes and a trailing period, and nothing else", () => {
+    expect(resolveArgument("\"heart failure & shock w mcc.\"")).toBe("heart failure & shock w mcc")
+    expect(resolveArgument(" 'HEART FAILURE AND SHOCK WITH MCC'. ")).toBe("HEART FAILURE AND SHOCK WITH MCC")
+    expect(resolveArgument("\u201cheart failure\u201d")).toBe("heart failure")
+    expect(resolveArgument("\"unbalanced")).toBe("\"unbalanced")
+  })
+})
+
 describe("msdrg CLI (spawned)", () => {
+  it("group: a record with a hospital-acquired SDX in poaN gets its own label (HAC-excluded)", () => {
+    const rec = {
+      id: "hac", text: "x", pdx: "M17.11", sdx: ["I26.99"], poaN: ["I26.99"], procedures: ["0SRC0J9"], age: 70,
+      sex: "F", dischargeStatus: "01", drg: 470, title: "T", family: "F", tier: "without-MCC", difficulty: "hard"
+    }
+    const r = msdrg(["group"], `${JSON.stringify(rec)}\n${JSON.stringify({ ...rec, id: "poa", poaN: undefined, drg: 469 })}\n`)
+    expect(r.code).toBe(0)
+    expect(jsonLines(r.stdout).map((o) => [o["id"], o["drg"], o["expected"]])).toEqual([["hac", 470, 470], ["poa", 469, 469]])
+    expect(r.stderr).toBe("msdrg group: 2 case(s) grouped, 0 line(s) failed\n")
+  })
+
+  it("group: an unknown field fails its line with the line number, on stdout and stderr", () => {
+    const r = msdrg(["group"], `{"pdx": "N10", "sdx": [], "procedures": [], "age": 40, "sex": "F", "dischargeStatus": "01", "sdx_poa": []}\n`)
+    expect(jsonLines(r.stdout)[0]).toMatchObject({ line: 1, error: expect.stringMatching(/^unknown field "sdx_poa"; accepted: id, pdx, sdx, poaN/) })
+    expect(r.stderr).toMatch(/^msdrg group: line 1: unknown field "sdx_poa"; accepted: /)
+  })
+
+  it("group --tables: fails on a directory without appendix files or with one that parses to nothing; says what it parsed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "msdrg-tables-"))
+    try {
+      const none = msdrg(["group", "--tables", dir], "")
+      expect(none.code).toBe(1)
+      expect(none.stderr).toMatch(/no CMS appendix_\*\.txt files in /)
+      writeFileSync(join(dir, "appendix_A.txt"), "")
+      expect(msdrg(["group", "--tables", dir], "").stderr).toMatch(/appendix_A\.txt: nothing parsed \(the file is empty\)/)
+      writeFileSync(join(dir, "appendix_A.txt"), "<html>not found</html>\n")
+      const garbage = msdrg(["group", "--tables", dir], "")
+      expect(garbage.code).toBe(1)
+      expect(garbage.stderr).toMatch(/appendix_A\.txt: nothing parsed \(no line has the CMS layout\)/)
+      // Two rows in Appendix A's fixed columns (DRG, MDC, M/P, title).
+      writeFileSync(join(dir, "appendix_A.txt"), "DRG MDC MS Description\n291 05  M  HEART FAILURE AND SHOCK WITH MCC\n292 05  M  HEART FAILURE AND SHOCK WITH CC\n")
+      const ok = msdrg(["group", "--tables", dir], "")
+      expect(ok.code).toBe(0)
+      expect(ok.stderr).toMatch(/^msdrg group: --tables appendix_A\.txt: 2 DRGs\n/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("exits quietly when its reader closes the pipe early (| head -1)", () => {
+    const many = caseLines(fixture).repeat(200)
+    const file = join(mkdtempSync(join(tmpdir(), "msdrg-epipe-")), "cases.jsonl")
+    writeFileSync(file, many)
+    const r = spawnSync("bash", ["-c", `"${bin}" group < "${file}" | head -1 > /dev/null; echo "rc=\${PIPESTATUS[0]}" >&2`], {
+      encoding: "utf8",
+      cwd: root,
+      env: { ...process.env, PATH: `${root}node_modules/.bin:${process.env["PATH"] ?? ""}` }
+    })
+    rmSync(file)
+    expect(r.stderr).toBe("rc=0\n")
+  })
+
+  it("resolve: tolerates surrounding quotes and a trailing period", () => {
+    const r = msdrg(["resolve", "\"heart failure & shock w mcc.\""])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ drg: 291 })
+  })
+
   it("group: the seed worked cases come out with their gold DRGs", () => {
-    const r = msdrg(["group"], fixture)
+    const r = msdrg(["group"], caseLines(fixture))
     expect(r.code).toBe(0)
     const expected = jsonLines(fixture)
     const out = jsonLines(r.stdout)

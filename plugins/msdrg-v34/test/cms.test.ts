@@ -15,6 +15,7 @@ import {
   parseAppendixFJ
 } from "../src/index.ts"
 import { describeConformance } from "../../../test/support/conformance.ts"
+import { caseLine } from "./support/caseLine.ts"
 
 // Real v37 appendices A and F-J (read at runtime, never copied).
 
@@ -208,7 +209,7 @@ describeConformance("real CMS v37 appendices (cms-v37/)", ["cms-v37/appendix_F_J
     // The seed worked cases keep their gold DRGs with the v37 CC/MCC, F and HAC lists merged in.
     const fixture = readFileSync(fileURLToPath(new URL("./fixtures/seed_examples.jsonl", import.meta.url)), "utf8")
     for (const line of fixture.trim().split("\n")) {
-      const parsed = parseCaseLine(line)
+      const parsed = parseCaseLine(caseLine(line))
       if (!parsed.ok) throw new Error(parsed.error)
       expect(g.group(parsed.input).drg, line).toBe((JSON.parse(line) as { expected: number }).expected)
     }

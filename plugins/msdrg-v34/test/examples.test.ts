@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { parseCaseLine } from "../src/cli/index.ts"
 import { createGrouper, labelSpaceV34 } from "../src/index.ts"
+import { caseLine } from "./support/caseLine.ts"
 
 // Worked cases of the project's seed_examples.md (a fixture here), transcribed with their gold DRGs.
 const fixturePath = fileURLToPath(new URL("./fixtures/seed_examples.jsonl", import.meta.url))
@@ -25,7 +26,7 @@ describe("seed_examples.md worked cases", () => {
   const grouper = createGrouper()
 
   it.each(fixtures.map((f) => [f.id, f] as const))("%s", (_id, f) => {
-    const parsed = parseCaseLine(f.line)
+    const parsed = parseCaseLine(caseLine(f.line))
     expect(parsed.ok).toBe(true)
     if (!parsed.ok) return
     const r = grouper.group(parsed.input)

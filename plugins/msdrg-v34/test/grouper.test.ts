@@ -312,6 +312,20 @@ describe("HAC / POA", () => {
     expect(drgOf("M17.11", ["I26.99"], ["0SRC0J9"])).toBe(469)
     expect(drgOf("J18.9", [{ code: "I26.99", poa: "N" }])).toBe(193)
   })
+  it("reads a code listed twice with different POA the same in any order: HAC-excluded only when every occurrence is N or U", () => {
+    const poas = ["Y", "W", "1", undefined, "N", "U"] as const
+    const item = (poa: (typeof poas)[number]) => (poa === undefined ? "I26.99" : { code: "I26.99", poa })
+    for (const a of poas) {
+      for (const b of poas) {
+        const excluded = (a === "N" || a === "U") && (b === "N" || b === "U")
+        const forward = grouper.group(kase("M17.11", [item(a), item(b)], ["0SRC0J9"]))
+        const reverse = grouper.group(kase("M17.11", [item(b), item(a)], ["0SRC0J9"]))
+        expect([forward.drg, reverse.drg], `${a} ${b}`).toEqual(excluded ? [470, 470] : [469, 469])
+      }
+    }
+    expect(decisions(grouper.group(kase("M17.11", [{ code: "I26.99", poa: "U" }, { code: "I26.99", poa: "Y" }], ["0SRC0J9"]))))
+      .toContain("I26.99 reported twice with POA U and Y: read as POA=Y (HAC-excluded only when every occurrence is N or U)")
+  })
   it("applies HACs without procedure conditions (stage 4 pressure ulcer)", () => {
     expect(drgOf("J18.9", [{ code: "L89.154", poa: "N" }])).toBe(195)
     expect(drgOf("J18.9", [{ code: "L89.154", poa: "Y" }])).toBe(193)

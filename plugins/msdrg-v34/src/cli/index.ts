@@ -1,7 +1,7 @@
 /**
  * The `msdrg` command's pure parts.
  */
-export { runCli, USAGE } from "./main.ts"
+export { resolveArgument, runCli, USAGE } from "./main.ts"
 export type { CliIo } from "./main.ts"
-export { parseCaseLine, parseSex } from "./parseCase.ts"
+export { CASE_FIELDS, parseCaseLine, parseSex, RECORD_FIELDS } from "./parseCase.ts"
 export type { ParsedCase } from "./parseCase.ts"

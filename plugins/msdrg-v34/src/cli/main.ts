@@ -15,9 +15,12 @@ export interface CliIo {
   readonly lines: () => AsyncIterable<string>
   readonly out: (text: string) => void
   readonly err: (text: string) => void
-  /** Loads CMS text files from a directory and merges them over the built-in tables. */
-  readonly loadTables: (dir: string) => Promise<Tables>
+  /** Loads CMS text files from a directory over the built-in tables, saying per file what it parsed; rejects when a file yields nothing. */
+  readonly loadTables: (dir: string) => Promise<{ readonly tables: Tables; readonly parsed: ReadonlyArray<string> }>
 }
+
+// Failed lines beyond this many are only counted on stderr (each still gets its JSON line).
+const MAX_ERRORS_SHOWN = 10
 
 /** Usage text. */
 export const USAGE = `msdrg: MS-DRG v34 grouper
@@ -28,17 +31,23 @@ Usage:
   msdrg families [--json]        list the v34 DRG families (range, MDC, type, split pattern, text)
   msdrg --help                   this text
 
-Case line: {"id", "pdx", "sdx", "procedures", "age", "sex", "dischargeStatus"}
+Case line: {"id", "pdx", "sdx", "poaN", "procedures", "age", "sex", "dischargeStatus"}
   sex: M/F/U, male/female or 1/2/0; dischargeStatus: "07" or 7; sdx items: "N17.9" or {"code": "I26.99", "poa": "N"}
-  A malformed line yields {"line": n, "error": "..."}; the count of failed lines goes to stderr.
+  poaN: SDX codes not present on admission (as sapphire-data records write them). A record's
+  text, drg, title, family, tier and difficulty are accepted and not used; its drg is echoed
+  as "expected". Any other field is an error.
+  A code listed twice with different POA counts as present on admission if any occurrence is
+  (Y, W, 1 or unreported); it is HAC-excluded only when every occurrence is N or U.
+  A malformed line yields {"line": n, "error": "..."} (the first ${MAX_ERRORS_SHOWN} also on stderr); counts go to stderr.
   --tables DIR loads the CMS "Definitions Manual Text Files" (appendix_A.txt, appendix_B.txt,
   appendix_C.txt, appendix_D_E.txt, appendix_F_J.txt) over the built-in tables.
 `
 
-const resultLine = (id: unknown, r: GrouperResult): string =>
+const resultLine = (id: unknown, r: GrouperResult, expected: unknown): string =>
   JSON.stringify({
     id,
     drg: r.drg,
+    ...(expected === undefined ? {} : { expected }),
     title: r.title,
     mdc: r.mdc,
     type: r.type,
@@ -59,7 +68,9 @@ const group = async (args: ReadonlyArray<string>, io: CliIo, labelSpace: LabelSp
       io.err("msdrg group: --tables needs a directory\n")
       return 2
     }
-    tables = await io.loadTables(dir)
+    const loaded = await io.loadTables(dir)
+    for (const line of loaded.parsed) io.err(`msdrg group: --tables ${line}\n`)
+    tables = loaded.tables
   } else {
     tables = builtinTablesV34()
   }
@@ -67,6 +78,7 @@ const group = async (args: ReadonlyArray<string>, io: CliIo, labelSpace: LabelSp
   let n = 0
   let failed = 0
   let cases = 0
+  let mismatched = 0
   for await (const raw of io.lines()) {
     n += 1
     if (raw.trim() === "") continue
@@ -74,13 +86,43 @@ const group = async (args: ReadonlyArray<string>, io: CliIo, labelSpace: LabelSp
     if (!parsed.ok) {
       failed += 1
       io.out(JSON.stringify({ line: n, error: parsed.error }) + "\n")
+      if (failed <= MAX_ERRORS_SHOWN) io.err(`msdrg group: line ${n}: ${parsed.error}\n`)
       continue
     }
     cases += 1
-    io.out(resultLine(parsed.id, grouper.group(parsed.input)) + "\n")
+    const result = grouper.group(parsed.input)
+    if (parsed.expected !== undefined && parsed.expected !== result.drg) mismatched += 1
+    io.out(resultLine(parsed.id, result, parsed.expected) + "\n")
   }
-  io.err(`msdrg group: ${cases} case(s) grouped, ${failed} line(s) failed\n`)
+  io.err(
+    `msdrg group: ${cases} case(s) grouped, ${failed} line(s) failed` +
+      (mismatched > 0 ? `, ${mismatched} differ from the record's own drg` : "") + "\n"
+  )
   return 0
+}
+
+// Quote pairs a title may be pasted in: straight, typographic double and single.
+const QUOTES: ReadonlyArray<readonly [string, string]> = [["\"", "\""], ["'", "'"], ["\u201c", "\u201d"], ["\u2018", "\u2019"]]
+
+/**
+ * The title text of `msdrg resolve`'s argument: surrounding quotes and a trailing period
+ * (as a title pasted from a sentence or a CSV cell has) are not part of any title.
+ */
+export const resolveArgument = (raw: string): string => {
+  let text = raw.trim()
+  for (let changed = true; changed;) {
+    changed = false
+    if (text.endsWith(".")) {
+      text = text.slice(0, -1).trimEnd()
+      changed = true
+    }
+    const pair = QUOTES.find(([open, close]) => text.length >= 2 && text.startsWith(open) && text.endsWith(close))
+    if (pair !== undefined) {
+      text = text.slice(pair[0].length, text.length - pair[1].length).trim()
+      changed = true
+    }
+  }
+  return text
 }
 
 /** Runs the command; resolves to the exit code. */
@@ -91,7 +133,7 @@ export const runCli = async (argv: ReadonlyArray<string>, io: CliIo): Promise<nu
     case "group":
       return group(rest, io, labelSpace)
     case "resolve": {
-      const text = rest.join(" ")
+      const text = resolveArgument(rest.join(" "))
       const r = labelSpace.resolve(text)
       if (r.ok) {
         io.out(JSON.stringify({ drg: r.drg, title: r.title, method: r.method }) + "\n")

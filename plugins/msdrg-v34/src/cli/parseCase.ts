@@ -1,14 +1,26 @@
 /**
  * Reads one JSON Lines case for `msdrg group`, accepting the spellings hospital extracts
- * use (sex M/F/U, male/female, 1/2/0; status "07" or 7; SDX as strings or {code, poa}).
+ * use (sex M/F/U, male/female, 1/2/0; status "07" or 7; SDX as strings or {code, poa}) and
+ * the records `sapphire-data synth` writes (`poaN` lists the SDX not present on admission;
+ * the note and gold label fields are read and not used for grouping, except `drg`, which the
+ * result echoes as `expected`). Any other field is an error, so a misspelt field name cannot
+ * silently change a DRG.
  */
 import type { GrouperInput, SecondaryDiagnosis, Sex } from "@sapphire-rl/spec"
 import { normalizeStatus } from "../grouper/normalizeInput.ts"
 
-/** A parsed line: the case and its id, or why the line is unusable. */
+/** A parsed line: the case, its id and the record's own DRG if it has one, or why the line is unusable. */
 export type ParsedCase =
-  | { readonly ok: true; readonly id: unknown; readonly input: GrouperInput }
+  | { readonly ok: true; readonly id: unknown; readonly input: GrouperInput; readonly expected?: unknown }
   | { readonly ok: false; readonly error: string }
+
+/** Fields of a case that grouping reads. */
+export const CASE_FIELDS: ReadonlyArray<string> = ["id", "pdx", "sdx", "poaN", "procedures", "age", "sex", "dischargeStatus"]
+
+/** Fields of a `sapphire-data` record that grouping does not read (note, gold label, difficulty). */
+export const RECORD_FIELDS: ReadonlyArray<string> = ["text", "drg", "title", "family", "tier", "difficulty"]
+
+const ACCEPTED: ReadonlySet<string> = new Set([...CASE_FIELDS, ...RECORD_FIELDS])
 
 const SEX_WORDS: Readonly<Record<string, Sex>> = {
   M: "M", MALE: "M", "1": "M",
@@ -49,6 +61,14 @@ export const parseCaseLine = (line: string): ParsedCase => {
     return { ok: false, error: "a case must be a JSON object" }
   }
   const o = value as Record<string, unknown>
+  const unknownFields = Object.keys(o).filter((k) => !ACCEPTED.has(k))
+  if (unknownFields.length > 0) {
+    return {
+      ok: false,
+      error: `unknown field${unknownFields.length > 1 ? "s" : ""} ${unknownFields.map((f) => JSON.stringify(f)).join(", ")}; ` +
+        `accepted: ${CASE_FIELDS.join(", ")} (and a data record's ${RECORD_FIELDS.join(", ")}, not used for grouping)`
+    }
+  }
   if (typeof o["pdx"] !== "string") return { ok: false, error: "pdx must be a string" }
   const sdxRaw = o["sdx"] ?? []
   if (!Array.isArray(sdxRaw)) return { ok: false, error: "sdx must be an array" }
@@ -58,6 +78,24 @@ export const parseCaseLine = (line: string): ParsedCase => {
     if (!parsed.ok) return parsed
     sdx.push(parsed.sdx)
   }
+  const poaN = o["poaN"] ?? []
+  if (!Array.isArray(poaN) || !poaN.every((c) => typeof c === "string")) {
+    return { ok: false, error: "poaN must be an array of code strings (the SDX not present on admission)" }
+  }
+  const key = (code: string) => code.replace(/\./g, "").trim().toUpperCase()
+  for (const code of poaN as ReadonlyArray<string>) {
+    const matches = sdx.filter((d) => key(typeof d === "string" ? d : d.code) === key(code))
+    if (matches.length === 0) return { ok: false, error: `poaN code ${JSON.stringify(code)} is not among the sdx` }
+    const conflicting = matches.find((d) => typeof d !== "string" && d.poa !== undefined && d.poa !== "N")
+    if (conflicting !== undefined && typeof conflicting !== "string") {
+      return { ok: false, error: `poaN lists ${JSON.stringify(code)} but its sdx item says poa ${JSON.stringify(conflicting.poa)}` }
+    }
+  }
+  const notPresent = new Set((poaN as ReadonlyArray<string>).map(key))
+  const sdxWithPoa = sdx.map((d): SecondaryDiagnosis => {
+    const code = typeof d === "string" ? d : d.code
+    return notPresent.has(key(code)) ? { code, poa: "N" } : d
+  })
   const procRaw = o["procedures"] ?? []
   if (!Array.isArray(procRaw) || !procRaw.every((p) => typeof p === "string")) {
     return { ok: false, error: "procedures must be an array of code strings" }
@@ -73,6 +111,7 @@ export const parseCaseLine = (line: string): ParsedCase => {
   return {
     ok: true,
     id: o["id"] ?? null,
-    input: { pdx: o["pdx"], sdx, procedures: procRaw as Array<string>, age, sex, dischargeStatus: status }
+    input: { pdx: o["pdx"], sdx: sdxWithPoa, procedures: procRaw as Array<string>, age, sex, dischargeStatus: status },
+    ...(o["drg"] === undefined ? {} : { expected: o["drg"] })
   }
 }

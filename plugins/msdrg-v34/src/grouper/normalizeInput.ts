@@ -40,6 +40,11 @@ export const normalizeStatus = (value: unknown): string | undefined => {
   return undefined
 }
 
+// Which POA of a duplicated SDX wins: present on admission first, then clinically
+// undetermined, exempt and unreported (all count as present), then N and U last.
+const POA_RANK: Readonly<Record<string, number>> = { Y: 0, W: 1, "1": 2, N: 4, U: 5 }
+const poaRank = (poa: string | undefined): number => (poa === undefined ? 3 : POA_RANK[poa] ?? 3)
+
 /** Checks a case against the tables; see GROUPER_SPEC.md step 1. */
 export const normalizeInput = (tables: Tables, input: GrouperInput): NormalizedInput => {
   const trace: Array<TraceStep> = []
@@ -101,11 +106,30 @@ export const normalizeInput = (tables: Tables, input: GrouperInput): NormalizedI
       trace.push({ step: "validate", decision: `${dotted(norm)} repeats the PDX as SDX: ignored`, code: dotted(norm) })
       continue
     }
-    if (seen.has(norm)) continue
+    const poaRaw = typeof item === "object" && item !== null ? (item as { poa?: unknown }).poa : undefined
+    const poa = typeof poaRaw === "string" ? poaRaw.trim().toUpperCase() : undefined
+    if (seen.has(norm)) {
+      // The same code reported twice: POA is per occurrence, and an occurrence present on
+      // admission (or not reported as absent) keeps the condition a CC/MCC, so the code is
+      // HAC-excluded only when every occurrence is N or U. Merging by rank keeps this
+      // independent of the order the occurrences come in.
+      const at = sdx.findIndex((s) => s.code === norm)
+      const kept = sdx[at]
+      if (kept !== undefined && kept.poa !== poa) {
+        const merged = poaRank(poa) < poaRank(kept.poa) ? poa : kept.poa
+        sdx[at] = { code: norm, poa: merged }
+        trace.push({
+          step: "validate",
+          decision: `${dotted(norm)} reported twice with POA ${kept.poa ?? "unreported"} and ${poa ?? "unreported"}: ` +
+            `read as POA=${merged ?? "unreported"} (HAC-excluded only when every occurrence is N or U)`,
+          code: dotted(norm)
+        })
+      }
+      continue
+    }
     seen.add(norm)
     if (!tables.diagnoses.has(norm)) unknown.push(norm)
-    const poaRaw = typeof item === "object" && item !== null ? (item as { poa?: unknown }).poa : undefined
-    sdx.push({ code: norm, poa: typeof poaRaw === "string" ? poaRaw.trim().toUpperCase() : undefined })
+    sdx.push({ code: norm, poa })
   }
 
   const procedures: Array<string> = []
