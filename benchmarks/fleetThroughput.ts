@@ -36,7 +36,7 @@ const n = Number(values.n)
 const dir = await writeTinySnapshot(5, mkdtempSync(join(tmpdir(), "fleet-bench-")))
 const servers = await Promise.all(
   Array.from({ length: 4 }, () =>
-    startServer(["--model", dir, "--simulate-token-latency-ms", String(latency), "--batch-window-ms", "2"])
+    startServer(["--model", dir, "--simulate-token-latency-ms", String(latency), "--batch-window-ms", "25"])
   )
 )
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" ")

@@ -21,7 +21,10 @@ const usage = `usage:
   sapphire-model logits   --model DIR --ids 1,5,9 [--backend cpu|webgpu]
   sapphire-model generate --model DIR --ids 1,5,9 --max-new-tokens 8 --greedy [--backend cpu|webgpu]
   sapphire-model chat     --model DIR [--max-new-tokens 64] [--system TEXT] [--backend cpu|webgpu] "text"
+  sapphire-model serve    --model DIR [--port 8000] ...   (OpenAI-compatible server: @sapphire-rl/server)
 options for all: --adapter DIR (PEFT LoRA adapter), --f16 (store weights in half precision)`
+
+const SERVER_CLI = "@sapphire-rl/server/cli"
 
 const fail = (message: string): never => {
   process.stderr.write(`sapphire-model: ${message}\n`)
@@ -66,7 +69,9 @@ const greedy = async (model: Qwen2Model, prompt: ReadonlyArray<number>, maxNew: 
   }
 }
 
-const main = async () => {
+const main = async (): Promise<void> => {
+  // `serve` is @sapphire-rl/server's (which depends on this package), loaded only when asked for.
+  if (process.argv[2] === "serve") return (await import(SERVER_CLI) as { main: (argv: Array<string>) => Promise<void> }).main(process.argv.slice(3))
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
