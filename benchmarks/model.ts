@@ -10,7 +10,10 @@
  * `--json` prints one JSON line per backend, PyTorch's included:
  * `{"backend", "trainTokPerS", "decodeTokPerS", "blas", "adapter", "loadAverage"}` (`blas`: the
  * CPU backend's GEMM and why, or the BLAS the PyTorch process loaded; null for WebGPU).
- * SAPPHIRE_CPU_GEMM=blas|wasm|js forces the CPU backend's GEMM.
+ * SAPPHIRE_CPU_GEMM=blas|wasm|js forces the CPU backend's GEMM. `--rounds n` measures every
+ * backend and PyTorch n times in turns (so load from other processes falls on all of them
+ * alike) and reports medians, the per-round numbers (`rounds`) and the median of the per-round
+ * ratios to PyTorch (`vsPytorch`).
  * Default shapes: vocab 512, d_model 256, 4 layers, 4 heads, MLP 1024, batch 8 x 256.
  * PyTorch runs benchmarks/reference/bench_qwen2_torch.py with --torch-python (default /usr/bin/python3)
  * on --torch-device when torch imports there, with --torch-threads intra-op threads (default 1, the
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     "decode-prompt": { type: "string", default: "16" },
     "no-torch": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
+    rounds: { type: "string", default: "1" },
     "torch-threads": { type: "string", default: "1" },
     // Debian's python3-torch lives under /usr/bin/python3; GPU machines often have their own.
     "torch-python": { type: "string", default: "/usr/bin/python3" },
@@ -144,49 +148,86 @@ const torch = (): Result | string => {
   }
 }
 
-const results: Array<Result> = []
-// openBackend rejects a name that is not a backend: it is reported as skipped below.
-for (const name of values.backends.split(",") as Array<BackendName>) {
-  let opened
-  try {
-    opened = await openBackend(name)
-  } catch (e) {
-    console.error(`${name}: skipped (${e instanceof Error ? e.message : String(e)})`)
-    continue
-  }
-  console.error(`measuring ${name} …`)
-  results.push(await measure(name, opened.backend))
-  await opened.close()
+const rounds = Number(values.rounds)
+if (!(Number.isInteger(rounds) && rounds >= 1)) throw new RangeError(`--rounds ${values.rounds}: expected a positive integer`)
+/** Per backend (in order of first measurement), its result in each round. */
+const perBackend = new Map<string, Array<Result>>()
+const add = (r: Result) => {
+  const list = perBackend.get(r.backend) ?? []
+  list.push(r)
+  perBackend.set(r.backend, list)
 }
-const baseline = values["no-torch"] ? "skipped (--no-torch)" : torch()
+let baseline: Result | string = "skipped (--no-torch)"
+for (let round = 0; round < rounds; round++) {
+  // openBackend rejects a name that is not a backend: it is reported as skipped.
+  for (const name of values.backends.split(",") as Array<BackendName>) {
+    let opened
+    try {
+      opened = await openBackend(name)
+    } catch (e) {
+      if (round === 0) console.error(`${name}: skipped (${e instanceof Error ? e.message : String(e)})`)
+      continue
+    }
+    console.error(`round ${round + 1}/${rounds}: measuring ${name} …`)
+    add(await measure(name, opened.backend))
+    await opened.close()
+  }
+  if (!values["no-torch"]) {
+    baseline = torch()
+    if (typeof baseline === "string") break
+    add(baseline)
+  }
+}
 
-const rows = [...results, ...(typeof baseline === "string" ? [] : [baseline])]
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+const torchRounds = perBackend.get("pytorch")
+const summarize = (list: ReadonlyArray<Result>): Result => ({
+  ...list[0]!,
+  trainTokensPerSecond: median(list.map((r) => r.trainTokensPerSecond)),
+  decodeTokensPerSecond: median(list.map((r) => r.decodeTokensPerSecond)),
+  load: Math.max(...list.map((r) => r.load))
+})
+/** Median over rounds of ours / PyTorch measured in the same round. */
+const vsTorch = (list: ReadonlyArray<Result>) =>
+  torchRounds === undefined || list[0]!.backend === "pytorch" || list.length !== torchRounds.length
+    ? undefined
+    : {
+      train: median(list.map((r, i) => r.trainTokensPerSecond / torchRounds[i]!.trainTokensPerSecond)),
+      decode: median(list.map((r, i) => r.decodeTokensPerSecond / torchRounds[i]!.decodeTokensPerSecond))
+    }
+const rows = [...perBackend.values()].map((list) => ({ summary: summarize(list), list, ratio: vsTorch(list) }))
+const round1 = (x: number) => Number(x.toFixed(1))
 if (values.json) {
   if (typeof baseline === "string") console.error(`pytorch: ${baseline}`)
-  for (const r of rows) {
+  for (const { list, ratio, summary: r } of rows) {
     console.log(JSON.stringify({
       backend: r.backend,
-      trainTokPerS: Number(r.trainTokensPerSecond.toFixed(1)),
-      decodeTokPerS: Number(r.decodeTokensPerSecond.toFixed(1)),
+      trainTokPerS: round1(r.trainTokensPerSecond),
+      decodeTokPerS: round1(r.decodeTokensPerSecond),
       blas: r.blas,
       adapter: r.adapter,
-      loadAverage: Number(r.load.toFixed(2))
+      loadAverage: Number(r.load.toFixed(2)),
+      ...(rounds > 1
+        ? { rounds: list.map((x) => ({ train: round1(x.trainTokensPerSecond), decode: round1(x.decodeTokensPerSecond), load: Number(x.load.toFixed(2)) })) }
+        : {}),
+      ...(ratio === undefined ? {} : { vsPytorch: { train: Number(ratio.train.toFixed(3)), decode: Number(ratio.decode.toFixed(3)) } })
     }))
   }
 } else {
   console.log(`Qwen2 vocab ${config.vocabSize}, d_model ${config.hiddenSize}, ${config.numHiddenLayers} layers, ${config.numAttentionHeads} heads, MLP ${config.intermediateSize}; train batch ${B}x${T} (${steps} timed steps), decode ${B} rows x ${decodeTokens} tokens after a ${decodePrompt}-token prompt`)
   const fmt = (x: number) => x.toFixed(1).padStart(10)
   console.log(`${"backend".padEnd(70)} ${"train tok/s".padStart(12)} ${"decode tok/s".padStart(12)}  load`)
-  for (const r of rows) {
+  for (const { summary: r } of rows) {
     console.log(`${`${r.backend} (${r.adapter})`.slice(0, 70).padEnd(70)} ${fmt(r.trainTokensPerSecond)}   ${fmt(r.decodeTokensPerSecond)}  ${r.load.toFixed(2)}`)
   }
-  for (const r of rows) if (r.blas !== null) console.log(`blas ${r.backend}: ${r.blas}`)
+  for (const { summary: r } of rows) if (r.blas !== null) console.log(`blas ${r.backend}: ${r.blas}`)
   if (typeof baseline === "string") console.log(`pytorch: ${baseline}`)
-  else {
-    for (const r of results) {
-      console.log(
-        `ratio ${r.backend} / pytorch: train ${(r.trainTokensPerSecond / baseline.trainTokensPerSecond).toFixed(2)}x, decode ${(r.decodeTokensPerSecond / baseline.decodeTokensPerSecond).toFixed(2)}x`
-      )
+  for (const { ratio, summary: r } of rows) {
+    if (ratio !== undefined) {
+      console.log(`ratio ${r.backend} / pytorch${rounds > 1 ? ` (median of ${rounds} rounds)` : ""}: train ${ratio.train.toFixed(2)}x, decode ${ratio.decode.toFixed(2)}x`)
     }
   }
 }
