@@ -2,7 +2,9 @@
  * WASM SIMD GEMM throughput (run on demand: `npx tsx packages/tensor/benchmarks/wasmGemm.ts`,
  * `--quick` for fewer shapes). Prints GFLOP/s per shape for the WASM GEMM on 1 and 2
  * threads (with relaxed FMA, and 1 thread without) and for the JavaScript matmul kernel
- * measured in the same run, the ratio to it, and the load average next to every row.
+ * measured in the same run, the ratio to it, and the load average next to every row. On a
+ * shared machine wall time mostly measures the other processes, so each row also gives
+ * GFLOP per CPU-second of this process (all its threads), from `process.cpuUsage`.
  */
 import { loadavg } from "node:os"
 import type { GemmProvider, SgemmCall } from "../src/backend/cpu/gemm/Gemm.ts"
@@ -33,16 +35,20 @@ const shapes: ReadonlyArray<Shape> = [
 
 const random = (length: number): Float32Array => Float32Array.from({ length }, (_, i) => Math.sin(i * 0.37))
 
-/** Best of `reps` after one warm-up, in ms. */
-const best = (fn: () => void, reps: number): number => {
+/** Best wall and best CPU time (ms, this process's threads together) of `reps` after one warm-up. */
+const best = (fn: () => void, reps: number): { readonly wall: number; readonly cpu: number } => {
   fn()
-  let min = Number.POSITIVE_INFINITY
+  let wall = Number.POSITIVE_INFINITY
+  let cpu = Number.POSITIVE_INFINITY
   for (let r = 0; r < reps; r++) {
+    const u0 = process.cpuUsage()
     const t0 = performance.now()
     fn()
-    min = Math.min(min, performance.now() - t0)
+    wall = Math.min(wall, performance.now() - t0)
+    const du = process.cpuUsage(u0)
+    cpu = Math.min(cpu, (du.user + du.system) / 1000)
   }
-  return min
+  return { wall, cpu }
 }
 
 const callFor = (s: Shape): SgemmCall => ({
@@ -69,16 +75,17 @@ const providers: Array<[string, GemmProvider]> = [
 await new Promise((resolve) => setTimeout(resolve, 500))
 
 console.log(`WASM GEMM vs JavaScript matmul kernel, best of 3 (load average at start: ${load()})`)
-console.log("| shape | kernel | ms | GFLOP/s | vs JS | load avg |")
-console.log("|---|---|---|---|---|---|")
+console.log("| shape | kernel | ms | GFLOP/s | vs JS | GFLOP per CPU-s | load avg |")
+console.log("|---|---|---|---|---|---|---|")
 for (const s of shapes) {
   const flops = 2 * s.m * s.n * s.k
   const call = callFor(s)
-  const jsMs = best(jsMatmul(s), quick ? 1 : 2)
-  console.log(`| ${s.label} | JS matmul | ${jsMs.toFixed(1)} | ${(flops / jsMs / 1e6).toFixed(2)} | 1.00 | ${load()} |`)
-  for (const [name, p] of providers) {
-    const ms = best(() => p.sgemm(call), 3)
-    console.log(`| ${s.label} | ${name} | ${ms.toFixed(1)} | ${(flops / ms / 1e6).toFixed(2)} | ${(jsMs / ms).toFixed(2)} | ${load()} |`)
-  }
+  const row = (name: string, t: { readonly wall: number; readonly cpu: number }, jsWall: number): void =>
+    console.log(
+      `| ${s.label} | ${name} | ${t.wall.toFixed(1)} | ${(flops / t.wall / 1e6).toFixed(2)} | ${(jsWall / t.wall).toFixed(2)} | ${(flops / t.cpu / 1e6).toFixed(2)} | ${load()} |`
+    )
+  const jsTime = best(jsMatmul(s), quick ? 1 : 2)
+  row("JS matmul", jsTime, jsTime.wall)
+  for (const [name, p] of providers) row(name, best(() => p.sgemm(call), 3), jsTime.wall)
 }
 for (const [, p] of providers) p.close?.()
