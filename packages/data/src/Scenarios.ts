@@ -71,7 +71,9 @@ const PROCEDURE_SCENARIOS: ReadonlyArray<Scenario> = [
   surgical("CABG", ["I25.10", "I21.4", "I20.0"], [["021109W"], ["02100Z9", "021109W"], ["021109W", "4A023N7"]], 1.5),
   surgical("TAVR", ["I35.0"], [["02RF38Z"]], 1),
   surgical("open AVR", ["I35.0"], [["02RF0KZ"]], 0.7),
-  surgical("pacemaker", ["I49.5", "I44.2"], [["0JH606Z"]], 1),
+  // A new dual-chamber system: generator with its atrial and ventricular leads (242-244). The
+  // generator alone would group as a device replacement (258-259), which these notes do not tell.
+  surgical("pacemaker", ["I49.5", "I44.2"], [["0JH606Z", "02H63JZ", "02HK3JZ"]], 1),
   surgical("ablation", ["I48.0", "I48.91", "I48.92", "I47.1"], [["02583ZZ"]], 1),
   surgical("LAA occlusion", ["I48.91", "I48.0"], [["02L73DK"]], 0.5),
   surgical("knee replacement", ["M17.11"], [["0SRC0J9"]], 4),

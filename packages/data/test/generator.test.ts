@@ -152,6 +152,25 @@ describe("synthetic generator (real v34 grouper)", () => {
     expect(drgs.size).toBeGreaterThan(150)
   })
 
+  it("tells each device story its title names: a new pacemaker system with leads (242-244), never an unexplained replacement", () => {
+    const device = [...generateCases(grouper, { n: 3000, seed: 23, mix: "uniform" })]
+      .filter((c) => /PACEMAKER|DEFIBRILLATOR/.test(c.record.title))
+    expect(device.some((c) => [242, 243, 244].includes(c.record.drg))).toBe(true)
+    const replacementStory = /replac|generator change|battery|revision/i
+    for (const c of device) {
+      if (/REPLACEMENT|REVISION/.test(c.record.title)) {
+        expect(c.record.text, `${c.record.id} ${c.record.title}`).toMatch(replacementStory)
+      } else {
+        expect(c.record.title, c.record.id).toMatch(/IMPLANT/)
+        expect(c.record.text, `${c.record.id} ${c.record.title}`).toMatch(/\blead\b/i)
+        expect(c.record.text, `${c.record.id} ${c.record.title}`).not.toMatch(replacementStory)
+      }
+    }
+    const pacemaker = device.filter((c) => c.scenario === "pacemaker")
+    expect(pacemaker.length).toBeGreaterThan(5)
+    for (const c of pacemaker) expect(c.record.procedures, c.record.id).toEqual(expect.arrayContaining(["0JH606Z", "02H63JZ", "02HK3JZ"]))
+  })
+
   it("distractorContradicts catches findings a distractor denies", () => {
     const find = (text: string) => DISTRACTORS.find((d) => d.text.startsWith(text))!
     expect(distractorContradicts(find("SpO2 >94%"), ["I10", "5A1955Z"])).toBe(true)

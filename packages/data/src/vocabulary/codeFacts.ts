@@ -309,6 +309,8 @@ export const PROCEDURE_FACTS: ReadonlyArray<readonly [string, string, "O.R." | "
   ["02RF38Z", "Replacement of aortic valve with zooplastic tissue, percutaneous", "O.R."],
   ["02RF0KZ", "Replacement of aortic valve with nonautologous tissue substitute, open", "O.R."],
   ["0JH606Z", "Insertion of pacemaker, dual chamber, into chest subcutaneous tissue and fascia, open", "O.R."],
+  ["02H63JZ", "Insertion of pacemaker lead into right atrium, percutaneous", "non-O.R."],
+  ["02HK3JZ", "Insertion of pacemaker lead into right ventricle, percutaneous", "non-O.R."],
   ["0JH608Z", "Insertion of defibrillator generator into chest subcutaneous tissue and fascia, open", "O.R."],
   ["02583ZZ", "Destruction of conduction mechanism, percutaneous", "O.R."],
   ["02L73DK", "Occlusion of left atrial appendage with intraluminal device, percutaneous", "O.R."],

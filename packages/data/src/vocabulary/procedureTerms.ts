@@ -12,6 +12,8 @@ export const PROCEDURE_TERMS = `
 02RF38Z | TAVR; transcatheter aortic valve replacement | transfemoral TAVR, no paravalvular leak
 02RF0KZ | surgical AVR; open aortic valve replacement | bioprosthetic AVR via sternotomy
 0JH606Z | dual chamber pacemaker placement; PPM placement | dual chamber device placed by EP, interrogation normal
+02H63JZ | RA lead placement; right atrial pacing lead | active-fixation RA lead, sensing and threshold good
+02HK3JZ | RV lead placement; right ventricular pacing lead | RV lead at the septum, no pneumothorax on post-procedure CXR
 0JH608Z | ICD generator placement; defibrillator generator implant | device interrogation normal
 02583ZZ | catheter ablation; EP ablation | ablation by EP, no recurrence on tele
 02L73DK | Watchman; LAA occlusion device | LAA occluder deployed, no leak on TEE
