@@ -18,7 +18,7 @@ import { RATIONALE_STYLES, type RationaleStyle } from "../src/Rationale.ts"
 import { type DrgRecord, recordToJson } from "../src/Record.ts"
 import { rlExample } from "../src/RlExample.ts"
 import { caseSftExample, corpusSftExample } from "../src/Sft.ts"
-import { drgSmall, sftGrpoSplit, trainTestSplit } from "../src/Splits.ts"
+import { dedupeByText, drgSmall, sftGrpoSplit, trainTestSplit } from "../src/Splits.ts"
 import { statsReport } from "../src/Stats.ts"
 import { type DataFormat, readRecordsFile } from "../src/node/readFilesNode.ts"
 
@@ -41,6 +41,12 @@ const intArg = (name: string, value: string | undefined, fallback?: number): num
   if (value === undefined) return fallback ?? fail(`--${name} is required`)
   if (!/^-?\d+$/.test(value)) fail(`--${name} must be an integer, got ${JSON.stringify(value)}`)
   return Number(value)
+}
+
+const seedArg = (value: string | undefined, fallback?: number): number => {
+  const seed = intArg("seed", value, fallback)
+  if (!Number.isSafeInteger(seed) || seed < 0) fail(`--seed must be an integer in [0, 2^53 - 1], got ${value}`)
+  return seed
 }
 
 const numArg = (name: string, value: string | undefined, fallback: number): number => {
@@ -84,7 +90,7 @@ const parseDifficulty = (spec: string | undefined): Partial<Record<Difficulty, n
 
 const synth = async (values: ReturnType<typeof parseOptions>["values"]) => {
   const n = intArg("n", values.n)
-  const seed = intArg("seed", values.seed)
+  const seed = seedArg(values.seed)
   if (n < 0) fail("--n must be >= 0")
   const mix = values.mix ?? "natural"
   if (mix !== "natural" && mix !== "uniform") fail(`--mix must be natural or uniform, got ${JSON.stringify(mix)}`)
@@ -172,8 +178,14 @@ const main = async (argv: ReadonlyArray<string>) => {
     case "split": {
       const file = positionals[0] ?? fail("split needs a FILE")
       const dir = values["out-dir"] ?? fail("--out-dir is required")
-      const seed = intArg("seed", values.seed, 0)
-      const records = await load(file, format)
+      const seed = seedArg(values.seed, 0)
+      const loaded = await load(file, format)
+      // The same note in train and test would leak the answer: keep its first copy only.
+      const { unique: records, duplicates, conflicting } = dedupeByText(loaded)
+      process.stderr.write(
+        `split: ${duplicates} record(s) with a duplicate text dropped before splitting` +
+          (conflicting > 0 ? ` (${conflicting} with a different DRG than the copy kept)` : "") + "\n"
+      )
       const { train, test } = trainTestSplit(records, numArg("test", values.test, 0.1), seed, intArg("min-class", values["min-class"], 2))
       const { sft, grpo } = sftGrpoSplit(train, numArg("sft-ratio", values["sft-ratio"], 0.9), seed)
       const small = drgSmall(train, numArg("small", values.small, 0.2), seed)

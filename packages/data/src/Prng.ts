@@ -89,8 +89,25 @@ export const makePrng = (seed: number): Prng => {
   return self
 }
 
-/** Derives a per-item seed from a run seed and an index, so item i does not depend on items before it. */
+/** Largest run seed: every integer seed up to 2^53 - 1 is exact in a JS number. */
+export const MAX_SEED = Number.MAX_SAFE_INTEGER
+
+/** Throws a RangeError unless `seed` is an integer in [0, MAX_SEED] (the seeds deriveSeed tells apart). */
+export const checkSeed = (seed: number, what = "seed"): void => {
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`${what} must be an integer in [0, 2^53 - 1], got ${seed}`)
+}
+
+/**
+ * Derives a per-item seed from a run seed and an index, so item i does not depend on items
+ * before it. Every bit of the seed counts: the part above bit 31 enters through its own
+ * splitmix round (seeds 0 and 2^32 give different data), and seeds below 2^32 keep the
+ * streams they always had. Throws on a seed or index outside the safe non-negative integers.
+ */
 export const deriveSeed = (seed: number, index: number): number => {
-  const mix = splitmix32(((seed >>> 0) ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0)
+  checkSeed(seed)
+  checkSeed(index, "index")
+  const high = Math.floor(seed / 0x100000000)
+  const highMix = high === 0 ? 0 : splitmix32(high)()
+  const mix = splitmix32(((seed >>> 0) ^ highMix ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0)
   return mix() * 0x100000 + (mix() >>> 12)
 }

@@ -56,6 +56,28 @@ describe("sapphire-data CLI", () => {
     expect(first.messages[1].content).toContain(`***${source.text}***.`)
   })
 
+  it("split drops records whose text repeats an earlier one, says how many, and rejects a seed it cannot use", () => {
+    const file = join(dir, "dup.jsonl")
+    expect(cli(["synth", "--n", "60", "--seed", "9", "--out", file]).status).toBe(0)
+    const lines = readFileSync(file, "utf8").trim().split("\n")
+    const copy = { ...JSON.parse(lines[0]!), id: "copy-of-first" }
+    const copy2 = { ...JSON.parse(lines[1]!), id: "copy-of-second", drg: 999 }
+    writeFileSync(file, [...lines, JSON.stringify(copy), JSON.stringify(copy2)].join("\n") + "\n")
+    const distinct = new Set(lines.map((l) => JSON.parse(l).text)).size
+    const r = cli(["split", file, "--out-dir", join(dir, "dup-parts"), "--test", "0.5", "--seed", "2", "--min-class", "1"])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toContain(`split: ${lines.length + 2 - distinct} record(s) with a duplicate text dropped before splitting (1 with a different DRG than the copy kept)`)
+    const texts = (name: string) => readFileSync(join(dir, "dup-parts", `${name}.jsonl`), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l).text as string)
+    const train = new Set(texts("train"))
+    expect(texts("test").filter((t) => train.has(t))).toEqual([])
+    expect(train.size + texts("test").length).toBe(distinct)
+    for (const bad of ["-1", "9007199254740992"]) {
+      const s = cli(["synth", "--n", "1", `--seed=${bad}`])
+      expect(s.status).not.toBe(0)
+      expect(s.stderr).toMatch(/--seed must be an integer in \[0, 2\^53 - 1\]/)
+    }
+  })
+
   it("check re-groups records and flags a tampered label", () => {
     const file = join(dir, "k.jsonl")
     expect(cli(["synth", "--n", "50", "--seed", "5", "--out", file]).status).toBe(0)

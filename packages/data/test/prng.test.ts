@@ -39,6 +39,18 @@ describe("Prng", () => {
     expect([...rng.shuffle(items)].sort((x, y) => x - y)).toEqual(items)
   })
 
+  it("lets every bit of the run seed count, and rejects seeds it cannot tell apart", () => {
+    for (const i of [0, 1, 999]) {
+      expect(deriveSeed(2 ** 32, i)).not.toBe(deriveSeed(0, i))
+      expect(deriveSeed(2 ** 32 + 7, i)).not.toBe(deriveSeed(7, i))
+      expect(deriveSeed(2 ** 52, i)).not.toBe(deriveSeed(2 ** 53 - 1, i))
+    }
+    for (const bad of [-1, 0.5, 2 ** 53, Number.NaN, Infinity]) {
+      expect(() => deriveSeed(bad, 0), String(bad)).toThrow(/seed must be an integer in \[0, 2\^53 - 1\]/)
+    }
+    expect(() => deriveSeed(1, -1)).toThrow(RangeError)
+  })
+
   it("derives distinct per-index seeds", () => {
     const seeds = new Set(Array.from({ length: 1000 }, (_, i) => deriveSeed(7, i)))
     expect(seeds.size).toBe(1000)

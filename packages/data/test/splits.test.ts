@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import fc from "fast-check"
-import { drgSmall, sftGrpoSplit, stratifiedSplit, trainTestSplit } from "../src/Splits.ts"
+import { dedupeByText, drgSmall, sftGrpoSplit, stratifiedSplit, textHash, trainTestSplit } from "../src/Splits.ts"
 
 const make = (sizes: ReadonlyArray<number>) =>
   sizes.flatMap((n, drg) => Array.from({ length: n }, (_, i) => ({ id: `${drg}-${i}`, drg: drg + 1 })))
@@ -41,5 +41,35 @@ describe("splits", () => {
     expect(small.length).toBe(20 + 10 + 6)
     expect(new Set(small.map((x) => x.drg)).size).toBe(3)
     expect(() => stratifiedSplit(items, { fraction: 2, seed: 0 })).toThrow(RangeError)
+  })
+})
+
+describe("de-duplication before splitting", () => {
+  it("hashes whitespace-normalized text: re-wrapped notes match, other notes do not", () => {
+    expect(textHash("  Sepsis:\n  urine   cx E. coli ")).toBe(textHash("Sepsis: urine cx E. coli"))
+    expect(textHash("Sepsis: urine cx E. coli")).not.toBe(textHash("Sepsis: urine cx E. coli."))
+    expect(textHash("ab")).not.toBe(textHash("a b"))
+    expect(Number.isSafeInteger(textHash("x"))).toBe(true)
+  })
+
+  it("keeps the first of each text, counts the dropped and the differently labelled copies", () => {
+    const items = [
+      { id: "a", text: "note one", drg: 1 }, { id: "b", text: "note two", drg: 2 },
+      { id: "c", text: "note  one\n", drg: 1 }, { id: "d", text: "note one", drg: 3 }
+    ]
+    const { unique, duplicates, conflicting } = dedupeByText(items)
+    expect(unique.map((i) => i.id)).toEqual(["a", "b"])
+    expect([duplicates, conflicting]).toEqual([2, 1])
+  })
+
+  it("never lets one text reach both train and test", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 1, max: 4 })), { maxLength: 120 }), fc.integer({ min: 0, max: 1000 }), (rows, seed) => {
+      const items = rows.map(([t, drg], i) => ({ id: String(i), text: `note ${t}`, drg }))
+      const { unique, duplicates } = dedupeByText(items)
+      expect(unique.length + duplicates).toBe(items.length)
+      const { train, test } = trainTestSplit(unique, 0.3, seed, 1)
+      const trainTexts = new Set(train.map((i) => i.text))
+      for (const i of test) expect(trainTexts.has(i.text)).toBe(false)
+    }))
   })
 })
