@@ -45,6 +45,26 @@ describe("wasm gemm", () => {
     }
   }, 60_000)
 
+  it("workers take tiles (counted per thread), and every tile is run once", async () => {
+    const gemm = await makeWasmGemm({ threads: 2 })
+    try {
+      const call = makeCall({ ...gemmCases()[0]!, m: 400, n: 512, k: 64 }, 7)
+      // 6 × 2 tiles of 72 × 256 per call. A worker may be descheduled on a loaded machine,
+      // so give it up to 50 calls to take a tile at all.
+      let calls = 0
+      while (calls < 50 && gemm.tilesByThread()[1] === 0) {
+        gemm.sgemm(call)
+        calls++
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      const counts = gemm.tilesByThread()
+      expect(counts[1]).toBeGreaterThan(0)
+      expect(counts[0]! + counts[1]!).toBe(calls * 12)
+    } finally {
+      gemm.close?.()
+    }
+  }, 60_000)
+
   it("the synchronous factory is correct before and after its workers join", async () => {
     const gemm = makeWasmGemmSync({ threads: 2, minThreadedFlops: 0 })
     try {

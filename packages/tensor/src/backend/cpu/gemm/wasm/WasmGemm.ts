@@ -11,7 +11,7 @@ import { checkSgemm } from "../checkSgemm.ts"
 import type { GemmProvider, SgemmCall } from "../Gemm.ts"
 import { MEMORY_PAGES, MICRO_TILE } from "./gemmKernels.ts"
 import { gemmModuleBase64 } from "./gemmModule.generated.ts"
-import { DATA_BYTE, DONE, GEN, MAX_THREADS, Param, PARAMS, QUIT, WORK64 } from "./gemmLayout.ts"
+import { DATA_BYTE, DONE, GEN, MAX_THREADS, Param, PARAMS, QUIT, TILE_COUNTS, WORK64 } from "./gemmLayout.ts"
 import type { GemmWorkerHandle, SpawnGemmWorker } from "./GemmWorkers.ts"
 import { drainTiles, type GemmExports, makeTileContext, runTile } from "./runTile.ts"
 import { planStage, stageIn, stageInCompact, stageOut } from "./stageMatrix.ts"
@@ -37,6 +37,17 @@ export interface WasmGemmOptions {
   readonly fma?: boolean
   /** Problems below this many flops (2·m·n·k·batch) run on the calling thread only. Default 4·10⁶. */
   readonly minThreadedFlops?: number
+}
+
+/**
+ * The provider, plus how many tiles each thread has run (index 0 is the calling thread), to
+ * see whether the workers take part.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WasmGemmProvider extends GemmProvider {
+  readonly tilesByThread: () => ReadonlyArray<number>
 }
 
 const decode = (base64: string): Uint8Array<ArrayBuffer> => {
@@ -103,7 +114,7 @@ const blocking = (m: number, n: number, k: number, batch: number, threads: numbe
  * @since 0.2.0
  * @category constructors
  */
-export const makeWasmGemm = async (options: WasmGemmOptions = {}): Promise<GemmProvider> => {
+export const makeWasmGemm = async (options: WasmGemmOptions = {}): Promise<WasmGemmProvider> => {
   const spawner = loadSpawner()
   const made = createWasmGemm(options, spawner)
   await made.started
@@ -119,7 +130,7 @@ export const makeWasmGemm = async (options: WasmGemmOptions = {}): Promise<GemmP
  * @since 0.2.0
  * @category constructors
  */
-export const makeWasmGemmSync = (options: WasmGemmOptions = {}): GemmProvider => {
+export const makeWasmGemmSync = (options: WasmGemmOptions = {}): WasmGemmProvider => {
   const made = createWasmGemm(options, undefined)
   // Workers that fail to start leave the calling thread doing every tile.
   made.started.catch(() => undefined)
@@ -129,7 +140,7 @@ export const makeWasmGemmSync = (options: WasmGemmOptions = {}): GemmProvider =>
 const createWasmGemm = (
   options: WasmGemmOptions,
   spawnerPromise: Promise<SpawnGemmWorker> | undefined
-): { readonly provider: GemmProvider; readonly started: Promise<void> } => {
+): { readonly provider: WasmGemmProvider; readonly started: Promise<void> } => {
   const { mr, nr } = MICRO_TILE
   const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1
   const requested = Math.max(1, Math.min(MAX_THREADS, Math.floor(options.threads ?? Math.min(8, hardware))))
@@ -250,6 +261,7 @@ const createWasmGemm = (
 
     if (active === 1) {
       for (let tile = 0; tile < total; tile++) runTile(ctx, tile, 0)
+      ctx.i32[TILE_COUNTS]! += total
     } else {
       generation = (generation + 1) & 0x7fffffff
       Atomics.store(i32, DONE, 0)
@@ -279,5 +291,7 @@ const createWasmGemm = (
   }
 
   const name = `wasm-simd${fma ? " (relaxed fma)" : ""}, ${threads} thread${threads === 1 ? "" : "s"}`
-  return { provider: { name, sgemm, close }, started }
+  const tilesByThread = (): ReadonlyArray<number> =>
+    Array.from({ length: threads }, (_, t) => Atomics.load(ctx.i32, TILE_COUNTS + t))
+  return { provider: { name, sgemm, close, tilesByThread }, started }
 }

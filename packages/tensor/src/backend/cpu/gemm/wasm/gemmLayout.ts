@@ -20,6 +20,8 @@ export const PARAMS = 16
 export const KEYS = 64
 /** Words per thread key: call id, B batch offset (bytes), first column, valid flag. */
 export const KEY_WORDS = 4
+/** First word of the per-thread counters of tiles run (diagnostics: who did the work). */
+export const TILE_COUNTS = 320
 /** Most threads (calling thread included) the control block has room for. */
 export const MAX_THREADS = 64
 /** First byte of the data area (thread areas, then A, B, C). */

@@ -3,4 +3,4 @@
  *
  * @since 0.2.0
  */
-export { makeWasmGemm, makeWasmGemmSync, type WasmGemmOptions } from "./WasmGemm.ts"
+export { makeWasmGemm, makeWasmGemmSync, type WasmGemmOptions, type WasmGemmProvider } from "./WasmGemm.ts"

@@ -6,7 +6,7 @@
  * @since 0.2.0
  */
 import { MICRO_TILE } from "./gemmKernels.ts"
-import { DONE, KEY_WORDS, KEYS, Param, PARAMS, WORK64 } from "./gemmLayout.ts"
+import { DONE, KEY_WORDS, KEYS, Param, PARAMS, TILE_COUNTS, WORK64 } from "./gemmLayout.ts"
 
 /** @since 0.2.0 */
 export interface GemmExports {
@@ -127,6 +127,7 @@ export const drainTiles = (ctx: TileContext, thread: number, generation: number)
     if (tile >= total) return
     if (Atomics.compareExchange(i64, WORK64, word, word + 1n) !== word) continue
     runTile(ctx, tile, thread)
+    i32[TILE_COUNTS + thread]!++
     if (Atomics.add(i32, DONE, 1) + 1 === total) Atomics.notify(i32, DONE)
   }
 }
