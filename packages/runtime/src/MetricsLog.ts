@@ -36,6 +36,8 @@ export const stepLine = (record: StepRecord): string =>
  */
 export class MetricsLog extends Context.Service<MetricsLog, {
   readonly record: (record: StepRecord) => Effect.Effect<void>
+  /** Lines written by this run so far (a checkpoint records it, so a resume can cut the file there). */
+  readonly written: Effect.Effect<number>
 }>()("@sapphire-rl/runtime/MetricsLog") {
   /**
    * Lines to `write` (a file appender in `node/`, an array in tests), plus gauges.
@@ -43,10 +45,13 @@ export class MetricsLog extends Context.Service<MetricsLog, {
    * @since 0.1.0
    * @category layers
    */
-  static readonly layerWith = (write: (line: string) => Effect.Effect<void>): Layer.Layer<MetricsLog> =>
-    Layer.succeed(MetricsLog, {
+  static readonly layerWith = (write: (line: string) => Effect.Effect<void>, already = 0): Layer.Layer<MetricsLog> => {
+    let written = already
+    return Layer.succeed(MetricsLog, {
+      written: Effect.sync(() => written),
       record: Effect.fn("MetricsLog.record")(function*(record: StepRecord) {
         yield* write(stepLine(record))
+        written++
         for (const [name, value] of Object.entries(record.values)) {
           if (!Number.isFinite(value)) continue
           const gauge = Metric.gauge(`sapphire_${name.replace(/[^A-Za-z0-9_]/g, "_")}`)
@@ -55,6 +60,7 @@ export class MetricsLog extends Context.Service<MetricsLog, {
         yield* Effect.logDebug(`${record.phase} step ${record.step}`, record.values)
       })
     })
+  }
 
   /**
    * Keeps the lines in memory (tests, `report` previews).

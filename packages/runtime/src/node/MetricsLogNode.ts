@@ -19,10 +19,12 @@ import { MetricsLog } from "../MetricsLog.ts"
 export const metricsLogFile = (file: string, options: { readonly keepLines?: number } = {}): Layer.Layer<MetricsLog> =>
   Layer.unwrap(Effect.sync(() => {
     mkdirSync(dirname(file), { recursive: true })
+    let kept = 0
     if (options.keepLines === undefined || !existsSync(file)) writeFileSync(file, "")
     else {
-      const lines = readFileSync(file, "utf8").split("\n").filter((l) => l !== "")
-      writeFileSync(file, lines.slice(0, options.keepLines).map((l) => `${l}\n`).join(""))
+      const lines = readFileSync(file, "utf8").split("\n").filter((l) => l !== "").slice(0, options.keepLines)
+      writeFileSync(file, lines.map((l) => `${l}\n`).join(""))
+      kept = lines.length
     }
-    return MetricsLog.layerWith((line) => Effect.sync(() => appendFileSync(file, `${line}\n`)))
+    return MetricsLog.layerWith((line) => Effect.sync(() => appendFileSync(file, `${line}\n`)), kept)
   }))

@@ -22,7 +22,10 @@ import type { RunFiles } from "../RunFiles.ts"
 import { runPipeline } from "../runPipeline.ts"
 import type { Stages } from "../Stages.ts"
 import type { StopSignal } from "../StopSignal.ts"
+import { makeCheckpointHook } from "../checkpointHook.ts"
+import { trainerStagesLayer } from "../TrainerStages.ts"
 import { metricsLogFile } from "./MetricsLogNode.ts"
+import { saveWeightsNode } from "./saveWeightsNode.ts"
 import { pluginImporterFrom } from "./PluginImporterNode.ts"
 import { policyModelFromDir } from "./PolicyModelNode.ts"
 import { progressLayerAuto } from "./ProgressNode.ts"
@@ -61,8 +64,11 @@ export interface RunNodeOptions<E> {
   readonly out?: string
   /** A checkpoint directory to continue from (`--resume`). */
   readonly resumeFrom?: string
-  /** The training loops (the trainer's adapter), given the resolved run. */
-  readonly stages: (run: ResolvedRun) => Layer.Layer<Stages, E, RunServices>
+  /**
+   * The training loops, given the resolved run; default: the trainer's
+   * (`trainerStagesLayer`) with checkpoints written by `saveWeightsNode`.
+   */
+  readonly stages?: (run: ResolvedRun) => Layer.Layer<Stages, E, RunServices>
   /** Progress reporting; bars on a TTY, plain lines otherwise, by default. */
   readonly progress?: Layer.Layer<Progress>
 }
@@ -140,7 +146,9 @@ export const runNode = Effect.fn("runNode")(function*<E>(input: unknown, options
     resuming: options.resumeFrom !== undefined,
     ...(options.progress === undefined ? {} : { progress: options.progress })
   })
-  const all = Layer.mergeAll(options.stages(run), data).pipe(Layer.provideMerge(services))
+  const stages = options.stages?.(run) ??
+    Layer.unwrap(Effect.map(makeCheckpointHook(saveWeightsNode), (checkpoint) => trainerStagesLayer({ checkpoint })))
+  const all = Layer.mergeAll(stages, data).pipe(Layer.provideMerge(services))
   return yield* runPipeline(run, options.resumeFrom === undefined ? {} : { resumeFrom: options.resumeFrom }).pipe(
     Effect.provide(all)
   )

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { existsSync, mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Progress } from "../src/index.ts"
+import { runNode } from "../src/node/index.ts"
+
+const root = join(import.meta.dirname, "../../..")
+
+describe("trainerStagesLayer through runNode", () => {
+  it.live("SFT → GRPO (KL against a frozen start) → eval on the tiny model, with the trainer's steps, writes metrics, checkpoints and results", () =>
+    Effect.gen(function*() {
+      const out = mkdtempSync(join(tmpdir(), "sapphire-trainer-"))
+      const result = yield* runNode(
+        {
+          name: "trainer-wiring",
+          seed: 2,
+          backend: "cpu",
+          model: { preset: "tiny-test" },
+          data: { n: 120, noteLength: "short" },
+          stages: [
+            { kind: "sft", epochs: 1, batchSize: 32, maxLength: 256, learningRate: 1e-3 },
+            { kind: "grpo", steps: 2, promptsPerStep: 2, groupSize: 2, maxNewTokens: 6, checkpointEvery: 1 },
+            { kind: "eval", samples: 2, limit: 3, maxNewTokens: 6 }
+          ],
+          plugins: ["format-reward", "strict-reward", "dapo-loss", { use: "constant-kl", options: { beta: 0.04 } }]
+        },
+        // No `stages`: runNode's default, the trainer's stages with checkpoints on disk.
+        { cwd: root, out, progress: Progress.layerSilent }
+      )
+      expect(Object.keys(result.results)).toEqual(["sft", "grpo"])
+      for (const scores of Object.values(result.results)) {
+        for (const v of [scores.drg.pass1, scores.family.pass8, scores.tier.maj8, scores.invalid]) {
+          expect(v).toBeGreaterThanOrEqual(0)
+          expect(v).toBeLessThanOrEqual(1)
+        }
+      }
+      const metrics = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
+      const sft = metrics.filter((m) => m.phase === "sft")
+      const grpo = metrics.filter((m) => m.phase === "grpo")
+      expect(sft.length).toBeGreaterThan(0)
+      expect(sft.every((m) => Number.isFinite(m.loss) && m.loss > 0)).toBe(true)
+      expect(grpo.map((m) => m.step)).toEqual([1, 2])
+      for (const m of grpo) {
+        // k3 is non-negative; the reference pass ran (β = 0.04 ≠ 0).
+        expect(Number.isFinite(m.kl)).toBe(true)
+        expect(m.kl).toBeGreaterThanOrEqual(0)
+        // The format reward applies to every completion (accuracy only once the format holds).
+        expect(m).toHaveProperty("reward/format-reward/mean")
+        expect(m["completion_length/max"]).toBeLessThanOrEqual(6)
+      }
+      expect(existsSync(join(out, "checkpoints/grpo-2/model.safetensors"))).toBe(true)
+      expect(JSON.parse(readFileSync(join(out, "checkpoints/latest.json"), "utf8"))).toMatchObject({ phase: "grpo", stepsDone: 2, reason: "final" })
+      // The checkpoint after GRPO step 1 had seen every SFT line and one GRPO line.
+      expect(JSON.parse(readFileSync(join(out, "checkpoints/grpo-1/checkpoint.json"), "utf8"))).toEqual({
+        phase: "grpo",
+        stepsDone: 1,
+        reason: "periodic",
+        metricsLines: sft.length + 1
+      })
+      const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"))
+      expect(results.sft.drg).toHaveProperty("pass8")
+      expect(readFileSync(join(out, "samples.jsonl"), "utf8").trim().split("\n").length).toBeGreaterThan(0)
+    }), 180_000)
+})
