@@ -92,11 +92,11 @@ export const reference = (call: SgemmCall): { readonly expected: Float64Array; r
   return { expected, bound }
 }
 
-/** Shapes around the micro-tile (6 × 8), the blocks (mc 72, nc 256, kc 256 past k 384) and degenerate sizes. */
+/** Shapes around the micro-tile (4 × 8), the blocks (mc 72, nc 256, kc 256 past k 384) and degenerate sizes. */
 export const gemmCases = (): Array<GemmCase> => {
   const base = { transA: false, transB: false, batch: 1, alpha: 1, beta: 0, padA: 0, padB: 0, padC: 0, offset: 0, gap: 0, sharedB: false }
   const shapes: Array<[number, number, number]> = [
-    [1, 1, 1], [1, 7, 5], [5, 1, 9], [6, 8, 1], [7, 9, 3], [13, 17, 29], [64, 64, 64],
+    [1, 1, 1], [1, 7, 5], [5, 1, 9], [4, 8, 1], [6, 8, 1], [7, 9, 3], [13, 17, 29], [64, 64, 64],
     [73, 257, 31], [150, 300, 401], [3, 520, 700], [97, 33, 1000]
   ]
   const out: Array<GemmCase> = []

@@ -100,7 +100,7 @@ const scaleC = (call: SgemmCall): void => {
 const blocking = (m: number, n: number, k: number, batch: number, threads: number) => {
   const { mr, nr } = MICRO_TILE
   const kc = k <= 384 ? k : 256
-  let mc = 12 * mr
+  let mc = 18 * mr
   let nc = 32 * nr
   const tiles = () => batch * Math.ceil(m / mc) * Math.ceil(n / nc)
   while (threads > 1 && tiles() < 4 * threads && nc > 8 * nr && n > nc / 2) nc /= 2
