@@ -99,7 +99,9 @@ export const checkSlots = (
       const clashing = ofKind.filter((r) => appliesTo(r.plugin, clash))
       issues.push({
         path: `plugins[${clashing[1]?.index ?? 0}]`,
-        message: `a run takes at most one ${kind} plugin, got ${clashing.map(describe).join(" and ")} (all act in ${clash})`
+        message: `a run takes at most one ${kind} plugin, got ${clashing.map(describe).join(" and ")}${
+          clashing.some((r) => r.plugin.apply !== undefined) ? ` (all act in ${clash})` : ""
+        }`
       })
     }
     if (rule.min === "grpo" && grpo && !ofKind.some((r) => appliesTo(r.plugin, "grpo"))) {

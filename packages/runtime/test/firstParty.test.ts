@@ -61,4 +61,19 @@ describe("every first-party plugin package", () => {
       ])
       expect(p.curricula.map((c) => c.name)).toEqual(["remove-hard"])
     }))
+
+  it.effect("the paper's best configuration resolves from the real packages into its slots", () =>
+    Effect.gen(function*() {
+      const run = yield* resolve({ plugins: ["strict-reward", "format-reward", "dapo-loss", "cosine-kl", "remove-hard"] })
+      expect(run.plugins.rewards.map((p) => p.name)).toEqual(["strict-reward", "format-reward"])
+      expect(run.plugins.loss?.name).toBe("dapo-loss")
+      expect(run.plugins.loss?.clip).toEqual({ low: 0.2, high: 0.28 })
+      expect(run.plugins.kl?.name).toBe("cosine-kl")
+      expect(run.plugins.curricula.map((p) => p.name)).toEqual(["remove-hard"])
+      expect(run.catalog.missing).toEqual([])
+      const two = yield* Effect.flip(resolve({ plugins: ["strict-reward", "dapo-loss", "dr-grpo-loss"] }))
+      expect(two.issues.map((i) => i.message)).toEqual([
+        "a run takes at most one loss plugin, got dapo-loss (plugins[1]) and dr-grpo-loss (plugins[2])"
+      ])
+    }))
 })

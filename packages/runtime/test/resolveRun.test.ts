@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { definePlugin, SPEC_VERSION } from "@sapphire-rl/spec"
+import { definePlugin, type LossPlugin, SPEC_VERSION } from "@sapphire-rl/spec"
 import { Effect } from "effect"
 import { cpSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -82,8 +82,19 @@ describe("resolveRun", () => {
     Effect.gen(function*() {
       const lines = yield* problems({ ...grpoOnly, plugins: ["strict-reward", "dapo-loss", "grpo-loss"] })
       expect(lines).toEqual([
-        "plugins[2]: a run takes at most one loss plugin, got dapo-loss (plugins[1]) and grpo-loss (plugins[2]) (all act in grpo)"
+        "plugins[2]: a run takes at most one loss plugin, got dapo-loss (plugins[1]) and grpo-loss (plugins[2])"
       ])
+    }))
+
+  it.effect("plugins limited to different phases by apply do not clash; in one phase they do, naming it", () =>
+    Effect.gen(function*() {
+      const lossFor = (name: string, apply: ReadonlyArray<"grpo" | "dpo">) =>
+        definePlugin<LossPlugin>({ name, version: "0.1.0", kind: "loss", specRange: "^2.0.0", apply, sequenceWeights: (i) => i.lengths.map(() => 1) })
+      const stages = [{ kind: "grpo" }, { kind: "dpo" }]
+      const ok = yield* resolve({ stages, plugins: ["strict-reward", lossFor("a", ["grpo"]), lossFor("b", ["dpo"])] })
+      expect(ok.resolved.map((r) => r.plugin.name)).toEqual(["strict-reward", "a", "b"])
+      const lines = yield* problems({ stages, plugins: ["strict-reward", lossFor("a", ["grpo"]), lossFor("b", ["grpo", "dpo"])] })
+      expect(lines).toEqual(["plugins[2]: a run takes at most one loss plugin, got a (plugins[1]) and b (plugins[2]) (all act in grpo)"])
     }))
 
   it.effect("a GRPO stage needs a loss and a reward; the messages name the installed choices", () =>
