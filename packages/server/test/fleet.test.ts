@@ -6,7 +6,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { GenerationRequest, GenerationResult } from "@sapphire-rl/engine"
 import { generate, makeRemoteEngine, scoreCompletions, syncFullWeights, syncLoraAdapter } from "@sapphire-rl/engine"
-import { pushLoraNode } from "@sapphire-rl/engine/node"
+import { PolicySync } from "@sapphire-rl/engine"
+import { Engine } from "@sapphire-rl/engine"
+import { layerRemoteNode, pushLoraNode } from "@sapphire-rl/engine/node"
+import { existsSync } from "node:fs"
 import { loadQwen2Node, loadTokenizerNode } from "@sapphire-rl/model/node"
 import { makeCpuBackend } from "@sapphire-rl/tensor"
 import { Effect } from "effect"
@@ -162,6 +165,30 @@ describe("remote engine against sapphire-serve processes (127.0.0.1)", () => {
     expectSame(got, await local(next, requests))
     await syncFullWeights(engine, base, 8)
     expectSame(await Effect.runPromise(engine.generate(requests)), await local(base, requests))
+  })
+
+  it("PolicySync (layerRemoteNode) publishes the trainer's exact model: full weights at version 0, then its adapter", async () => {
+    const trainer = await loadQwen2Node(await writeTinySnapshot(23, join(root, "trainer")), { backend, adapterDir: join(root, "adapter-2") })
+    const policyDir = join(root, "policy")
+    const requests = groups(3, 2100)
+    const program = Effect.gen(function*() {
+      const sync = yield* PolicySync
+      const engine = yield* Engine
+      for (const version of [0, 1, 2]) {
+        yield* sync.push(trainer, version)
+        const got = yield* engine.generate(requests)
+        expect(got.every((g) => g.policyVersion === version)).toBe(true)
+        expectSame(got, yield* Effect.promise(() => generate(trainer, { decode: () => "" }, requests)))
+      }
+    })
+    await Effect.runPromise(program.pipe(Effect.provide(layerRemoteNode({ urls: [a.url, b.url], policyDir }))))
+    trainer.dispose()
+    // Only the last two published directories are kept.
+    expect(["weights-v0", "policy-v0", "policy-v1", "policy-v2"].map((d) => existsSync(join(policyDir, d)))).toEqual([false, false, true, true])
+    for (const s of [a, b]) {
+      await fetch(`${s.url}/v1/unload_lora_adapter`, { method: "POST", body: JSON.stringify({ lora_name: "policy-v2" }) })
+      await fetch(`${s.url}/update_weights_from_disk`, { method: "POST", body: JSON.stringify({ model_path: base }) })
+    }
   })
 
   it("answers bad HTTP requests with 400 error bodies and keeps serving", async () => {

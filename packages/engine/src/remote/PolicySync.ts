@@ -6,6 +6,10 @@
  *
  * @since 0.1.0
  */
+import type { Qwen2Model } from "@sapphire-rl/model"
+import { Context } from "effect"
+import type { Effect } from "effect"
+import type { EngineError } from "../Engine.ts"
 import type { RemoteEngine } from "./RemoteEngine.ts"
 
 /**
@@ -46,3 +50,27 @@ export const syncFullWeights = async (engine: RemoteEngine, path: string, versio
   await engine.fleet.broadcast("/update_weights_from_disk", { model_path: path })
   engine.setPolicy({ model: engine.policy().model, version })
 }
+
+/**
+ * What a trainer calls after each optimizer step to bring the rollout servers up to date
+ * (provided with a remote engine; a local engine samples from the live model and needs none).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PolicySyncShape {
+  /**
+   * Publishes `model` as policy `version`: version 0 (before the first rollout) sends the
+   * full weights, so the servers start from the trainer's exact model; later versions send
+   * the LoRA adapter when the model has one, else the full weights.
+   */
+  readonly push: (model: Qwen2Model, version: number) => Effect.Effect<void, EngineError>
+}
+
+/**
+ * The policy sync of a run with a remote engine.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class PolicySync extends Context.Service<PolicySync, PolicySyncShape>()("@sapphire-rl/engine/PolicySync") {}
