@@ -7,7 +7,7 @@
  */
 import type { ChatMessage, TextTokenizer } from "@sapphire-rl/model"
 import { Qwen2Model } from "@sapphire-rl/model"
-import { Engine, type GenerationResult } from "@sapphire-rl/engine"
+import { Engine, type GenerationResult, PolicySync } from "@sapphire-rl/engine"
 import { rlExample } from "@sapphire-rl/data"
 import type { DrgGold, Rollout } from "@sapphire-rl/spec"
 import {
@@ -19,7 +19,7 @@ import {
   type ReferenceScorer,
   sftStep
 } from "@sapphire-rl/trainer"
-import { Effect, Layer, Stream } from "effect"
+import { Effect, Layer, Option, Stream } from "effect"
 import { Device } from "./Device.ts"
 import { PolicyModel } from "./PolicyModel.ts"
 import { MetricsLog } from "./MetricsLog.ts"
@@ -117,6 +117,14 @@ export const trainerStagesLayer = (options: { readonly checkpoint?: CheckpointHo
       const checkpoint = options.checkpoint ?? (() => Effect.void)
       let policyVersion = 0
 
+      // A remote engine's servers sample from what was last published: the live model is
+      // published before a stage's first rollout (full weights) and after every GRPO step.
+      const policySync = yield* Effect.serviceOption(PolicySync)
+      const publish = (stage: string, initial: boolean) =>
+        Option.isSome(policySync)
+          ? device.use(policySync.value.push(model, policyVersion, { initial })).pipe(Effect.mapError(stageError(stage)))
+          : Effect.void
+
       const onDevice = <A>(stage: string, run: () => Promise<A>) =>
         device.use(Effect.tryPromise({ try: run, catch: stageError(stage) }))
 
@@ -205,6 +213,7 @@ export const trainerStagesLayer = (options: { readonly checkpoint?: CheckpointHo
             }
             return out
           }
+          yield* publish("grpo", true)
           const outcome = yield* runSteps({
             phase: "grpo",
             start: 0,
@@ -251,6 +260,7 @@ export const trainerStagesLayer = (options: { readonly checkpoint?: CheckpointHo
                     maxTokens: MICRO_BATCH_TOKENS
                   }))
                 policyVersion++
+                yield* publish("grpo", false)
                 const trainSeconds = (Date.now() - trainStarted) / 1000
                 const values: Record<string, number> = { ...m }
                 const lengths = groups.flatMap((g) => g.completions.map((c) => c.ids.length))
@@ -283,6 +293,7 @@ export const trainerStagesLayer = (options: { readonly checkpoint?: CheckpointHo
         }),
 
         eval: Effect.fn("Stages.eval")(function*(stage, ctx, label) {
+          yield* publish("eval", true)
           const cases = stage.limit > 0 ? ctx.data.test.slice(0, stage.limit) : ctx.data.test
           const { labelSpace } = ctx.plugins.grouper
           const systemPrompt = ctx.plugins.behaviour?.systemPrompt

@@ -167,7 +167,7 @@ describe("remote engine against sapphire-serve processes (127.0.0.1)", () => {
     expectSame(await Effect.runPromise(engine.generate(requests)), await local(base, requests))
   })
 
-  it("PolicySync (layerRemoteNode) publishes the trainer's exact model: full weights at version 0, then its adapter", async () => {
+  it("PolicySync (layerRemoteNode) publishes the trainer's exact model: full weights first, then its adapter", async () => {
     const trainer = await loadQwen2Node(await writeTinySnapshot(23, join(root, "trainer")), { backend, adapterDir: join(root, "adapter-2") })
     const policyDir = join(root, "policy")
     const requests = groups(3, 2100)
@@ -175,7 +175,7 @@ describe("remote engine against sapphire-serve processes (127.0.0.1)", () => {
       const sync = yield* PolicySync
       const engine = yield* Engine
       for (const version of [0, 1, 2]) {
-        yield* sync.push(trainer, version)
+        yield* sync.push(trainer, version, { initial: version === 0 })
         const got = yield* engine.generate(requests)
         expect(got.every((g) => g.policyVersion === version)).toBe(true)
         expectSame(got, yield* Effect.promise(() => generate(trainer, { decode: () => "" }, requests)))

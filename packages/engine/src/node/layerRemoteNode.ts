@@ -31,10 +31,10 @@ export const layerRemoteNode = (options: RemoteEngineOptions & { readonly policy
         return Layer.mergeAll(
           Layer.succeed(Engine, engine),
           Layer.succeed(PolicySync, {
-            push: (model, version) =>
+            push: (model, version, pushOptions) =>
               Effect.tryPromise({
                 try: async () => {
-                  if (version === 0 || model.lora === null) written.push(await pushFullWeightsNode(engine, model, options.policyDir, version))
+                  if (pushOptions?.initial === true || model.lora === null) written.push(await pushFullWeightsNode(engine, model, options.policyDir, version))
                   if (model.lora !== null) written.push(await pushLoraNode(engine, model, options.policyDir, version))
                   while (written.length > 2) await rm(written.shift()!, { recursive: true, force: true })
                 },

@@ -60,11 +60,11 @@ export const syncFullWeights = async (engine: RemoteEngine, path: string, versio
  */
 export interface PolicySyncShape {
   /**
-   * Publishes `model` as policy `version`: version 0 (before the first rollout) sends the
-   * full weights, so the servers start from the trainer's exact model; later versions send
-   * the LoRA adapter when the model has one, else the full weights.
+   * Publishes `model` as policy `version`: with `initial` (before a stage's first rollout)
+   * the full weights, so the servers start from the trainer's exact model, plus its LoRA
+   * adapter if any; otherwise the adapter when the model has one, else the full weights.
    */
-  readonly push: (model: Qwen2Model, version: number) => Effect.Effect<void, EngineError>
+  readonly push: (model: Qwen2Model, version: number, options?: { readonly initial?: boolean }) => Effect.Effect<void, EngineError>
 }
 
 /**

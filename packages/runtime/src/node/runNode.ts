@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { type Engine, layerRemote } from "@sapphire-rl/engine"
+import type { Engine } from "@sapphire-rl/engine"
+import { layerRemoteNode } from "@sapphire-rl/engine/node"
 import { drgDataFromFile } from "@sapphire-rl/data/node"
 import type { TensorBackend } from "@sapphire-rl/tensor"
 import { Effect, Layer, Logger } from "effect"
@@ -101,8 +102,10 @@ export const runServicesLayer = (run: ResolvedRun, dir: string, options: { reado
     })
   const engine = config.engine.kind === "local"
     ? localEngineLayer()
-    : layerRemote({
+    : layerRemoteNode({
       urls: config.engine.urls,
+      // Published policies (weights, adapters) for the servers; they must be able to read this path.
+      policyDir: join(dir, "policy"),
       ...(config.engine.maxConcurrentPerServer === undefined ? {} : { maxConcurrentPerServer: config.engine.maxConcurrentPerServer }),
       ...(config.engine.timeoutMs === undefined ? {} : { timeoutMs: config.engine.timeoutMs }),
       ...(config.engine.maxAttempts === undefined ? {} : { maxAttempts: config.engine.maxAttempts })
