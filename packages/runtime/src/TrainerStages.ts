@@ -120,10 +120,14 @@ export const trainerStagesLayer = (options: { readonly checkpoint?: CheckpointHo
       // A remote engine's servers sample from what was last published: the live model is
       // published before a stage's first rollout (full weights) and after every GRPO step.
       const policySync = yield* Effect.serviceOption(PolicySync)
+      let published = -1
       const publish = (stage: string, initial: boolean) =>
-        Option.isSome(policySync)
-          ? device.use(policySync.value.push(model, policyVersion, { initial })).pipe(Effect.mapError(stageError(stage)))
-          : Effect.void
+        Option.isNone(policySync) || published === policyVersion
+          ? Effect.void
+          : device.use(policySync.value.push(model, policyVersion, { initial })).pipe(
+            Effect.mapError(stageError(stage)),
+            Effect.tap(() => Effect.sync(() => (published = policyVersion)))
+          )
 
       const onDevice = <A>(stage: string, run: () => Promise<A>) =>
         device.use(Effect.tryPromise({ try: run, catch: stageError(stage) }))

@@ -1,0 +1,55 @@
+/**
+ * A run whose rollouts go to two `sapphire-serve` processes: GRPO trains on the local
+ * CPU with the trainer's stages, the servers get the policy published before GRPO and after
+ * every step, and the evaluation samples from them.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Progress, trainerStagesLayer } from "@sapphire-rl/runtime"
+import { runNode } from "@sapphire-rl/runtime/node"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { ServerProcess } from "../packages/server/test/support/serverProcess.ts"
+import { startServer } from "../packages/server/test/support/serverProcess.ts"
+import { writeTinySnapshot } from "../packages/server/test/support/tinySnapshot.ts"
+
+const root = join(import.meta.dirname, "..")
+
+describe("a run with remote rollouts (two sapphire-serve processes on 127.0.0.1)", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "sapphire-fleet-run-"))
+  let servers: Array<ServerProcess> = []
+  beforeAll(async () => {
+    // Any tiny-test snapshot: the run publishes its own weights before sampling.
+    const dir = await writeTinySnapshot(41, join(tmp, "server-start"))
+    servers = await Promise.all([0, 1].map(() => startServer(["--model", dir, "--served-model-name", "tiny"])))
+  })
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()))
+    rmSync(tmp, { recursive: true, force: true })
+  })
+
+  it("trains GRPO steps on rollouts from both servers, publishing each policy version", async () => {
+    const out = join(tmp, "run")
+    const result = await Effect.runPromise(runNode(
+      {
+        name: "fleet",
+        backend: "cpu",
+        model: { preset: "tiny-test" },
+        engine: { kind: "remote", urls: servers.map((s) => s.url), timeoutMs: 60000 },
+        data: { n: 60 },
+        stages: [{ kind: "grpo", steps: 2, promptsPerStep: 2, groupSize: 2, maxNewTokens: 8 }, { kind: "eval", samples: 2, limit: 2, maxNewTokens: 8 }],
+        plugins: ["format-reward", "strict-reward", "grpo-loss", false]
+      },
+      { cwd: root, out, stages: () => trainerStagesLayer(), progress: Progress.layerSilent, settings: ["seed=5"] }
+    ))
+    expect(result.interrupted).toBe(false)
+    const metrics = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(metrics.filter((m) => m.phase === "grpo").map((m) => m.step)).toEqual([1, 2])
+    // Full fine-tuning: every publication is a weights snapshot; the last two are kept.
+    // Versions 0 (before the first rollout), 1 and 2 (after each step; the evaluation reuses 2).
+    expect(["weights-v0", "weights-v1", "weights-v2", "weights-v3"].map((d) => existsSync(join(out, "policy", d)))).toEqual([false, true, true, false])
+    const served = await Promise.all(servers.map(async (s) => (await (await fetch(`${s.url}/v1/models`)).json()) as { data: Array<{ id: string }> }))
+    expect(served.map((m) => m.data.map((d) => d.id))).toEqual([["tiny"], ["tiny"]])
+  })
+})
