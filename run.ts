@@ -1,52 +1,154 @@
 /**
- * Sapphire-RL entry point: `npx tsx run.ts [subcommand]`.
- *
- * The training pipeline (data → SFT → GRPO → evaluation) is not assembled yet. Until it
- * is, this prints what the default run will do and which tools already work, and never
- * a made-up result.
+ * Sapphire-RL entry point: `npx tsx run.ts [subcommand] [options]`. With no arguments it runs
+ * the embedded default: synthetic benchmark → SFT → GRPO → evaluation, and writes runs/default/.
  */
-const plan = `Sapphire-RL — reinforcement learning for MS-DRG coding.
+import { parseArgs } from "node:util"
+import { Cause, Effect, Exit } from "effect"
+import { loadPluginCatalog, mergeRunConfig, RUN_PRESETS, trainerStagesLayer } from "@sapphire-rl/runtime"
+import { loadRunConfigFile, pluginImporterFrom, runNode } from "@sapphire-rl/runtime/node"
+import { writeRunReport } from "@sapphire-rl/report/node"
 
-The default run (once the pipeline lands) will:
-  1. generate the synthetic MS-DRG v34 benchmark, labels from the built-in grouper;
-  2. build DRG-Sapphire prompts and SFT completions (rationales from the grouper trace);
-  3. SFT a tiny Qwen2-architecture model (cold start), then GRPO with rule-based rewards;
-  4. report Pass@1 / Pass@k / Maj@k for the DRG, its family and its CC/MCC tier.
+const HELP = `Sapphire-RL — reinforcement learning for MS-DRG coding.
 
-Status: the pipeline is not implemented yet, so this command runs no training.
+Usage:
+  npx tsx run.ts [run] [options]     run a pipeline (no options: the embedded default, ~15 min on 2 CPU cores)
+  npx tsx run.ts report RUN_DIR      rebuild RUN_DIR/report.html
+  npx tsx run.ts plugins             installed plugins, their kinds and options
+  npx tsx run.ts help                this text
 
-Available now:
-  npx msdrg group < cases.jsonl            group JSON Lines cases with the MS-DRG v34 grouper (explained by a trace)
-  npx msdrg resolve "<title text>"         resolve free text to an MS-DRG v34 title
-  npx msdrg families                       list the 340 DRG families and their tiers
-  npx sapphire-data synth --n 2000 --seed 7 --out cases.jsonl
-                                           generate the synthetic MS-DRG benchmark (labels from the grouper)
-  npx sapphire-data stats cases.jsonl      DRG / family / tier / difficulty histograms
-  npx sapphire-data sft|prompts|split ...  SFT completions, GRPO prompts, stratified splits
-  npx sapphire-model logits|generate|chat --model DIR ...
-                                           run a Qwen2 checkpoint (Hugging Face layout) on CPU or WebGPU
-  npx tsx benchmarks/kernels.ts            kernel speed (WebGPU and CPU, numpy baseline)
-  npx tsx benchmarks/model.ts              Qwen2 train and decode tokens/s (PyTorch baseline)
-  npm test                                 run every test
-
-Subcommands of run.ts:
-  plan (default)   print this text
-  help             print this text
+Run options:
+  --preset quick|default|paper       starting configuration (default: default; quick: a few minutes)
+  --config FILE                      a run.config.ts (export default defineRun({...})) or JSON file, over the preset
+  --plugins a,b,c                    plugin list by short or package name (replaces the preset's)
+  --set key=value                    override any field: seed=3, grpo.steps=50, loss.epsilonHigh=0.28 (repeatable)
+  --model DIR                        a Hugging Face checkpoint instead of the from-scratch preset model
+  --data FILE                        DRG-LLaMA CSV, DRG-Sapphire CSV or JSONL instead of the synthetic benchmark
+  --rollouts URL[,URL…]              generate rollouts on OpenAI-compatible servers (vLLM, SGLang, sapphire-serve)
+  --backend auto|webgpu|cpu          tensor backend (auto picks by capability and says why)
+  --out DIR                          run directory (default runs/<name>)
+  --resume DIR                       continue from a checkpoint directory
+  --seed N                           shorthand for --set seed=N
 `
 
-const main = (argv: ReadonlyArray<string>): number => {
-  const [command = "plan"] = argv
-  switch (command) {
-    case "plan":
+const fail = (message: string): number => {
+  process.stderr.write(`run.ts: ${message}\n`)
+  return 2
+}
+
+const percent = (x: number | undefined) => (x === undefined ? "   –" : (100 * x).toFixed(1).padStart(5))
+
+const printResults = (results: Readonly<Record<string, { drg: any; family: any; tier: any; invalid: number }>>, seconds: number, dir: string) => {
+  const models = Object.keys(results)
+  const lines = [`\nheld-out results (% of cases), ${Math.round(seconds)} s — ${dir}`, `${"".padEnd(16)}${models.map((m) => m.padStart(8)).join("")}`]
+  for (const target of ["drg", "family", "tier"] as const) {
+    for (const [key, label] of [["pass1", "Pass@1"], ["pass8", "Pass@8"], ["maj8", "Maj@8"]] as const) {
+      lines.push(`${`${target.toUpperCase() === "DRG" ? "DRG" : target} ${label}`.padEnd(16)}${models.map((m) => percent(results[m]![target][key]).padStart(8)).join("")}`)
+    }
+  }
+  lines.push(`${"invalid".padEnd(16)}${models.map((m) => percent(results[m]!.invalid).padStart(8)).join("")}`)
+  process.stdout.write(`${lines.join("\n")}\n`)
+}
+
+const run = async (argv: ReadonlyArray<string>): Promise<number> => {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: false,
+      options: {
+        preset: { type: "string" },
+        config: { type: "string" },
+        plugins: { type: "string" },
+        set: { type: "string", multiple: true },
+        model: { type: "string" },
+        data: { type: "string" },
+        rollouts: { type: "string" },
+        backend: { type: "string" },
+        out: { type: "string" },
+        resume: { type: "string" },
+        seed: { type: "string" }
+      }
+    })
+  } catch (e) {
+    return fail(`${e instanceof Error ? e.message : String(e)}\n\n${HELP}`)
+  }
+  const v = parsed.values
+  const presetName = v.preset ?? "default"
+  if (!(presetName in RUN_PRESETS)) return fail(`unknown preset "${presetName}" (quick, default or paper)`)
+  const cwd = process.cwd()
+  let fileConfig: unknown = {}
+  if (v.config !== undefined) {
+    const loaded = await Effect.runPromiseExit(loadRunConfigFile(v.config, cwd))
+    if (Exit.isFailure(loaded)) return fail(String(Cause.squash(loaded.cause) instanceof Error ? (Cause.squash(loaded.cause) as Error).message : Cause.pretty(loaded.cause)))
+    fileConfig = loaded.value
+  }
+  const flags: Record<string, unknown> = {
+    ...(v.plugins === undefined ? {} : { plugins: v.plugins.split(",").map((p) => p.trim()).filter((p) => p !== "") }),
+    ...(v.model === undefined ? {} : { model: { dir: v.model } }),
+    ...(v.data === undefined ? {} : { data: { source: "file", path: v.data } }),
+    ...(v.rollouts === undefined ? {} : { engine: { kind: "remote", urls: v.rollouts.split(",").map((u) => u.trim()) } }),
+    ...(v.backend === undefined ? {} : { backend: v.backend }),
+    ...(v.out === undefined ? {} : { out: v.out })
+  }
+  const input = mergeRunConfig(RUN_PRESETS[presetName as keyof typeof RUN_PRESETS], fileConfig, flags)
+  // A file or --data replaces the synthetic source whole: its synthetic-only fields would not decode.
+  if (v.data !== undefined) input.data = flags.data
+  if (v.model !== undefined) input.model = flags.model
+  const settings = [...(v.set ?? []), ...(v.seed === undefined ? [] : [`seed=${v.seed}`])]
+  const exit = await Effect.runPromiseExit(runNode(input, {
+    cwd,
+    settings,
+    ...(v.out === undefined ? {} : { out: v.out }),
+    ...(v.resume === undefined ? {} : { resumeFrom: v.resume }),
+    stages: () => trainerStagesLayer()
+  }))
+  if (Exit.isFailure(exit)) {
+    const error = Cause.squash(exit.cause)
+    process.stderr.write(`run.ts: ${error instanceof Error ? error.message : Cause.pretty(exit.cause)}\n`)
+    return 1
+  }
+  const result = exit.value
+  const report = await writeRunReport(result.dir)
+  printResults(result.results as never, result.seconds, result.dir)
+  process.stdout.write(`report: ${report}\n${result.interrupted ? "interrupted: the run stopped early; --resume continues it\n" : ""}`)
+  return 0
+}
+
+const listPlugins = async (): Promise<number> => {
+  const catalog = await Effect.runPromise(loadPluginCatalog().pipe(Effect.provide(pluginImporterFrom(process.cwd()))))
+  for (const [pkg, factories] of catalog.packages) {
+    process.stdout.write(`${pkg}\n`)
+    for (const f of factories) process.stdout.write(`  ${f.pluginName.padEnd(28)} ${f.kind.padEnd(11)} ${f.description}\n`)
+  }
+  for (const m of catalog.missing) process.stdout.write(`${m} (not installed)\n`)
+  return 0
+}
+
+const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  const [first, ...rest] = argv
+  switch (first) {
     case "help":
     case "--help":
     case "-h":
-      process.stdout.write(plan)
+      process.stdout.write(HELP)
       return 0
+    case "report": {
+      if (rest[0] === undefined) return fail("report needs a run directory")
+      process.stdout.write(`${await writeRunReport(rest[0])}\n`)
+      return 0
+    }
+    case "plugins":
+      return listPlugins()
+    case "run":
+      return run(rest)
     default:
-      process.stderr.write(`run.ts: unknown subcommand "${command}"\n\n${plan}`)
-      return 2
+      return first === undefined || first.startsWith("--") ? run(argv) : fail(`unknown subcommand "${first}"\n\n${HELP}`)
   }
 }
 
-process.exitCode = main(process.argv.slice(2))
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code
+}, (e: unknown) => {
+  process.stderr.write(`run.ts: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`)
+  process.exitCode = 1
+})

@@ -25,7 +25,7 @@ const Fraction = Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 }
  */
 export const ModelConfig = Schema.Union([
   Schema.Struct({
-    preset: Schema.Literals(["tiny-test", "drg-small"])
+    preset: Schema.Literals(["tiny-test", "drg-mini", "drg-small"])
   }),
   Schema.Struct({
     /** A Hugging Face snapshot directory (config.json, safetensors, tokenizer.json). */
@@ -33,7 +33,7 @@ export const ModelConfig = Schema.Union([
     /** A PEFT adapter directory to start from (LoRA training continues it). */
     adapterDir: Schema.optionalKey(Schema.NonEmptyString)
   })
-]).annotate({ expected: `{ preset: "tiny-test" | "drg-small" } or { dir: "<snapshot directory>" }` })
+]).annotate({ expected: `{ preset: "tiny-test" | "drg-mini" | "drg-small" } or { dir: "<snapshot directory>" }` })
 
 /**
  * Where rollouts are generated: on the run's own device (`local`), or by a fleet of
@@ -122,7 +122,23 @@ export const SplitConfig = Schema.Struct({
   testFraction: defaulted(Fraction, 0.1),
   sftRatio: defaulted(Fraction, 0.9),
   /** Keep a DRG-stratified fraction of the cases first (DRG-Small used 0.2); 1 keeps all. */
-  subset: defaulted(Fraction, 1)
+  subset: defaulted(Fraction, 1),
+  /** Keep only the cases of these DRG families (titles without the CC/MCC clause); empty keeps all. */
+  families: defaulted(Schema.Array(Schema.NonEmptyString), [])
+})
+
+/**
+ * What the model is asked and taught: the system prompt of every prompt (DRG-Sapphire's
+ * Open-R1 default when absent, or the behaviour plugin's) and the length of the SFT
+ * reasoning (`full`: the grouper's whole trace in words; `brief`: principal diagnosis and
+ * case severity in one line each, for small models and short budgets).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PromptConfig = Schema.Struct({
+  system: Schema.optionalKey(Schema.NonEmptyString),
+  rationale: defaulted(Schema.Literals(["full", "brief"]), "full")
 })
 
 const optimizerFields = {
@@ -324,6 +340,7 @@ export const RunConfig = Schema.Struct({
   engine: defaulted(EngineConfig, { kind: "local" }),
   data: defaulted(DataConfig, { source: "synthetic" }),
   split: defaulted(SplitConfig, {}),
+  prompt: defaulted(PromptConfig, {}),
   stages: defaulted(Schema.Array(StageConfig), [{ kind: "sft" }, { kind: "grpo" }, { kind: "eval" }]),
   plugins: defaulted(Schema.Array(PluginEntry), []),
   /** Packages whose `sapphirePlugins` join the short names (beside the first-party ones). */

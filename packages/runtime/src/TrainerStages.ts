@@ -22,6 +22,7 @@ import {
 import { Effect, Layer, Option, Stream } from "effect"
 import { Device } from "./Device.ts"
 import { PolicyModel } from "./PolicyModel.ts"
+import { systemPromptOf, withSystemPrompt } from "./prepareData.ts"
 import { MetricsLog } from "./MetricsLog.ts"
 import { Progress } from "./Progress.ts"
 import { rolloutGroups, type RolloutPrompt } from "./Rollouts.ts"
@@ -61,10 +62,6 @@ const shuffled = <A>(items: ReadonlyArray<A>, seed: number): Array<A> => {
   }
   return out
 }
-
-/** The behaviour plugin's system prompt, when it has one, in place of the default. */
-const withSystemPrompt = (messages: ReadonlyArray<ChatMessage>, systemPrompt: string | undefined): ReadonlyArray<ChatMessage> =>
-  systemPrompt === undefined ? messages : [{ role: "system", content: systemPrompt }, ...messages.filter((m) => m.role !== "system")]
 
 const promptIds = (tokenizer: TextTokenizer, messages: ReadonlyArray<ChatMessage>): Array<number> =>
   tokenizer.encode(tokenizer.applyChatTemplate(messages, { addGenerationPrompt: true }), { addSpecialTokens: false })
@@ -174,7 +171,7 @@ export const trainerStagesLayer = (options: { readonly checkpoint?: CheckpointHo
           if (loss === undefined) return yield* new StageError({ stage: "grpo", message: "a GRPO stage needs a loss plugin", cause: null })
           const prompts: Array<RolloutPrompt<DrgGold>> = ctx.data.grpo.map((e) => ({
             exampleId: e.id,
-            prompt: promptIds(tokenizer, withSystemPrompt(e.messages, ctx.plugins.behaviour?.systemPrompt)),
+            prompt: promptIds(tokenizer, e.messages),
             gold: { drg: e.drg, title: e.answer }
           }))
           if (prompts.length === 0) return yield* new StageError({ stage: "grpo", message: "no GRPO prompts in the training split", cause: null })
@@ -300,7 +297,7 @@ export const trainerStagesLayer = (options: { readonly checkpoint?: CheckpointHo
           yield* publish("eval", true)
           const cases = stage.limit > 0 ? ctx.data.test.slice(0, stage.limit) : ctx.data.test
           const { labelSpace } = ctx.plugins.grouper
-          const systemPrompt = ctx.plugins.behaviour?.systemPrompt
+          const systemPrompt = systemPromptOf(ctx.config, ctx.plugins)
           const task = yield* Effect.scoped(Effect.gen(function*() {
             const bar = yield* progress.task(`eval ${label}`, cases.length, "cases")
             const results: Array<GenerationResult> = []

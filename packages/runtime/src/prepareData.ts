@@ -8,6 +8,7 @@
 import {
   caseSftExample,
   completion,
+  DIAGNOSES,
   DrgData,
   drgSmall,
   type DrgRecord,
@@ -18,7 +19,9 @@ import {
   sftGrpoSplit,
   type SftExample,
   syntheticDrgData,
-  trainTestSplit
+  trainTestSplit,
+  type ChatMessage,
+  userPrompt
 } from "@sapphire-rl/data"
 import type { Grouper, LabelSpace, RationaleStyle } from "@sapphire-rl/spec"
 import { Effect, type Layer } from "effect"
@@ -93,17 +96,69 @@ export const sftExampleOf = (record: DrgRecord, grouper: Grouper, labelSpace: La
  * @since 0.1.0
  * @category data
  */
+const termOf = (code: string): string => DIAGNOSES.get(code)?.terms[0] ?? code
+
+/**
+ * The brief reasoning of a synthetic case: its principal diagnosis and the case severity
+ * with the secondary diagnosis that sets it, as the grouper decided them.
+ *
+ * @since 0.1.0
+ * @category sft
+ */
+export const briefRationale = (record: DrgRecord, grouper: Grouper): string => {
+  const result = grouper.group(grouperInput(record))
+  const severityCode = result.severity === "none" ? undefined : record.sdx.find((s) => DIAGNOSES.get(s)?.level === result.severity)
+  const severity = result.severity === "none"
+    ? "no CC or MCC"
+    : `${result.severity}${severityCode === undefined ? "" : ` (${termOf(severityCode)})`}`
+  return `Principal diagnosis: ${termOf(record.pdx)}.\nSeverity: ${severity}.`
+}
+
+/**
+ * Replaces the system message of a prompt when the run sets one.
+ *
+ * @since 0.1.0
+ * @category prompts
+ */
+export const withSystemPrompt = (messages: ReadonlyArray<ChatMessage>, system: string | undefined): ReadonlyArray<ChatMessage> =>
+  system === undefined ? messages : [{ role: "system", content: system }, ...messages.filter((m) => m.role !== "system")]
+
+/**
+ * The system prompt of a run: the config's, else the behaviour plugin's, else the default.
+ *
+ * @since 0.1.0
+ * @category prompts
+ */
+export const systemPromptOf = (config: RunConfig, plugins: PluginSet): string | undefined =>
+  config.prompt.system ?? plugins.behaviour?.systemPrompt
+
 export const prepareData = Effect.fn("prepareData")(function*(config: RunConfig, plugins: PluginSet) {
   const data = yield* DrgData
-  const all = config.split.subset < 1 ? drgSmall(data.records, config.split.subset, config.seed) : data.records
+  const families = new Set(config.split.families)
+  const kept = families.size === 0 ? data.records : data.records.filter((r) => families.has(r.family))
+  if (families.size > 0 && kept.length === 0) {
+    return yield* Effect.die(new RangeError(`split.families: no case of ${[...families].join(", ")} among ${data.records.length} cases`))
+  }
+  const all = config.split.subset < 1 ? drgSmall(kept, config.split.subset, config.seed) : kept
   const { train, test } = trainTestSplit(all, config.split.testFraction, config.seed)
   const { sft, grpo } = sftGrpoSplit(train, config.split.sftRatio, config.seed + 1)
   const style = plugins.behaviour?.rationaleStyle ?? "cot-first"
+  const system = systemPromptOf(config, plugins)
   const { grouper, labelSpace } = plugins.grouper
   const prepared: PreparedData = {
     source: data.source,
-    sft: sft.map((r) => sftExampleOf(r, grouper, labelSpace, style)),
-    grpo: grpo.map(rlExample),
+    sft: sft.map((r) => {
+      if (config.prompt.rationale === "brief" && r.pdx !== "") {
+        const messages = withSystemPrompt([{ role: "system", content: "" }, { role: "user", content: userPrompt(r.text) }], system)
+        return { id: `${r.id}:brief`, messages: [...messages.filter((m) => m.content !== ""), { role: "assistant" as const, content: completion(briefRationale(r, grouper), r.title) }] }
+      }
+      const example = sftExampleOf(r, grouper, labelSpace, style)
+      return { ...example, messages: [...withSystemPrompt(example.messages.slice(0, -1), system), ...example.messages.slice(-1)] }
+    }),
+    grpo: grpo.map((r) => {
+      const example = rlExample(r)
+      return { ...example, messages: withSystemPrompt(example.messages, system) }
+    }),
     test,
     counts: { cases: all.length, train: train.length, test: test.length, sft: sft.length, grpo: grpo.length }
   }

@@ -95,12 +95,32 @@ export const DRG_SMALL_CONFIG: Qwen2Config = {
 }
 
 /**
+ * The embedded default run's model: 4 layers, d_model 128, MLP 384, 4 query heads over 2 KV
+ * heads (~0.9M parameters), small enough to SFT and GRPO from scratch within minutes on a
+ * 2-core CPU.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DRG_MINI_CONFIG: Qwen2Config = {
+  ...shared,
+  hiddenSize: 128,
+  intermediateSize: 384,
+  numHiddenLayers: 4,
+  numAttentionHeads: 4,
+  numKeyValueHeads: 2,
+  headDim: 32,
+  maxPositionEmbeddings: 1024
+}
+
+/**
  * Presets by name.
  *
  * @since 0.1.0
  * @category constants
  */
-export const MODEL_PRESETS: Readonly<Record<"tiny-test" | "drg-small", Qwen2Config>> = {
+export const MODEL_PRESETS: Readonly<Record<"tiny-test" | "drg-mini" | "drg-small", Qwen2Config>> = {
   "tiny-test": TINY_TEST_CONFIG,
+  "drg-mini": DRG_MINI_CONFIG,
   "drg-small": DRG_SMALL_CONFIG
 }
