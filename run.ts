@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util"
 import { Cause, Effect, Exit } from "effect"
-import { loadPluginCatalog, mergeRunConfig, RUN_PRESETS, trainerStagesLayer } from "@sapphire-rl/runtime"
+import { listPlugins as listInstalledPlugins, mergeRunConfig, RUN_PRESETS } from "@sapphire-rl/runtime"
 import { loadRunConfigFile, pluginImporterFrom, runNode } from "@sapphire-rl/runtime/node"
 import { writeRunReport } from "@sapphire-rl/report/node"
 
@@ -99,8 +99,7 @@ const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     cwd,
     settings,
     ...(v.out === undefined ? {} : { out: v.out }),
-    ...(v.resume === undefined ? {} : { resumeFrom: v.resume }),
-    stages: () => trainerStagesLayer()
+    ...(v.resume === undefined ? {} : { resumeFrom: v.resume })
   }))
   if (Exit.isFailure(exit)) {
     const error = Cause.squash(exit.cause)
@@ -115,12 +114,12 @@ const run = async (argv: ReadonlyArray<string>): Promise<number> => {
 }
 
 const listPlugins = async (): Promise<number> => {
-  const catalog = await Effect.runPromise(loadPluginCatalog().pipe(Effect.provide(pluginImporterFrom(process.cwd()))))
-  for (const [pkg, factories] of catalog.packages) {
-    process.stdout.write(`${pkg}\n`)
-    for (const f of factories) process.stdout.write(`  ${f.pluginName.padEnd(28)} ${f.kind.padEnd(11)} ${f.description}\n`)
+  const listing = await Effect.runPromise(listInstalledPlugins().pipe(Effect.provide(pluginImporterFrom(process.cwd()))))
+  for (const p of listing.plugins) {
+    process.stdout.write(`${p.name.padEnd(28)} ${p.kind.padEnd(11)} ${`${p.packageName}${p.version === undefined ? "" : `@${p.version}`}`.padEnd(44)} ${p.description}\n`)
+    if (p.defaults !== undefined && Object.keys(p.defaults as object).length > 0) process.stdout.write(`${"".padEnd(41)}options ${JSON.stringify(p.defaults)}\n`)
   }
-  for (const m of catalog.missing) process.stdout.write(`${m} (not installed)\n`)
+  for (const m of listing.missing) process.stdout.write(`${m} (not installed)\n`)
   return 0
 }
 
