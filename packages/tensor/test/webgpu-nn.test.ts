@@ -67,6 +67,16 @@ const MATMUL_CASES: ReadonlyArray<MatmulCase> = [
   { M: 5, N: 3, K: 4, acc: true }
 ]
 
+/** Shapes for the wide (16×32) register tile, M and N off its multiples. Kept to two shader
+ * keys (unbatched and batched f32): each compiles for ~16-20 s on llvmpipe. */
+const WIDE_CASES: ReadonlyArray<MatmulCase> = [
+  { M: 2040, N: 68, K: 44 }, // the train-step row count: 127.5 tiles of 16 rows; N = 2 tiles of 32 + 4
+  { M: 100, N: 36, K: 20, acc: true }, // one tile column and 4 columns of the next, accumulating
+  { M: 33, N: 97, K: 30, bT: true }, // staged B (N % 4 != 0, K padded), wide on the copy
+  { M: 16, N: 40, K: 200, aT: true, bT: true }, // both staged; exactly one tile of rows
+  { M: 17, N: 32, K: 256, batchA: [3], batchB: [1] } // batched, B broadcast, one row past a tile
+]
+
 const runMatmul = async (p: Pair, c: MatmulCase, seed: number) => {
   const dt = c.dtype ?? "f32"
   const ba = c.batchA ?? []
@@ -104,7 +114,7 @@ describeWebGpu("webgpu nn kernels vs cpu", {
 }, () => {
   beforeAll(async () => {
     const cpu = makeCpuBackend()
-    for (const variant of ["register", "tiled"] as const satisfies ReadonlyArray<MatmulVariant>) {
+    for (const variant of ["register", "wide", "tiled"] as const satisfies ReadonlyArray<MatmulVariant>) {
       // The "tiled" backend also takes the tiled (workgroup-memory) attention forward.
       const gpu = await makeWebGpuBackend({ label: `test-${variant}`, matmul: variant, attention: variant === "tiled" ? "tiled" : "thread" })
       backends.push(gpu)
@@ -118,9 +128,14 @@ describeWebGpu("webgpu nn kernels vs cpu", {
   for (const variant of ["register", "tiled"] as const) {
     it(`matmul (${variant}) on awkward, transposed, batched, broadcast and f16 shapes`, async () => {
       let seed = 10
-      for (const c of MATMUL_CASES) await runMatmul(pair(variant), c, seed++)
+      for (const c of [...MATMUL_CASES, ...WIDE_CASES]) await runMatmul(pair(variant), c, seed++)
     })
   }
+
+  it("matmul (wide: 16×32 register tiles) at awkward shapes", async () => {
+    let seed = 70
+    for (const c of WIDE_CASES) await runMatmul(pair("wide"), c, seed++)
+  })
 
   it("softmax and log-softmax, forward and backward, f32 and f16", async () => {
     const p = pair("register")

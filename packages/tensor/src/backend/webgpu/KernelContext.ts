@@ -7,13 +7,16 @@
 import type { Runtime } from "./Runtime.ts"
 
 /**
- * Matmul strategy: `register` (large per-thread register tiles read straight from storage;
- * best on CPU rasterizers such as llvmpipe) or `tiled` (shared-memory tiles; real GPUs).
+ * Matmul strategy: `register` (8×8 per-thread register tiles read straight from storage;
+ * the default on CPU rasterizers such as llvmpipe), `wide` (opt-in, experimental: 16×32
+ * tiles where M ≥ 16 and N ≥ 32, else 8×8; on llvmpipe not yet reliably faster than
+ * `register` and ~16-20 s to compile per shader, see benchmarks/RESULTS.md) or `tiled`
+ * (shared-memory tiles; real GPUs).
  *
  * @since 0.1.0
  * @category models
  */
-export type MatmulVariant = "register" | "tiled"
+export type MatmulVariant = "register" | "wide" | "tiled"
 
 /**
  * What every kernel implementation gets.

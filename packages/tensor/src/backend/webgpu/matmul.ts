@@ -107,6 +107,54 @@ const registerPrologue = (batchRank: number, tm: number, tn: number): string => 
   let oBase = ui(10u) + batch * ui(13u); let ldo = ui(12u);
   let acc = u(11u) != 0u;`
 
+/** The wide register tile (`MatmulVariant` "wide", opt-in): 16×32 outputs per thread in
+ * 2×4-thread workgroups (64×64 per workgroup; one 256-bit llvmpipe SIMD group of 8 lanes).
+ * On llvmpipe this loop form measured 0.77-1.27× the 8×8 tile (load 9-12) and takes
+ * ~16-20 s to compile each shader (benchmarks/matmulLayouts.ts --variants), so it is not
+ * the default. */
+const TM_WIDE = 16
+const TN_WIDE = 32
+const WGX_WIDE = 2
+const WGY_WIDE = 4
+
+/** The wide kernel: like `registerSource` with 8 vec4 of B per k (columns past N read
+ * whatever the bounds-checked load gives and are not stored). The row loop runs to a bound
+ * the compiler cannot fold: fully unrolled, the 16×32 tile took llvmpipe minutes to compile. */
+const wideSource = (names: ReadonlyArray<string>, batchRank: number): string => {
+  const [a, b, o] = names
+  const V = TN_WIDE / 4
+  return `
+@compute @workgroup_size(${WGX_WIDE}, ${WGY_WIDE}) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${registerPrologue(batchRank, TM_WIDE, TN_WIDE)}
+  var c: array<vec4<f32>, ${TM_WIDE * V}>;
+  // A bound the compiler cannot fold (rows past M are neither computed nor stored).
+  let tm = min(${TM_WIDE}, M - m0);
+  ${triangleCode(TM_WIDE)}
+  for (var k = kLo; k < kHi; k += 4) {
+    var bv: array<vec4<f32>, ${4 * V}>;
+    for (var kk = 0; kk < 4; kk++) {
+      let bRow = (bBase + (k + kk) * bK + n0) >> 2;
+      ${Array.from({ length: V }, (_, j) => `bv[kk * ${V} + ${j}] = ld4_${b}(bRow + ${j});`).join(" ")}
+    }
+    for (var i = 0; i < tm; i++) {
+      let av = ld4_${a}((aBase + min(m0 + i, M - 1) * aRow + k) >> 2);
+      ${[0, 1, 2, 3].map((kk) => `let s${kk} = vec4<f32>(av[${kk}]);`).join(" ")}
+      ${Array.from({ length: V }, (_, j) => `c[i * ${V} + ${j}] = fma(s3, bv[${3 * V + j}], fma(s2, bv[${2 * V + j}], fma(s1, bv[${V + j}], fma(s0, bv[${j}], c[i * ${V} + ${j}]))));`).join("\n      ")}
+    }
+  }
+  for (var i = 0; i < tm; i++) {
+    for (var j = 0; j < ${TN_WIDE}; j++) {
+      if (m0 + i < M && n0 + j < N) {
+        let idx = oBase + (m0 + i) * ldo + n0 + j;
+        var v = c[i * ${V} + (j >> 2)][j & 3];
+        if (acc) { v += ld_${o}(idx); }
+        st_${o}(idx, v);
+      }
+    }
+  }
+}`
+}
+
 const registerSource = (names: ReadonlyArray<string>, batchRank: number, TM: number): string => {
   const [a, b, o] = names
   const accDecl = Array.from({ length: TM }, (_, i) => `var c${i}0 = vec4<f32>(0.0); var c${i}1 = vec4<f32>(0.0);`).join("\n")
@@ -294,7 +342,11 @@ export const matmul = (ctx: KernelContext, c: Call, triangle?: Triangle): void =
   const work = batch.count * M * N * K
   const scratch: Array<ReturnType<typeof rt.allocate>> = []
   let plan: Plan = { a: c.a, b: c.b, M, N, K }
-  let variant: "register" | "nt" | "tn" | "tiled" | "generic" = work <= GENERIC_MAX_WORK ? "generic" : ctx.matmul
+  let variant: "register" | "nt" | "tn" | "tiled" | "generic" = work <= GENERIC_MAX_WORK
+    ? "generic"
+    : ctx.matmul === "tiled"
+    ? "tiled"
+    : "register"
   let batchInfo = batch
   if (variant === "register") {
     const vec = (v: View, s: number) => (v.dtype === "f32" || v.dtype === "f16") && s % 4 === 0
@@ -376,8 +428,12 @@ export const matmul = (ctx: KernelContext, c: Call, triangle?: Triangle): void =
   const tmReg = rowsPerThread(M, TM)
   const tmNT = rowsPerThread(M, TM_NT)
   const tmTN = M >= TM ? TM : 4
+  // The wide tile only where it fills: a short A (decoding) or a narrow B keep the 8×8 one.
+  const wide = variant === "register" && ctx.matmul === "wide" && M >= TM_WIDE && N >= TN_WIDE
   const groups: [number, number, number] =
-    variant === "register"
+    wide
+      ? [Math.ceil(N / TN_WIDE / WGX_WIDE), Math.ceil(M / TM_WIDE / WGY_WIDE), batchInfo.count]
+      : variant === "register"
       ? [Math.ceil(N / TN / WGX), Math.ceil(M / tmReg / WGY), batchInfo.count]
       : variant === "nt"
       ? [Math.ceil(N / TN_NT / WGX), Math.ceil(M / tmNT / WGY), batchInfo.count]
@@ -387,13 +443,15 @@ export const matmul = (ctx: KernelContext, c: Call, triangle?: Triangle): void =
       ? [Math.ceil(N / TILE), Math.ceil(M / TILE), batchInfo.count]
       : [Math.ceil(N / 8), Math.ceil(M / 8), batchInfo.count]
   rt.run({
-    kernel: `matmul-${variant}`,
+    kernel: wide ? "matmul-wide" : `matmul-${variant}`,
     key: `b${rank}|${variant === "register" ? tmReg : variant === "nt" ? tmNT : variant === "tn" ? tmTN : ""}`,
     bindings,
     uniforms: words,
     groups,
     source: (names) =>
-      variant === "register"
+      wide
+        ? wideSource(names, rank)
+        : variant === "register"
         ? registerSource(names, rank, tmReg)
         : variant === "nt"
         ? ntSource(names, rank, tmNT)

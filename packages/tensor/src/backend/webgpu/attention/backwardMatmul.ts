@@ -85,7 +85,7 @@ export const attentionBackwardMatmulApplies = (ctx: KernelContext, c: Call): boo
   const [B, Hq, T, D] = c.q.shape as [number, number, number, number]
   const [, Hkv, S] = c.k.shape as [number, number, number, number]
   const bytes = B * Hq * T * pad4(S) * 4
-  return ctx.matmul === "register" && Hq === Hkv && B * Hq * T * S * D > 0 &&
+  return ctx.matmul !== "tiled" && Hq === Hkv && B * Hq * T * S * D > 0 &&
     bytes <= Math.min(MAX_SCORE_BYTES, ctx.maxBinding) && matmulOut(c.dq)
 }
 
