@@ -57,7 +57,8 @@ describe("trainerStagesLayer through runNode", () => {
         phase: "grpo",
         stepsDone: 1,
         reason: "periodic",
-        metricsLines: sft.length + 1
+        metricsLines: sft.length + 1,
+        weights: true
       })
       const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"))
       expect(results.sft.drg).toHaveProperty("pass8")
