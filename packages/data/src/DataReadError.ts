@@ -6,7 +6,7 @@ import { Schema } from "effect"
 /** A row of an input file did not have the expected shape. */
 export class DataReadError extends Schema.TaggedError<DataReadError>()("DataReadError", {
   file: Schema.String,
-  /** 1-based data row (the header is row 0; -1 for a CSV syntax error, found by line only); for JSONL, the line number. */
+  /** 1-based data row (the header is row 0, blank lines are not counted); for JSONL, the line number. */
   row: Schema.Number,
   /** 1-based physical line where the row starts. */
   line: Schema.Number,
@@ -21,6 +21,10 @@ export class DataReadError extends Schema.TaggedError<DataReadError>()("DataRead
   }
 }
 
-/** Shortens a found value for an error message. */
+/** Shortens a found value for an error message (a 12 KB note must not flood the terminal). */
 export const shown = (value: string): string =>
   JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)
+
+/** Cuts a long message part (a syntax issue quoting field text) to `max` characters, saying how much was left out. */
+export const cut = (text: string, max = 200): string =>
+  text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text

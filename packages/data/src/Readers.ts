@@ -5,8 +5,8 @@
  */
 import type { DrgEntry, LabelSpace } from "@sapphire-rl/spec"
 import { Effect, Result, Schema } from "effect"
-import { type CsvParse, type CsvRow, parseCsv } from "./Csv.ts"
-import { DataReadError, shown } from "./DataReadError.ts"
+import { type CsvParse, type CsvRow, type CsvSyntaxIssue, parseCsv } from "./Csv.ts"
+import { cut, DataReadError, shown } from "./DataReadError.ts"
 import { type DrgRecord, DrgRecordSchema } from "./Record.ts"
 
 /** A row set aside because its DRG (number or title, as `value`) is not in the label space. */
@@ -30,44 +30,107 @@ export interface ReadResult {
   readonly report: ReadReport
 }
 
-const csvRows = (file: string, parsed: CsvParse, required: ReadonlyArray<string>) =>
-  Effect.gen(function*() {
-    if (!parsed.ok) {
-      return yield* new DataReadError({
-        file, row: -1, line: parsed.issue.line, column: `character ${parsed.issue.column}`,
-        expected: "well-formed RFC 4180 CSV", found: parsed.issue.message
-      })
-    }
-    const [header, ...rest] = parsed.rows
-    if (header === undefined) {
-      return yield* new DataReadError({ file, row: 0, line: 1, column: "", expected: `a header with ${required.join(", ")}`, found: "an empty file" })
-    }
-    const names = header.fields.map((f) => f.trim())
-    const index: Record<string, number> = {}
-    for (const name of required) {
-      const at = names.indexOf(name)
-      if (at < 0) {
-        return yield* new DataReadError({ file, row: 0, line: header.line, column: name, expected: `a header column ${JSON.stringify(name)}`, found: `columns ${names.join(", ")}` })
-      }
-      index[name] = at
-    }
-    const rows = rest.filter((r) => !(r.fields.length === 1 && r.fields[0] === ""))
-    for (const [i, r] of rows.entries()) {
-      if (r.fields.length !== names.length) {
-        return yield* new DataReadError({ file, row: i + 1, line: r.line, column: "", expected: `${names.length} fields`, found: `${r.fields.length} fields` })
-      }
-    }
-    return { index, rows }
-  })
-
-const field = (r: CsvRow, index: Record<string, number>, name: string): string => r.fields[index[name]!] ?? ""
-
-const integerField = (file: string, r: CsvRow, row: number, index: Record<string, number>, name: string) => {
-  const raw = field(r, index, name).trim()
-  return /^-?\d+$/.test(raw)
-    ? Effect.succeed(Number(raw))
-    : Effect.fail(new DataReadError({ file, row, line: r.line, column: name, expected: "an integer", found: shown(raw) }))
+/**
+ * Turns CSV rows, one at a time, into records: the header names the columns, blank lines are
+ * skipped, each data row is checked and converted at once. Nothing but the records is kept,
+ * so a file streams through in memory bounded by its longest row plus the records.
+ *
+ * @since 0.1.0
+ * @category readers
+ */
+export interface CsvRecordReader {
+  /** Reads the next row; a DataReadError ends the file. */
+  readonly row: (r: CsvRow) => DataReadError | undefined
+  /** The file's syntax issue, as a DataReadError naming its row and line. */
+  readonly syntax: (issue: CsvSyntaxIssue) => DataReadError
+  /** After the last row: the records and report, or the error of an empty file. */
+  readonly finish: () => ReadResult | DataReadError
 }
+
+type RowRecord = (r: CsvRow, row: number, get: (name: string) => string) => DrgRecord | UnknownDrg | DataReadError
+
+const makeCsvRecordReader = (file: string, required: ReadonlyArray<string>, toRecord: RowRecord): CsvRecordReader => {
+  let names: ReadonlyArray<string> | undefined
+  const index: Record<string, number> = {}
+  const records: Array<DrgRecord> = []
+  const unknownDrgs: Array<UnknownDrg> = []
+  let rowCount = 0
+  let current: CsvRow = { fields: [], line: 0 }
+  const get = (name: string): string => current.fields[index[name]!] ?? ""
+  const row = (r: CsvRow): DataReadError | undefined => {
+    if (names === undefined) {
+      names = r.fields.map((f) => f.trim())
+      for (const name of required) {
+        const at = names.indexOf(name)
+        if (at < 0) {
+          return new DataReadError({ file, row: 0, line: r.line, column: name, expected: `a header column ${JSON.stringify(name)}`, found: cut(`columns ${names.map((n) => (n.length > 40 ? `${n.slice(0, 37)}...` : n)).join(", ")}`) })
+        }
+        index[name] = at
+      }
+      return undefined
+    }
+    if (r.fields.length === 1 && r.fields[0] === "") return undefined
+    rowCount++
+    if (r.fields.length !== names.length) {
+      return new DataReadError({ file, row: rowCount, line: r.line, column: "", expected: `${names.length} fields`, found: `${r.fields.length} fields` })
+    }
+    current = r
+    const out = toRecord(r, rowCount, get)
+    if (out instanceof DataReadError) return out
+    if ("value" in out) unknownDrgs.push(out)
+    else records.push(out)
+    return undefined
+  }
+  return {
+    row,
+    syntax: (issue) =>
+      new DataReadError({
+        file, row: issue.row, line: issue.line, column: `character ${issue.column}`,
+        expected: "well-formed RFC 4180 CSV", found: issue.message
+      }),
+    finish: () =>
+      names === undefined
+        ? new DataReadError({ file, row: 0, line: 1, column: "", expected: `a header with ${required.join(", ")}`, found: "an empty file" })
+        : { records, report: { file, rows: rowCount, unknownDrgs } }
+  }
+}
+
+const integerField = (file: string, r: CsvRow, row: number, name: string, raw: string): number | DataReadError =>
+  /^-?\d+$/.test(raw.trim())
+    ? Number(raw.trim())
+    : new DataReadError({ file, row, line: r.line, column: name, expected: "an integer", found: shown(raw.trim()) })
+
+/** Feeds parsed rows to a record reader. */
+const readParsed = (reader: CsvRecordReader, parsed: CsvParse): Effect.Effect<ReadResult, DataReadError> => {
+  if (!parsed.ok) return Effect.fail(reader.syntax(parsed.issue))
+  for (const r of parsed.rows) {
+    const e = reader.row(r)
+    if (e !== undefined) return Effect.fail(e)
+  }
+  const result = reader.finish()
+  return result instanceof DataReadError ? Effect.fail(result) : Effect.succeed(result)
+}
+
+/**
+ * A row-at-a-time reader of DRG-LLaMA CSV (`hadm_id, text, drg_34_code, label`) that joins the
+ * title, family and tier from the label space; rows with a DRG it lacks go to the report.
+ *
+ * @since 0.1.0
+ * @category readers
+ */
+export const drgLlamaRecordReader = (file: string, labelSpace: LabelSpace): CsvRecordReader =>
+  makeCsvRecordReader(file, ["hadm_id", "text", "drg_34_code", "label"], (r, row, get) => {
+    const id = get("hadm_id").trim()
+    if (id === "") return new DataReadError({ file, row, line: r.line, column: "hadm_id", expected: "a non-empty admission id", found: shown(id) })
+    const note = get("text")
+    if (note.trim() === "") return new DataReadError({ file, row, line: r.line, column: "text", expected: "a non-empty note", found: shown(note) })
+    const drg = integerField(file, r, row, "drg_34_code", get("drg_34_code"))
+    if (drg instanceof DataReadError) return drg
+    const label = integerField(file, r, row, "label", get("label"))
+    if (label instanceof DataReadError) return label
+    const entry = labelSpace.get(drg)
+    return entry === undefined ? { row, line: r.line, value: String(drg) } : realRecord(id, note, entry)
+  })
 
 /**
  * Reads DRG-LLaMA CSV (`hadm_id, text, drg_34_code, label`) and joins the title, family and
@@ -76,29 +139,9 @@ const integerField = (file: string, r: CsvRow, row: number, index: Record<string
 export const readDrgLlamaCsv = (file: string, text: string, labelSpace: LabelSpace): Effect.Effect<ReadResult, DataReadError> =>
   readDrgLlamaRows(file, parseCsv(text), labelSpace)
 
-/** `readDrgLlamaCsv` over already parsed rows (for incremental parsing of large files). */
+/** `readDrgLlamaCsv` over already parsed rows. */
 export const readDrgLlamaRows = (file: string, parsed: CsvParse, labelSpace: LabelSpace): Effect.Effect<ReadResult, DataReadError> =>
-  Effect.gen(function*() {
-    const { index, rows } = yield* csvRows(file, parsed, ["hadm_id", "text", "drg_34_code", "label"])
-    const records: Array<DrgRecord> = []
-    const unknownDrgs: Array<UnknownDrg> = []
-    for (const [i, r] of rows.entries()) {
-      const row = i + 1
-      const id = field(r, index, "hadm_id").trim()
-      if (id === "") return yield* new DataReadError({ file, row, line: r.line, column: "hadm_id", expected: "a non-empty admission id", found: shown(id) })
-      const note = field(r, index, "text")
-      if (note.trim() === "") return yield* new DataReadError({ file, row, line: r.line, column: "text", expected: "a non-empty note", found: shown(note) })
-      const drg = yield* integerField(file, r, row, index, "drg_34_code")
-      yield* integerField(file, r, row, index, "label")
-      const entry = labelSpace.get(drg)
-      if (entry === undefined) {
-        unknownDrgs.push({ row, line: r.line, value: String(drg) })
-        continue
-      }
-      records.push(realRecord(id, note, entry))
-    }
-    return { records, report: { file, rows: rows.length, unknownDrgs } }
-  })
+  readParsed(drgLlamaRecordReader(file, labelSpace), parsed)
 
 // Real data carries no codes or demographics, only the note and the label-space entry.
 const realRecord = (id: string, text: string, { drg, title, family, tier }: DrgEntry): DrgRecord => ({
@@ -113,6 +156,21 @@ const noteOfProblem = (problem: string): string => {
 }
 
 /**
+ * A row-at-a-time reader of DRG-Sapphire style CSV (`problem, solution`).
+ *
+ * @since 0.1.0
+ * @category readers
+ */
+export const sapphireRecordReader = (file: string, labelSpace: LabelSpace): CsvRecordReader =>
+  makeCsvRecordReader(file, ["problem", "solution"], (r, row, get) => {
+    const problem = get("problem")
+    if (problem.trim() === "") return new DataReadError({ file, row, line: r.line, column: "problem", expected: "a non-empty prompt", found: shown(problem) })
+    const solution = get("solution")
+    const entry = labelSpace.byTitle(solution)
+    return entry === undefined ? { row, line: r.line, value: solution } : realRecord(`${file}#${row}`, noteOfProblem(problem), entry)
+  })
+
+/**
  * Reads DRG-Sapphire style CSV (`problem, solution`): the problem holds the prompt with the
  * note between `***`, the solution the DRG title (matched exactly after trim + upper-case).
  */
@@ -121,24 +179,7 @@ export const readSapphireCsv = (file: string, text: string, labelSpace: LabelSpa
 
 /** `readSapphireCsv` over already parsed rows. */
 export const readSapphireRows = (file: string, parsed: CsvParse, labelSpace: LabelSpace): Effect.Effect<ReadResult, DataReadError> =>
-  Effect.gen(function*() {
-    const { index, rows } = yield* csvRows(file, parsed, ["problem", "solution"])
-    const records: Array<DrgRecord> = []
-    const unknownDrgs: Array<UnknownDrg> = []
-    for (const [i, r] of rows.entries()) {
-      const row = i + 1
-      const problem = field(r, index, "problem")
-      if (problem.trim() === "") return yield* new DataReadError({ file, row, line: r.line, column: "problem", expected: "a non-empty prompt", found: shown(problem) })
-      const solution = field(r, index, "solution")
-      const entry = labelSpace.byTitle(solution)
-      if (entry === undefined) {
-        unknownDrgs.push({ row, line: r.line, value: solution })
-        continue
-      }
-      records.push(realRecord(`${file}#${row}`, noteOfProblem(problem), entry))
-    }
-    return { records, report: { file, rows: rows.length, unknownDrgs } }
-  })
+  readParsed(sapphireRecordReader(file, labelSpace), parsed)
 
 const decodeRecord = Schema.decodeUnknownResult(DrgRecordSchema)
 
@@ -167,7 +208,7 @@ export const readJsonlLines = (
       try {
         value = JSON.parse(raw)
       } catch (e) {
-        return yield* new DataReadError({ file, row: line, line, column: "", expected: "a JSON object", found: `invalid JSON (${(e as Error).message})` })
+        return yield* new DataReadError({ file, row: line, line, column: "", expected: "a JSON object", found: `invalid JSON (${cut((e as Error).message)})` })
       }
       const decoded = decodeRecord(value)
       if (Result.isFailure(decoded)) {
@@ -175,7 +216,7 @@ export const readJsonlLines = (
         const at = message.find((m) => m.trim().startsWith("at ")) ?? ""
         return yield* new DataReadError({
           file, row: line, line, column: at.trim().replace(/^at /, ""),
-          expected: "a DrgRecord", found: message.filter((m) => !m.trim().startsWith("at ")).join(" ").trim()
+          expected: "a DrgRecord", found: cut(message.filter((m) => !m.trim().startsWith("at ")).join(" ").trim())
         })
       }
       const record: DrgRecord = decoded.success

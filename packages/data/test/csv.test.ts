@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import fc from "fast-check"
 import { makeCsvParser, parseCsv } from "../src/Csv.ts"
+import { parseCsv as referenceParseCsv } from "./support/referenceCsv.ts"
 
 // Independent RFC 4180 writer: quote every field that needs it, double inner quotes.
 const writeField = (f: string) => (/[",\n\r]/.test(f) || f === "" ? `"${f.replace(/"/g, '""')}"` : f)
@@ -46,6 +47,29 @@ describe("parseCsv", () => {
     }), { numRuns: 500 })
   })
 
+  it("agrees with the character-at-a-time reference parser on rows, lines and issues (any delimiter)", () => {
+    const text = fc.string({ unit: fc.constantFrom("a", ",", "\t", '"', "\n", "\r", "x", "\uFEFF"), maxLength: 40 })
+    fc.assert(fc.property(text, fc.constantFrom(",", "\t"), (t, d) => {
+      const fast = parseCsv(t, d)
+      const reference = referenceParseCsv(t, d)
+      if (reference.ok) expect(fast).toEqual(reference)
+      else {
+        expect(fast.ok).toBe(false)
+        if (!fast.ok) expect({ ...fast.issue, row: undefined }).toEqual({ ...reference.issue, row: undefined })
+      }
+    }), { numRuns: 3000 })
+  })
+
+  it("numbers the row of a syntax issue as readers do: header 0, blank lines not counted", () => {
+    const issue = (t: string) => {
+      const p = parseCsv(t)
+      return p.ok ? undefined : p.issue.row
+    }
+    expect(issue('h\n1\n"x"y\n')).toBe(2)
+    expect(issue('h\n\n\n1\n2,"open\n')).toBe(2)
+    expect(issue('"h\n')).toBe(0)
+  })
+
   it("reports the starting line of each row, counting embedded newlines", () => {
     const parsed = parseCsv('a,b\n"x\ny\nz",1\nq,2\n')
     expect(parsed.ok && parsed.rows.map((r) => r.line)).toEqual([1, 2, 5])
@@ -53,7 +77,7 @@ describe("parseCsv", () => {
 
   it("rejects an unclosed quote at its line and column", () => {
     const parsed = parseCsv('a,b\n1,"oops\n2,3\n')
-    expect(parsed).toEqual({ ok: false, issue: { line: 2, column: 3, message: "quoted field is never closed" } })
+    expect(parsed).toEqual({ ok: false, issue: { line: 2, column: 3, row: 1, message: "quoted field is never closed" } })
   })
 
   it("rejects a bare quote in an unquoted field and text after a closing quote", () => {

@@ -50,6 +50,23 @@ describe("DRG-LLaMA CSV reader", () => {
   })
 })
 
+describe("CSV reader errors", () => {
+  it("name the data row of a syntax error (never row -1), counting like the other errors", () => {
+    const e = failure(readDrgLlamaCsv("t.csv", 'hadm_id,text,drg_34_code,label\n1,a,871,1\n\n2,b x"y,871,1\n', labelSpace))
+    expect(e).toMatchObject({ row: 2, line: 4, column: "character 6" })
+    expect(e.message).toMatch(/^t\.csv: row 2 \(line 4\), column character 6: expected well-formed RFC 4180 CSV, found a quote inside an unquoted field/)
+    expect(failure(readSapphireCsv("s.csv", 'problem,solution\n"never closed,X\n', labelSpace)).message).toMatch(/^s\.csv: row 1 \(line 2\)/)
+  })
+
+  it("cut long field text out of messages", () => {
+    const note = "word ".repeat(3000)
+    const header = failure(readDrgLlamaCsv("h.csv", `${note},text,drg_34_code,label\n`, labelSpace))
+    expect(header.message.length).toBeLessThan(400)
+    const drg = failure(readDrgLlamaCsv("d.csv", `hadm_id,text,drg_34_code,label\n1,x,${"9".repeat(5000)}x,1\n`, labelSpace))
+    expect(drg.message.length).toBeLessThan(200)
+  })
+})
+
 describe("DRG-LLaMA data's label set", () => {
   itConformance("joins every DRG that occurs in the DRG-LLaMA data (id2label.csv) with the catalog", ["id2label.csv"], (ref) => {
     const id2label = ref.read("id2label.csv")

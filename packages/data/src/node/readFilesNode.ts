@@ -6,9 +6,9 @@ import { createReadStream } from "node:fs"
 import { open } from "node:fs/promises"
 import type { LabelSpace } from "@sapphire-rl/spec"
 import { Effect, Schema } from "effect"
-import { type CsvParse, type CsvRow, makeCsvParser } from "../Csv.ts"
-import type { DataReadError } from "../DataReadError.ts"
-import { type ReadResult, readDrgLlamaRows, readJsonlLines, readSapphireRows } from "../Readers.ts"
+import { type CsvParse, makeCsvParser } from "../Csv.ts"
+import { DataReadError } from "../DataReadError.ts"
+import { type CsvRecordReader, drgLlamaRecordReader, type ReadResult, readJsonlLines, sapphireRecordReader } from "../Readers.ts"
 
 /** The file could not be read at all. */
 export class FileReadError extends Schema.TaggedError<FileReadError>()("FileReadError", {
@@ -48,23 +48,36 @@ const readHead = (file: string) =>
     catch: fileError(file)
   })
 
-const parseCsvFile = (file: string) =>
-  Effect.tryPromise({
-    try: async (): Promise<CsvParse> => {
-      const parser = makeCsvParser()
-      const rows: Array<CsvRow> = []
-      for await (const chunk of createReadStream(file, { encoding: "utf8" })) {
-        const r = parser.push(chunk as string)
-        if (!r.ok) return r
-        rows.push(...r.rows)
-      }
-      const r = parser.end()
-      if (!r.ok) return r
-      rows.push(...r.rows)
-      return { ok: true, rows }
-    },
-    catch: fileError(file)
-  })
+// Streams the file through the parser into the record reader, row by row: only the records
+// (and the row in progress) stay in memory.
+const readCsvFile = (file: string, reader: CsvRecordReader) =>
+  Effect.flatMap(
+    Effect.tryPromise({
+      try: async (): Promise<ReadResult | DataReadError> => {
+        const parser = makeCsvParser()
+        const feed = (parsed: CsvParse): DataReadError | undefined => {
+          if (!parsed.ok) return reader.syntax(parsed.issue)
+          for (const r of parsed.rows) {
+            const e = reader.row(r)
+            if (e !== undefined) return e
+          }
+          return undefined
+        }
+        const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 })
+        try {
+          for await (const chunk of stream) {
+            const e = feed(parser.push(chunk as string))
+            if (e !== undefined) return e
+          }
+        } finally {
+          stream.destroy()
+        }
+        return feed(parser.end()) ?? reader.finish()
+      },
+      catch: fileError(file)
+    }),
+    (r) => (r instanceof DataReadError ? Effect.fail(r) : Effect.succeed(r))
+  )
 
 const readLines = (file: string) =>
   Effect.tryPromise({
@@ -91,6 +104,5 @@ export const readRecordsFile = (
   Effect.gen(function*() {
     const f = format ?? guessFormat(file, yield* readHead(file))
     if (f === "jsonl") return yield* readJsonlLines(file, yield* readLines(file), labelSpace)
-    const parsed = yield* parseCsvFile(file)
-    return yield* (f === "sapphire" ? readSapphireRows(file, parsed, labelSpace) : readDrgLlamaRows(file, parsed, labelSpace))
+    return yield* readCsvFile(file, f === "sapphire" ? sapphireRecordReader(file, labelSpace) : drgLlamaRecordReader(file, labelSpace))
   })
