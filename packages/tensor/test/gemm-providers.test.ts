@@ -11,7 +11,7 @@ import type { BlasBinding } from "../src/backend/cpu/gemm/BlasBinding.ts"
 import { defaultBlasThreads, findBlasProvider, makeBlasProvider } from "../src/backend/cpu/gemm/blasProvider.ts"
 import type { GemmProvider, SgemmCall } from "../src/backend/cpu/gemm/Gemm.ts"
 import { referenceGemm } from "../src/backend/cpu/gemm/referenceGemm.ts"
-import { GEMM_ENV, selectGemm, systemBlas } from "../src/backend/cpu/gemm/selectGemm.ts"
+import { GEMM_ENV, selectGemm, systemBlas, wasmGemm } from "../src/backend/cpu/gemm/selectGemm.ts"
 import { blasMissing, gemmModes } from "./support/gemmModes.ts"
 import { seeded } from "./support/views.ts"
 
@@ -229,16 +229,13 @@ describe("GEMM selection", () => {
     const auto = selectGemm()
     if (typeof systemBlas() === "object") expect(auto.kind).toBe("blas")
     expect(auto.reason.length).toBeGreaterThan(0)
-    let wasm: string | undefined
-    try {
-      wasm = selectGemm("wasm").kind
-    } catch (e) {
-      expect(String(e)).toMatch(/CPU GEMM "wasm" \(asked for\) is unavailable/)
-    }
-    if (wasm !== undefined) expect(wasm).toBe("wasm")
   })
 
-  it("the reference provider is among the providers tested", () => {
+  it("the reference provider and (on Node, which always has WebAssembly) the WASM GEMM are among the providers tested", () => {
     expect(providers).toContain(referenceGemm)
+    const w = wasmGemm()
+    expect(typeof w === "string" ? w : "ok").toBe("ok")
+    expect(providers).toContain(w)
+    expect(selectGemm("wasm")).toMatchObject({ kind: "wasm", reason: expect.stringMatching(/^wasm-simd.*\(asked for\)$/) })
   })
 })

@@ -1,6 +1,6 @@
 /**
  * Which GEMM the CPU backend runs: the system BLAS when one is found, else the WASM SIMD
- * GEMM when this build has it, else the JavaScript kernels. `SAPPHIRE_CPU_GEMM`
+ * GEMM (`./wasm/`), else (no WebAssembly) the JavaScript kernels. `SAPPHIRE_CPU_GEMM`
  * (`auto`, `blas`, `wasm`, `js`) or the backend's `gemm` option forces one; a forced
  * choice that is unavailable is an error, not a silent fallback.
  *
@@ -14,6 +14,7 @@ import type { OpenBlasLibrary } from "./BlasBinding.ts"
 import { type BlasGemmProvider, findBlasProvider } from "./blasProvider.ts"
 import type { GemmProvider } from "./Gemm.ts"
 import { readEnv } from "./readEnv.ts"
+import { makeWasmGemmSync } from "./wasm/index.ts"
 
 /**
  * `auto` picks the best available; the others force one.
@@ -33,7 +34,12 @@ export const GEMM_ENV = {
   /** Thread count for the BLAS library (default: `defaultBlasThreads`). */
   threads: "SAPPHIRE_BLAS_THREADS",
   /** One library file or path to open instead of the OS's list. */
-  library: "SAPPHIRE_BLAS_LIBRARY"
+  library: "SAPPHIRE_BLAS_LIBRARY",
+  /**
+   * Threads for the WASM GEMM, the calling thread included (default on Node: cores up to 8;
+   * elsewhere 1, since web workers keep a Deno program alive until the provider is closed).
+   */
+  wasmThreads: "SAPPHIRE_WASM_THREADS"
 } as const
 
 /**
@@ -107,11 +113,33 @@ export const systemBlas = (acceptUnknown = false): BlasGemmProvider | string => 
   return found
 }
 
+let wasm: GemmProvider | string | undefined
+
 /**
- * The WASM SIMD GEMM, or why it is not available. It is not in this build yet (it lands
- * in `./wasm/`); until then forcing `wasm` fails and `auto` skips it.
+ * The process's WASM SIMD GEMM (made on first call, then shared: its workers start in the
+ * background and join calls once up), or why it could not be made.
+ *
+ * @since 0.2.0
+ * @category constructors
  */
-const wasmGemm = (): GemmProvider | string => "the WASM SIMD GEMM is not part of this build"
+export const wasmGemm = (): GemmProvider | string => {
+  if (wasm !== undefined) return wasm
+  const text = readEnv(GEMM_ENV.wasmThreads)
+  const threads = text === undefined || text === "" ? undefined : Number(text)
+  if (threads !== undefined && !(Number.isSafeInteger(threads) && threads >= 1)) {
+    throw new RangeError(`${GEMM_ENV.wasmThreads}=${text}: expected a positive integer`)
+  }
+  // Node's GEMM workers are unreferenced; Deno's and browsers' web workers would keep the
+  // program alive after its work is done, so there the default is the calling thread alone.
+  const g = globalThis as { Deno?: unknown; process?: { versions?: { node?: string } } }
+  const node = g.Deno === undefined && typeof g.process?.versions?.node === "string"
+  try {
+    wasm = makeWasmGemmSync(threads !== undefined ? { threads } : node ? {} : { threads: 1 })
+  } catch (e) {
+    wasm = `the WASM SIMD GEMM could not start (${e instanceof Error ? e.message : String(e)})`
+  }
+  return wasm
+}
 
 /**
  * Parses a choice from a string (an option or `SAPPHIRE_CPU_GEMM`); throws a
