@@ -1,0 +1,128 @@
+/**
+ * Checkpoints on disk (Node): `<root>/step-<n>/` holds the weights in the model writers'
+ * layout (`model.safetensors` + config, or a PEFT `adapter_model.safetensors` +
+ * `adapter_config.json`), `trainer_state.safetensors` (trainable parameters and AdamW
+ * moments, f32) and `trainer_state.json` (optimizer steps and the loop record).
+ * `<root>/latest.json` names the newest complete one.
+ *
+ * Atomicity: a checkpoint is written into a temporary directory, each file fsynced, the
+ * directory renamed into place, and only then `latest.json` replaced by rename. A crash at
+ * any point leaves `latest.json` naming the previous complete checkpoint.
+ *
+ * @since 0.1.0
+ */
+import type { Qwen2Model } from "@sapphire-rl/model"
+import { parseSafetensors, readTensor, serializeSafetensors } from "@sapphire-rl/model"
+import { saveLoraNode, saveQwen2Node } from "@sapphire-rl/model/node"
+import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises"
+import { join } from "node:path"
+import type { Optimizer } from "../Optimizer.ts"
+import type { LoopState } from "../TrainerState.ts"
+import { captureTrainerState, restoreTrainerState } from "../TrainerState.ts"
+
+const writeSynced = async (file: string, data: Uint8Array | string): Promise<void> => {
+  const handle = await open(file, "w")
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+const syncDir = async (dir: string): Promise<void> => {
+  const handle = await open(dir, "r")
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Saves the model, optimizer and loop state as `<root>/step-<loop.step>/` and points
+ * `latest.json` at it. Returns the checkpoint directory.
+ *
+ * @since 0.1.0
+ * @category checkpoints
+ */
+export const saveCheckpointNode = async (
+  root: string,
+  model: Qwen2Model,
+  optimizer: Optimizer,
+  loop: LoopState
+): Promise<string> => {
+  const names = model.parameters().map(([name]) => name)
+  const state = await captureTrainerState(names, optimizer, loop)
+  const name = `step-${String(loop.step).padStart(6, "0")}`
+  const final = join(root, name)
+  const temp = join(root, `.${name}.tmp-${process.pid}`)
+  await mkdir(root, { recursive: true })
+  await rm(temp, { recursive: true, force: true })
+  await mkdir(temp)
+  if (model.lora !== null) await saveLoraNode(model, temp)
+  else await saveQwen2Node(model, temp)
+  await writeSynced(join(temp, "trainer_state.safetensors"), serializeSafetensors(state.tensors))
+  await writeSynced(join(temp, "trainer_state.json"), JSON.stringify({ optimizerSteps: state.optimizerSteps, loop }, null, 2))
+  await syncDir(temp)
+  // A checkpoint of the same step from a run that died after the rename but before
+  // latest.json: replace it (latest.json cannot name it yet).
+  await rm(final, { recursive: true, force: true })
+  await rename(temp, final)
+  const pointerTemp = join(root, `.latest.json.tmp-${process.pid}`)
+  await writeSynced(pointerTemp, JSON.stringify({ dir: name, step: loop.step }))
+  await rename(pointerTemp, join(root, "latest.json"))
+  await syncDir(root)
+  return final
+}
+
+/**
+ * The newest complete checkpoint under `root`, or undefined when there is none.
+ *
+ * @since 0.1.0
+ * @category checkpoints
+ */
+export const latestCheckpointNode = async (root: string): Promise<string | undefined> => {
+  let text: string
+  try {
+    text = await readFile(join(root, "latest.json"), "utf8")
+  } catch {
+    return undefined
+  }
+  const pointer = JSON.parse(text) as { dir?: unknown }
+  if (typeof pointer.dir !== "string") throw new Error(`${join(root, "latest.json")}: expected {"dir": string}, got ${text}`)
+  return join(root, pointer.dir)
+}
+
+/**
+ * Restores parameters, optimizer moments and step from `dir` and returns the loop record.
+ *
+ * @since 0.1.0
+ * @category checkpoints
+ */
+export const loadCheckpointNode = async (dir: string, model: Qwen2Model, optimizer: Optimizer): Promise<LoopState> => {
+  const stateFile = join(dir, "trainer_state.safetensors")
+  const file = parseSafetensors(new Uint8Array(await readFile(stateFile)), stateFile)
+  const tensors = new Map<string, { shape: ReadonlyArray<number>; data: Float32Array }>()
+  for (const name of file.tensors.keys()) tensors.set(name, readTensor(file, name))
+  const json = JSON.parse(await readFile(join(dir, "trainer_state.json"), "utf8")) as { optimizerSteps: number; loop: LoopState }
+  restoreTrainerState(model.parameters().map(([name]) => name), optimizer, { tensors, optimizerSteps: json.optimizerSteps }, stateFile)
+  return json.loop
+}
+
+/**
+ * Removes temporary directories left by saves that crashed (never a complete checkpoint).
+ *
+ * @since 0.1.0
+ * @category checkpoints
+ */
+export const cleanCheckpointTempsNode = async (root: string): Promise<number> => {
+  let removed = 0
+  for (const entry of await readdir(root).catch(() => [] as Array<string>)) {
+    if (entry.startsWith(".") && entry.includes(".tmp-")) {
+      await rm(join(root, entry), { recursive: true, force: true })
+      removed++
+    }
+  }
+  return removed
+}
