@@ -26,6 +26,14 @@ options for all: --adapter DIR (PEFT LoRA adapter), --f16 (store weights in half
 
 const SERVER_CLI = "@sapphire-rl/server/cli"
 
+// A reader that stops early (`| head -c 100`) closes the pipe: that is not an error, so
+// exit quietly instead of printing an EPIPE stack.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0)
+  process.stderr.write(`sapphire-model: cannot write output: ${e.message}\n`)
+  process.exit(1)
+})
+
 const fail = (message: string): never => {
   process.stderr.write(`sapphire-model: ${message}\n`)
   process.exit(2)

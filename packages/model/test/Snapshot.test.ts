@@ -53,6 +53,21 @@ describe("HF snapshots", () => {
     for (let i = 0; i < w.length; i++) expect(Math.abs(r[i]! - w[i]!)).toBeLessThanOrEqual(Math.abs(w[i]!) * 2 ** -8)
   })
 
+  it("rejects weights the config does not use (a config with fewer layers than the checkpoint)", async () => {
+    const shape = { hidden_size: 16, intermediate_size: 24, num_attention_heads: 2, num_key_value_heads: 1, rms_norm_eps: 1e-6, vocab_size: 20, max_position_embeddings: 32, tie_word_embeddings: true }
+    const three = decodeQwen2Config({ ...shape, num_hidden_layers: 3 })
+    const one = decodeQwen2Config({ ...shape, num_hidden_layers: 1 })
+    const files = new Map(qwen2SnapshotFiles(three, randomQwen2Weights(three, 3), "F32"))
+    files.set("config.json", qwen2SnapshotFiles(one, randomQwen2Weights(one, 1), "F32").get("config.json")!)
+    const snap = await loadSnapshot(memorySnapshotReader(files, "snap"))
+    expect(() => readQwen2Weights(snap.config, snap.tensors)).toThrow(
+      /^snap\/model\.safetensors: 24 tensor\(s\) not used by the config \(1 layers, tied embeddings\): model\.layers\.1\./
+    )
+    // The same checkpoint under its own config loads.
+    files.set("config.json", qwen2SnapshotFiles(three, randomQwen2Weights(three, 3), "F32").get("config.json")!)
+    expect(readQwen2Weights(three, (await loadSnapshot(memorySnapshotReader(files, "snap"))).tensors).size).toBe(qwen2ParameterSpecs(three).length)
+  })
+
   it("writes sharded snapshots with an index that load back", async () => {
     const config = decodeQwen2Config({
       hidden_size: 16, intermediate_size: 24, num_hidden_layers: 3, num_attention_heads: 2, num_key_value_heads: 1,

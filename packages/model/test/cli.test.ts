@@ -28,6 +28,16 @@ describe("sapphire-model CLI", () => {
     expect(relError(got.logits.flat(), want.logits)).toBeLessThan(1e-4)
   })
 
+  it("exits quietly when its reader has closed the pipe", async () => {
+    const want = fixtureJson<ExpectedOutputs>("qwen2-bf16-untied/expected.json").sequences[0]!
+    // head -c 0 exits at once, so the JSON is written into a closed pipe (EPIPE).
+    const { stdout, stderr } = await run("bash", [
+      "-c", `"${process.execPath}" "${bin}" logits --model "${fixturePath("qwen2-bf16-untied")}" --ids ${want.ids.join(",")} | head -c 0; echo "rc=\${PIPESTATUS[0]}"`
+    ])
+    expect(stdout).toBe("rc=0\n")
+    expect(stderr).not.toMatch(/EPIPE|Error/)
+  })
+
   it("applies a PEFT adapter (--adapter)", async () => {
     const want = fixtureJson<ExpectedOutputs>("qwen2-f32-tied-lora/expected.json").sequences[0]!
     const { stdout } = await cli([

@@ -10,6 +10,7 @@ import type { Qwen2Config } from "../config/Qwen2Config.ts"
 import { formatQwen2Config } from "../config/Qwen2Config.ts"
 import type { HostTensor, SafetensorsDtype } from "../safetensors/Safetensors.ts"
 import { serializeSafetensors } from "../safetensors/Safetensors.ts"
+import { modelFileError } from "../ModelFileError.ts"
 import type { TensorStore } from "./Snapshot.ts"
 
 /**
@@ -75,15 +76,30 @@ export const parameterCount = (c: Qwen2Config): number =>
 export type Qwen2HostWeights = ReadonlyMap<string, HostTensor>
 
 /**
- * Reads every Qwen2 parameter from a store, checking shapes. A tied checkpoint that
- * nevertheless carries `lm_head.weight` is accepted (HF ignores it too).
+ * Reads every Qwen2 parameter from a store, checking shapes, and rejects a checkpoint that
+ * holds tensors the config does not use (say, 24 layers of weights under a config of 4):
+ * silently dropping them would run a different model than the one saved. A tied checkpoint
+ * that nevertheless carries `lm_head.weight` is accepted (HF ignores it too).
  *
  * @since 0.1.0
  * @category loading
  */
 export const readQwen2Weights = (c: Qwen2Config, store: TensorStore): Qwen2HostWeights => {
+  const specs = qwen2ParameterSpecs(c)
   const out = new Map<string, HostTensor>()
-  for (const spec of qwen2ParameterSpecs(c)) out.set(spec.name, store.get(spec.name, spec.shape))
+  for (const spec of specs) out.set(spec.name, store.get(spec.name, spec.shape))
+  const used = new Set(specs.map((spec) => spec.name))
+  if (c.tieWordEmbeddings) used.add("lm_head.weight")
+  const unused = store.names.filter((name) => !used.has(name))
+  if (unused.length > 0) {
+    const file = store.fileOf?.(unused[0]!) ?? "checkpoint"
+    const shown = unused.slice(0, 5).join(", ") + (unused.length > 5 ? `, … (${unused.length} in all)` : "")
+    throw modelFileError(
+      file,
+      `${unused.length} tensor(s) not used by the config (${c.numHiddenLayers} layers, ` +
+        `${c.tieWordEmbeddings ? "tied" : "untied"} embeddings): ${shown}; does config.json match these weights?`
+    )
+  }
   return out
 }
 

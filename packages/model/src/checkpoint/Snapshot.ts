@@ -37,6 +37,8 @@ export interface TensorStore {
   readonly has: (name: string) => boolean
   /** The tensor as f32; throws `ModelFileError` when missing or of another shape. */
   readonly get: (name: string, shape?: ReadonlyArray<number>) => HostTensor
+  /** The file that holds `name` (for messages), when the store knows it. */
+  readonly fileOf?: (name: string) => string | undefined
 }
 
 /**
@@ -71,6 +73,7 @@ export const tensorStore = (files: ReadonlyArray<SafetensorsFile>, describe = "c
   return {
     names: [...owner.keys()],
     has: (name) => owner.has(name),
+    fileOf: (name) => owner.get(name)?.file,
     get: (name, shape) => {
       const f = owner.get(name)
       if (f === undefined) throw modelFileError(describe, `missing tensor ${name}`)
