@@ -184,6 +184,25 @@ const modelSuite = (backendName: string, backend: Backend) =>
       expect(adapted.loraEnabled).toBe(true)
       withoutLora!.forEach((x, i) => expect(Math.abs(x - baseScores![i]!)).toBeLessThan(1e-5))
       expect(withLora!.some((x, i) => Math.abs(x - baseScores![i]!) > 1e-2)).toBe(true)
+      // The per-call adapter choice: "base" is the base model, "policy" the adapted one, and
+      // neither changes the model's own setting; tokenLogprobs (with gradient) chooses the same way.
+      const [asBase] = await adapted.sequenceLogprobs([ids], [1], { adapter: "base" })
+      const [asPolicy] = await adapted.sequenceLogprobs([ids], [1], { adapter: "policy" })
+      expect(asBase).toEqual(withoutLora)
+      expect(asPolicy).toEqual(withLora)
+      adapted.loraEnabled = false
+      const [policyWhileOff] = await adapted.sequenceLogprobs([ids], [1], { adapter: "policy" })
+      expect(policyWhileOff).toEqual(withLora)
+      expect(adapted.loraEnabled).toBe(false)
+      adapted.loraEnabled = true
+      const idsT = fromArray(Int32Array.from(ids.slice(0, -1)), [1, ids.length - 1], { backend, dtype: "i32" })
+      const targetsT = fromArray(Int32Array.from(ids.slice(1)), [1, ids.length - 1], { backend, dtype: "i32" })
+      const tokenBaseT = adapted.tokenLogprobs(idsT, targetsT, 1, { adapter: "base" })
+      const tokenBase = (await tokenBaseT.toArray()) as Float32Array
+      tokenBaseT.dispose()
+      Array.from(tokenBase).forEach((x, i) => expect(Math.abs(x - withoutLora![i]!)).toBeLessThan(1e-6))
+      expect(adapted.loraEnabled).toBe(true)
+      idsT.dispose(), targetsT.dispose()
       // Adapter path vs merged weights: same model, different f32 rounding.
       expect(relError(a.host, [Array.from(m.host)])).toBeLessThan(1e-5)
       for (const x of [base.model, adapted, merged]) x.dispose()

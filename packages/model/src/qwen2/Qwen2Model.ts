@@ -54,6 +54,14 @@ export interface DeviceLora {
 }
 
 /**
+ * Which weights a scoring call uses: the policy (base + LoRA adapters) or the base alone.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AdapterChoice = "policy" | "base"
+
+/**
  * How to place a model.
  *
  * @since 0.1.0
@@ -270,12 +278,21 @@ export class Qwen2Model {
    * gives 0 (padding, prompt tokens). With gradient when enabled (the policy term of GRPO).
    * `temperature` scores under softmax(logits / temperature), as TRL does for rollouts
    * sampled at that temperature; default 1 (the model's own distribution).
+   * `adapter: "base"` runs this call without the LoRA adapters (GRPO's reference for a LoRA
+   * policy), `"policy"` with them; absent: as `loraEnabled` says. The choice is per call:
+   * the forward is synchronous, so it cannot leak into other work.
    */
-  tokenLogprobs(ids: Tensor, targets: Tensor, temperature = 1): Tensor {
-    return tidy(() => {
-      const logits = this.forward(ids)
-      return logprobGather(temperature === 1 ? logits : mul(logits, 1 / temperature), targets)
-    })
+  tokenLogprobs(ids: Tensor, targets: Tensor, temperature = 1, options: { readonly adapter?: AdapterChoice } = {}): Tensor {
+    const previous = this.loraEnabled
+    if (options.adapter !== undefined) this.loraEnabled = options.adapter === "policy"
+    try {
+      return tidy(() => {
+        const logits = this.forward(ids)
+        return logprobGather(temperature === 1 ? logits : mul(logits, 1 / temperature), targets)
+      })
+    } finally {
+      this.loraEnabled = previous
+    }
   }
 
   get vocabSize(): number {
@@ -294,13 +311,19 @@ export class Qwen2Model {
   /**
    * No-grad scoring: for each sequence, log p(seq[t] | seq[..t]) for t in [start, length).
    * Sequences are right-padded into batches of at most `maxLogits` logits elements.
-   * `lora: false` scores with the base model (the adapters are skipped); `temperature`
-   * as in `tokenLogprobs`.
+   * `adapter: "base"` scores with the base model (the adapters are skipped), `"policy"`
+   * with them (`lora: false` / `true` is the older spelling of the same); `temperature` as
+   * in `tokenLogprobs`.
    */
   async sequenceLogprobs(
     sequences: ReadonlyArray<ReadonlyArray<number>>,
     starts: ReadonlyArray<number>,
-    options: { readonly maxLogits?: number; readonly lora?: boolean; readonly temperature?: number } = {}
+    options: {
+      readonly maxLogits?: number
+      readonly adapter?: AdapterChoice
+      readonly lora?: boolean
+      readonly temperature?: number
+    } = {}
   ): Promise<Array<Float32Array>> {
     if (starts.length !== sequences.length) {
       throw new RangeError(`sequenceLogprobs: ${starts.length} starts for ${sequences.length} sequences`)
@@ -336,7 +359,7 @@ export class Qwen2Model {
         for (let t = start; t < seq.length; t++) targets[b * longest + t - 1] = seq[t]!
       }
       const previous = this.loraEnabled
-      this.loraEnabled = options.lora ?? previous
+      this.loraEnabled = options.adapter !== undefined ? options.adapter === "policy" : options.lora ?? previous
       let lp: Tensor
       try {
         // Synchronous: the flag cannot leak into other work before it is restored.
