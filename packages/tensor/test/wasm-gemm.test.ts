@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest"
 import type { SgemmCall } from "../src/backend/cpu/gemm/Gemm.ts"
 import { GEMM_MODULE_VARIANTS, buildGemmModule } from "../src/backend/cpu/gemm/wasm/gemmKernels.ts"
 import { renderGemmModuleSource } from "../src/backend/cpu/gemm/wasm/gemmModuleSource.ts"
+import { makeThreadingPolicy } from "../src/backend/cpu/gemm/wasm/threadingPolicy.ts"
 import { makeWasmGemm, makeWasmGemmSync } from "../src/backend/cpu/gemm/wasm/index.ts"
 import { checkGemm, gemmCases, makeCall, reference } from "./deno/wasmGemmCases.ts"
 
@@ -22,7 +23,7 @@ describe("wasm gemm", () => {
     for (const fma of [true, false]) {
       it(`matches the f64 reference on ${threads} thread(s), fma ${fma}`, async () => {
         // minThreadedFlops 0: even the 1×1×1 case goes through the workers.
-        const gemm = await makeWasmGemm({ threads, fma, minThreadedFlops: 0 })
+        const gemm = await makeWasmGemm({ threads, fma, minThreadedFlops: 0, adaptive: false })
         try {
           expect(gemm.name).toContain(`${threads} thread`)
           expect(checkGemm(gemm, gemmCases())).toEqual([])
@@ -34,7 +35,7 @@ describe("wasm gemm", () => {
   }
 
   it("keeps working when a later call grows the memory under running workers", async () => {
-    const gemm = await makeWasmGemm({ threads: 2, minThreadedFlops: 0 })
+    const gemm = await makeWasmGemm({ threads: 2, minThreadedFlops: 0, adaptive: false })
     try {
       const base = gemmCases()[0]!
       const small = { ...base, m: 20, n: 30, k: 10 }
@@ -46,7 +47,7 @@ describe("wasm gemm", () => {
   }, 60_000)
 
   it("workers take tiles (counted per thread), and every tile is run once", async () => {
-    const gemm = await makeWasmGemm({ threads: 2 })
+    const gemm = await makeWasmGemm({ threads: 2, adaptive: false })
     try {
       const call = makeCall({ ...gemmCases()[0]!, m: 400, n: 512, k: 64 }, 7)
       // 6 × 2 tiles of 72 × 256 per call. A worker may be descheduled on a loaded machine,
@@ -65,8 +66,37 @@ describe("wasm gemm", () => {
     }
   }, 60_000)
 
+  it("the threading policy tries both ways per size, keeps the faster and re-tries the slower", () => {
+    const policy = makeThreadingPolicy({ probeEvery: 4, weight: 0.5 })
+    const big = 1e8
+    const small = 1e5
+    // First calls of a size: threaded, then solo.
+    expect(policy.next(big)).toBe(true)
+    policy.record(big, true, 30) // threaded: 30 ms
+    expect(policy.next(big)).toBe(false)
+    policy.record(big, false, 10) // solo: 10 ms, faster
+    // Solo wins; every 4th call of the group probes threads again.
+    const choices = Array.from({ length: 6 }, () => policy.next(big))
+    expect(choices).toEqual([false, true, false, false, false, true])
+    // The other size is learnt separately.
+    expect(policy.next(small)).toBe(true)
+    // Threads get faster (the load went away): the moving average follows, threads win.
+    for (let i = 0; i < 4; i++) policy.record(big, true, 2)
+    expect(policy.next(big)).toBe(true)
+    expect(policy.soloCalls()).toBe(1 + 4)
+  })
+
+  it("an adaptive 2-thread provider stays correct whichever way it decides", async () => {
+    const gemm = await makeWasmGemm({ threads: 2, minThreadedFlops: 0 })
+    try {
+      expect(checkGemm(gemm, gemmCases().slice(-10), 200)).toEqual([])
+    } finally {
+      gemm.close?.()
+    }
+  }, 60_000)
+
   it("the synchronous factory is correct before and after its workers join", async () => {
-    const gemm = makeWasmGemmSync({ threads: 2, minThreadedFlops: 0 })
+    const gemm = makeWasmGemmSync({ threads: 2, minThreadedFlops: 0, adaptive: false })
     try {
       const cases = gemmCases().slice(-8)
       expect(checkGemm(gemm, cases)).toEqual([])

@@ -15,6 +15,7 @@ import { DATA_BYTE, DONE, GEN, MAX_THREADS, Param, PARAMS, QUIT, TILE_COUNTS, WO
 import type { GemmWorkerHandle, SpawnGemmWorker } from "./GemmWorkers.ts"
 import { drainTiles, type GemmExports, makeTileContext, runTile } from "./runTile.ts"
 import { planStage, stageIn, stageInCompact, stageOut } from "./stageMatrix.ts"
+import { makeThreadingPolicy } from "./threadingPolicy.ts"
 
 /**
  * Options for `makeWasmGemm`.
@@ -37,6 +38,12 @@ export interface WasmGemmOptions {
   readonly fma?: boolean
   /** Problems below this many flops (2·m·n·k·batch) run on the calling thread only. Default 4·10⁶. */
   readonly minThreadedFlops?: number
+  /**
+   * Time threaded and solo calls of each size and keep the faster, re-trying the other now
+   * and then (other processes may hold the cores; see `threadingPolicy.ts`). Default true;
+   * tests that must exercise the workers turn it off.
+   */
+  readonly adaptive?: boolean
 }
 
 /**
@@ -48,6 +55,8 @@ export interface WasmGemmOptions {
  */
 export interface WasmGemmProvider extends GemmProvider {
   readonly tilesByThread: () => ReadonlyArray<number>
+  /** Calls that qualified for threads but ran on the calling thread (the policy found it faster, or probed it). */
+  readonly soloCalls: () => number
 }
 
 const decode = (base64: string): Uint8Array<ArrayBuffer> => {
@@ -159,6 +168,7 @@ const createWasmGemm = (
   const instance = new WebAssembly.Instance(module, { env: { memory } })
   const exports = instance.exports as unknown as GemmExports
   const minThreadedFlops = options.minThreadedFlops ?? 4e6
+  const policy = (options.adaptive ?? true) ? makeThreadingPolicy() : undefined
 
   let ctx = makeTileContext(memory.buffer, exports)
   let heap = new Float32Array(memory.buffer)
@@ -201,7 +211,9 @@ const createWasmGemm = (
     if (k === 0 || call.alpha === 0) return scaleC(call)
 
     const flops = 2 * m * n * k * batch
-    const useThreads = threads > 1 && flops >= minThreadedFlops ? threads : 1
+    const eligible = threads > 1 && flops >= minThreadedFlops
+    const useThreads = eligible && (policy?.next(flops) ?? true) ? threads : 1
+    const callStart = performance.now()
     const block = blocking(m, n, k, batch, useThreads)
     const total = batch * block.tilesM * block.tilesN
     const active = Math.min(useThreads, total)
@@ -277,6 +289,7 @@ const createWasmGemm = (
       Atomics.store(ctx.i64, WORK64, -1n)
     }
     stageOut(heap, cPtr / 4, call.c, call.cOffset, m, n, call.ldc, call.strideC, batch)
+    if (eligible) policy?.record(flops, useThreads > 1, performance.now() - callStart)
   }
 
   const close = (): void => {
@@ -293,5 +306,6 @@ const createWasmGemm = (
   const name = `wasm-simd${fma ? " (relaxed fma)" : ""}, ${threads} thread${threads === 1 ? "" : "s"}`
   const tilesByThread = (): ReadonlyArray<number> =>
     Array.from({ length: threads }, (_, t) => Atomics.load(ctx.i32, TILE_COUNTS + t))
-  return { provider: { name, sgemm, close, tilesByThread }, started }
+  const soloCalls = (): number => policy?.soloCalls() ?? 0
+  return { provider: { name, sgemm, close, tilesByThread, soloCalls }, started }
 }
