@@ -1,21 +1,87 @@
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, mkdirSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 
 const root = join(import.meta.dirname, "..")
 const tsx = join(root, "node_modules", ".bin", "tsx")
-const run = (...args: Array<string>) => spawnSync(tsx, ["run.ts", ...args], { cwd: root, encoding: "utf8" })
+const run = (...args: Array<string>) => spawnSync(tsx, ["run.ts", ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } })
+const scratch = mkdtempSync(join(tmpdir(), "sapphire-run-"))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
-describe("run.ts", () => {
-  it("prints the plan and the available tools, and says no training ran", () => {
-    const r = run()
-    expect(r.status, r.stderr).toBe(0)
-    expect(r.stdout).toMatch(/pipeline is not implemented yet/)
-    for (const tool of ["msdrg group", "sapphire-data synth", "sapphire-model"]) expect(r.stdout).toContain(tool)
-  })
-  it("rejects an unknown subcommand with exit code 2", () => {
+describe("run.ts: errors before any work", () => {
+  it("rejects an unknown subcommand and an unknown preset with exit code 2", () => {
     const r = run("bogus")
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/unknown subcommand "bogus"/)
+    const p = run("--preset", "huge")
+    expect(p.status).toBe(2)
+    expect(p.stderr).toMatch(/unknown preset "huge" \(quick, default or paper\)/)
   })
+  it("lists the valid plugins for an unknown one, and writes no run directory", () => {
+    const out = join(scratch, "unknown-plugin")
+    const r = run("--plugins", "strict-rewrad,dapo-loss", "--out", out)
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/plugins\[0\]: unknown plugin "strict-rewrad"; valid short names: .*strict-reward \(reward\)/)
+    expect(existsSync(out)).toBe(false)
+  })
+  it("names the field of a bad --set", () => {
+    const r = run("--preset", "quick", "--set", "seed=1.5", "--out", join(scratch, "bad-set"))
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/seed: expected an integer, got 1\.5/)
+  })
+  it("says which data file is missing", () => {
+    const r = run("--preset", "quick", "--data", join(scratch, "nope.csv"), "--out", join(scratch, "no-data"))
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain(join(scratch, "nope.csv"))
+  })
+  it("refuses an unwritable --out before loading anything", () => {
+    const parent = join(scratch, "readonly")
+    mkdirSync(parent)
+    writeFileSync(join(parent, "taken"), "a file, not a directory")
+    chmodSync(parent, 0o500)
+    const r = run("--preset", "quick", "--out", join(parent, "taken", "run"))
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/taken/)
+    chmodSync(parent, 0o700)
+  })
+})
+
+// The whole pipeline, shrunk further than --preset quick so it stays a test: SFT → GRPO → eval,
+// then the run directory's files. Whether GRPO beats SFT at this size is not asserted (see the README).
+describe("run.ts --preset quick, shrunk", () => {
+  it("writes config, metrics, samples, results and a report, and prints the results table", async () => {
+    const out = join(scratch, "quick")
+    const child = spawn(tsx, ["run.ts", "--preset", "quick", "--backend", "cpu", "--out", out,
+      "--set", "data.n=1200", "--set", "grpo.steps=2", "--set", "grpo.promptsPerStep=4", "--set", "eval.limit=8", "--set", "eval.samples=4"], { cwd: root })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d) => (stdout += String(d)))
+    child.stderr.on("data", (d) => (stderr += String(d)))
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    expect(code, stderr.slice(-2000)).toBe(0)
+    expect(stdout).toMatch(/DRG Pass@1\s+[\d.]+\s+[\d.]+/)
+    for (const f of ["config.json", "metrics.jsonl", "samples.jsonl", "results.json", "report.html"]) expect(existsSync(join(out, f)), f).toBe(true)
+    const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"))
+    for (const model of ["sft", "grpo"]) {
+      for (const target of ["drg", "family", "tier"]) {
+        for (const k of ["pass1", "pass8", "maj8"]) {
+          const v = results[model][target][k]
+          expect(v >= 0 && v <= 1, `${model}.${target}.${k} = ${v}`).toBe(true)
+        }
+      }
+      expect(results[model].invalid >= 0 && results[model].invalid <= 1).toBe(true)
+    }
+    expect(results.seconds).toBeGreaterThan(0)
+    const lines = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
+    const grpo = lines.filter((l) => l.phase === "grpo")
+    expect(grpo.map((l) => l.step)).toEqual([1, 2])
+    // Accuracy is null (does not apply) while the format fails, so its mean may be absent this early.
+    for (const key of ["reward/total/mean", "reward/format-reward/mean", "completion_length/mean", "zero_std_fraction", "kl", "tokens_per_s/generate"]) {
+      expect(typeof grpo[0][key], key).toBe("number")
+    }
+    expect(lines.filter((l) => l.phase === "sft").length).toBeGreaterThan(0)
+    expect(readFileSync(join(out, "report.html"), "utf8")).toMatch(/<svg /)
+  }, 600_000)
 })
