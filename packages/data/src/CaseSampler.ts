@@ -81,6 +81,22 @@ export const pickScenario = (rng: Prng, mix: DrgMix, uniformWeight?: (s: Scenari
     ? rng.weighted(SCENARIOS, (s) => s.naturalWeight)
     : uniformWeight === undefined ? rng.pick(SCENARIOS) : rng.weighted(SCENARIOS, uniformWeight)
 
+// Adult age ranges by principal-diagnosis prefix (first match wins), so a 23-year-old is not
+// admitted for an NSTEMI, COPD or a hip fracture: diseases of later life start at 40-55, the
+// young adult ones (appendicitis, alcohol, overdoses) reach down to 18. Anything else 19-94.
+const AGE_RANGES: ReadonlyArray<readonly [ReadonlyArray<string>, number, number]> = [
+  [["S72", "M16", "M17", "M80", "M48", "N40", "I35", "I44", "I49.5", "I70", "I65", "G30", "F03", "L89", "I48"], 55, 94],
+  [["I21", "I20", "I25", "I50", "I63", "I61", "J44", "J43", "C", "Z51.11", "I71", "N18", "I42", "I47", "E11.52"], 40, 94],
+  [["E11", "I10", "I11", "I13", "K80", "K81", "K57", "N17", "D62", "M86"], 30, 94],
+  [["K35", "F10", "F11", "T40", "T39", "T51", "O"], 18, 70]
+]
+
+/** The age range drawn for a case with principal diagnosis `pdx`. */
+export const ageRangeOf = (pdx: string): readonly [number, number] => {
+  for (const [prefixes, lo, hi] of AGE_RANGES) if (prefixes.some((p) => pdx.startsWith(p))) return [lo, hi]
+  return [19, 94]
+}
+
 /** Samples one case of the given difficulty. */
 export const sampleCase = (
   rng: Prng,
@@ -92,8 +108,8 @@ export const sampleCase = (
   const pdx = rng.pick(scenario.pdx)
   const procedures: Array<string> = scenario.procedureSets.length > 0 ? [...rng.pick(scenario.procedureSets)] : []
   const sex: Sex = scenario.sex ?? (rng.chance(0.5) ? "F" : "M")
-  const ortho = pdx.startsWith("S72") || pdx.startsWith("M1") || pdx.startsWith("M80")
-  const age = ortho ? rng.int(55, 94) : rng.int(19, 94)
+  const [ageLo, ageHi] = ageRangeOf(pdx)
+  const drawnAge = rng.int(ageLo, ageHi)
   let dischargeStatus = routineStatus(rng)
   const sdx: Array<string> = []
   const distractors: Array<Distractor> = []
@@ -171,5 +187,9 @@ export const sampleCase = (
       distractors.push(distractor)
     }
   }
+  // A secondary diagnosis of later life (COPD, CAD, AF …) raises the floor too: the drawn age
+  // moves into [floor, hi] by the same fraction, so no extra draw shifts the stream.
+  const floor = Math.max(ageLo, ...sdx.map((code) => ageRangeOf(code)[0]))
+  const age = floor === ageLo ? drawnAge : floor + Math.round(((drawnAge - ageLo) / Math.max(1, ageHi - ageLo)) * Math.max(0, ageHi - floor))
   return { scenario: scenario.id, difficulty, pdx, sdx, procedures, age, sex, dischargeStatus, distractors, poaN }
 }

@@ -95,16 +95,30 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
   const mentions: Array<Mention> = []
   const fill = (s: string) => fillNumbers(rng, s, drg)
   const dx = (code: string) => DIAGNOSES.get(code)
+  // One value per placeholder range per code, so a code's term and details agree ("on the
+  // vent for 7 days … extubated after 7 days", never 9 then 6).
+  const drawn = new Map<string, string>()
+  const fillFor = (code: string, s: string): string =>
+    s.replace(PLACEHOLDER, (whole) => {
+      const key = `${code} ${whole}`
+      const known = drawn.get(key)
+      if (known !== undefined) return known
+      const value = fill(whole)
+      drawn.set(key, value)
+      return value
+    })
   const termOf = (code: string): string => {
     const v = dx(code) ?? PROCEDURES.get(code)
     if (v === undefined || v.terms.length === 0) throw new Error(`renderNote: no terms for ${code}`)
-    return fill(rng.pick(v.terms))
+    return fillFor(code, rng.pick(v.terms))
   }
   const detailsOf = (code: string, max: number): Array<string> => {
     const v = dx(code) ?? PROCEDURES.get(code)
     if (v === undefined || max <= 0) return []
-    return rng.shuffle(v.details).slice(0, max).map(fill)
+    return rng.shuffle(v.details).slice(0, max).map((d) => fillFor(code, d))
   }
+  // Items that say "h/o" themselves ("h/o MI s/p DES") are not put after another "h/o".
+  const saysHistory = (item: string): boolean => /^(remote )?h\/o /i.test(item)
   const detailCount = length === "short" ? 1 : length === "medium" ? 2 : 3
   const style = rng.int(0, 3)
   const paragraph = rng.chance(0.3)
@@ -131,7 +145,8 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
   }
   const pdxTerm = termOf(c.pdx)
   mentions.push({ code: c.pdx, role: "pdx" })
-  const hist = histItems.length > 0 ? ` w/ h/o ${histItems.join(", ")}` : ""
+  const hist = histItems.length === 0 ? ""
+    : saysHistory(histItems[0]!) ? ` w/ ${histItems.join(", ")}` : ` w/ h/o ${histItems.join(", ")}`
   const from = rng.chance(0.15) ? rng.pick([" (transferred from ___ Hospital)", " (from ___ rehab)", " (sent in by PCP Dr. ___)"]) : ""
   const intro = rng.chance(0.5)
     ? `${ageText} y/o ${sexWord}${hist}${from} who ${rng.pick(PRESENT)} ${pdxTerm}.`

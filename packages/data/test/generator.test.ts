@@ -171,6 +171,26 @@ describe("synthetic generator (real v34 grouper)", () => {
     for (const c of pacemaker) expect(c.record.procedures, c.record.id).toEqual(expect.arrayContaining(["0JH606Z", "02H63JZ", "02HK3JZ"]))
   })
 
+  it("draws ages per diagnosis: no NSTEMI, COPD or hip fracture in a young adult, as principal or secondary", () => {
+    const many = [...generateCases(grouper, { n: 2000, seed: 7 })]
+    const lateLife = /^(I21|I25|I50|J44|S72|M17|M16|I48)/
+    const young = many.filter((c) => c.record.age < 40 && [c.record.pdx, ...c.record.sdx].some((code) => lateLife.test(code)))
+    expect(young.map((c) => `${c.record.id} ${c.record.age} ${c.record.pdx}`)).toEqual([])
+    expect(Math.min(...many.map((c) => c.record.age))).toBeLessThan(30)
+  })
+
+  it("keeps a code's numbers consistent within a note (ventilation days) and never writes h/o h/o", () => {
+    const many = [...generateCases(grouper, { n: 3000, seed: 7, mix: "uniform" })]
+    const vent = many.filter((c) => c.record.procedures.includes("5A1955Z"))
+    expect(vent.length).toBeGreaterThan(10)
+    for (const c of vent) {
+      const days = [...c.record.text.matchAll(/(?:vent for|ventilated for|extubated after) (\d+) days/g)].map((m) => m[1])
+      expect(days.length, c.record.text).toBeGreaterThan(0)
+      expect(new Set(days).size, c.record.text).toBeLessThanOrEqual(1)
+    }
+    for (const c of many) expect(c.record.text, c.record.id).not.toMatch(/h\/o (remote )?h\/o/i)
+  })
+
   it("distractorContradicts catches findings a distractor denies", () => {
     const find = (text: string) => DISTRACTORS.find((d) => d.text.startsWith(text))!
     expect(distractorContradicts(find("SpO2 >94%"), ["I10", "5A1955Z"])).toBe(true)
