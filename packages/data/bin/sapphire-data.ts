@@ -23,7 +23,7 @@ import { statsReport } from "../src/Stats.ts"
 import { type DataFormat, readRecordsFile } from "../src/node/readFilesNode.ts"
 
 const USAGE = `usage:
-  sapphire-data synth --n N --seed S [--out FILE] [--mix natural|uniform] [--length short|medium|long|mixed]
+  sapphire-data synth --n N --seed S [--out FILE] [--mix natural|uniform] [--length short|medium|long|discharge|mixed]
                       [--difficulty easy=3,medium=4,hard=3]
   sapphire-data stats FILE [--format jsonl|drg-llama|sapphire] [--limit 40]
   sapphire-data split FILE --out-dir DIR [--test 0.1] [--sft-ratio 0.9] [--small 0.2] [--seed 0] [--min-class 2]
@@ -95,7 +95,7 @@ const synth = async (values: ReturnType<typeof parseOptions>["values"]) => {
   const mix = values.mix ?? "natural"
   if (mix !== "natural" && mix !== "uniform") fail(`--mix must be natural or uniform, got ${JSON.stringify(mix)}`)
   const length = values.length ?? "mixed"
-  if (!["short", "medium", "long", "mixed"].includes(length)) fail(`--length must be short, medium, long or mixed`)
+  if (!["short", "medium", "long", "discharge", "mixed"].includes(length)) fail(`--length must be short, medium, long, discharge or mixed`)
   const difficulty = parseDifficulty(values.difficulty)
   const options: GenerateOptions = {
     n, seed, mix: mix as "natural" | "uniform", noteLength: length as NoteLength | "mixed",

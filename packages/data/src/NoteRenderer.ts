@@ -6,10 +6,11 @@ import type { SampledCase } from "./CaseSampler.ts"
 import type { Distractor, DistractorKind } from "./Distractors.ts"
 import { capitalize } from "./Capitalize.ts"
 import type { Prng } from "./Prng.ts"
+import { dischargeMedications, examLines, HPI_ONSET } from "./DischargeSections.ts"
 import { DIAGNOSES, PLACEHOLDER, PROCEDURES } from "./Vocabulary.ts"
 
 /** Length of the rendered note. */
-export type NoteLength = "short" | "medium" | "long"
+export type NoteLength = "short" | "medium" | "long" | "discharge"
 
 /** One thing the note mentions, and in which role. */
 export interface Mention {
@@ -120,8 +121,9 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
   // Items that say "h/o" themselves ("h/o MI s/p DES") are not put after another "h/o".
   const saysHistory = (item: string): boolean => /^(remote )?h\/o /i.test(item)
   const detailCount = length === "short" ? 1 : length === "medium" ? 2 : 3
+  const long = length === "long" || length === "discharge"
   const style = rng.int(0, 3)
-  const paragraph = rng.chance(0.3)
+  const paragraph = length !== "discharge" && rng.chance(0.3)
   const sexWord = c.sex === "F" ? rng.pick(["F", "woman", "female"]) : rng.pick(["M", "man", "male"])
   const ageText = c.age === drg || rng.chance(0.75) ? "___" : String(c.age)
 
@@ -203,7 +205,7 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
     for (const code of chronicRest) {
       const term = termOf(code)
       mentions.push({ code, role: "sdx" })
-      const body = detailsOf(code, length === "long" ? 1 : rng.int(0, 1))
+      const body = detailsOf(code, long ? 1 : rng.int(0, 1))
       sections.push(`${header(style, term, n++)} ${body.length ? body.map(sentence).join(" ") : "stable, home meds continued."}`)
     }
   }
@@ -215,14 +217,30 @@ export const renderNote = (rng: Prng, c: SampledCase, drg: number, length: NoteL
       !(c.dischargeStatus === "20" && /PT\/OT|Ambulating|f\/u|VNA/.test(f.text)) &&
       !(c.dischargeStatus !== "06" && /VNA/.test(f.text)) &&
       !(f.contradicts ?? []).some((p) => caseCodes.some((code) => code.startsWith(p)))).map((f) => f.text)
-    const fillers = rng.shuffle(usable).slice(0, length === "long" ? rng.int(3, 5) : rng.int(1, 2))
+    const fillers = rng.shuffle(usable).slice(0, long ? rng.int(3, 5) : rng.int(1, 2))
     sections.push(fillers.map(sentence).join(" "))
   }
   const dispo = DISPOSITION[c.dischargeStatus] ?? DISPOSITION["01"]!
   sections.push(fill(rng.pick(dispo)))
 
-  const lead = rng.pick(["Brief Hospital Course:", "BRIEF HOSPITAL COURSE:", ""])
+  const lead = length === "discharge" ? "BRIEF HOSPITAL COURSE:" : rng.pick(["Brief Hospital Course:", "BRIEF HOSPITAL COURSE:", ""])
   const body = [intro, ...sections]
+  if (length === "discharge") {
+    // A full summary: the course between history and exam before it, results, and medications after.
+    const codes = [c.pdx, ...c.sdx, ...c.procedures]
+    const hpi = `${intro} ${fill(rng.pick(HPI_ONSET))} In the ED, ${detailsOf(c.pdx, 2).join("; ")}. Admitted for further management.`
+    const exam = examLines(codes)
+    const results = [c.pdx, ...acute].flatMap((code) => detailsOf(code, 1))
+    const meds = c.dischargeStatus === "20" ? [] : dischargeMedications(codes, drg)
+    const text = [
+      "HISTORY OF PRESENT ILLNESS:", hpi, "",
+      "PHYSICAL EXAM ON ADMISSION:", ...(exam.length > 0 ? exam : ["See hospital course."]), "",
+      "PERTINENT RESULTS:", `Admission labs and imaging notable for: ${results.join("; ")}.`, "",
+      `${lead}\n${sections.join("\n")}`,
+      ...(meds.length > 0 ? ["", "DISCHARGE MEDICATIONS:", ...meds.map((m, i) => `${i + 1}. ${m}`)] : [])
+    ].join("\n")
+    return { text, mentions }
+  }
   const text = paragraph
     ? `${lead ? `${lead} ` : ""}${body.join(" ")}`
     : `${lead ? `${lead}\n` : ""}${body.join("\n")}`

@@ -191,6 +191,24 @@ describe("synthetic generator (real v34 grouper)", () => {
     for (const c of many) expect(c.record.text, c.record.id).not.toMatch(/h\/o (remote )?h\/o/i)
   })
 
+  it("writes full discharge summaries on request: HPI, admission exam, results, course and medications", () => {
+    const full = [...generateCases(grouper, { n: 300, seed: 5, noteLength: "discharge" })]
+    const long = [...generateCases(grouper, { n: 300, seed: 5, noteLength: "long" })]
+    const words = (cs: ReadonlyArray<GeneratedCase>) => cs.map((c) => c.record.text.split(/\s+/).length).sort((a, b) => a - b)[cs.length >> 1]!
+    expect(words(full)).toBeGreaterThan(2 * words(long))
+    for (const c of full) {
+      const t = c.record.text
+      for (const h of ["HISTORY OF PRESENT ILLNESS:", "PHYSICAL EXAM ON ADMISSION:", "PERTINENT RESULTS:", "BRIEF HOSPITAL COURSE:"]) expect(t, c.record.id).toContain(h)
+      expect(t.includes("DISCHARGE MEDICATIONS:"), c.record.id).toBe(c.record.dischargeStatus !== "20" || false)
+      const codes = [c.record.pdx, ...c.record.sdx]
+      if (/Metformin/.test(t)) expect(codes.some((code) => code.startsWith("E11")), c.record.id).toBe(true)
+      if (/Apixaban/.test(t)) expect(codes.some((code) => /^(K92|K25|K26|I61|I60)/.test(code)), c.record.id).toBe(false)
+      if (codes.some((code) => code.startsWith("J96"))) expect(t, c.record.id).not.toMatch(/Lungs: CTAB|no acute distress/)
+      expect(leakIn(t, c.record.drg, c.record.title, [...codes, ...c.record.procedures])).toBeUndefined()
+      expect(grouper.group(grouperInput(c.record)).drg).toBe(c.record.drg)
+    }
+  })
+
   it("distractorContradicts catches findings a distractor denies", () => {
     const find = (text: string) => DISTRACTORS.find((d) => d.text.startsWith(text))!
     expect(distractorContradicts(find("SpO2 >94%"), ["I10", "5A1955Z"])).toBe(true)
