@@ -17,6 +17,8 @@ import type { Optimizer } from "./Optimizer.ts"
  * @category models
  */
 export interface LoopState {
+  /** The phase (`sft`, `grpo`, `dpo` …); names the checkpoint directory, so phases never share one. */
+  readonly phase?: string
   /** Steps of the phase completed. */
   readonly step: number
   /** Position in the data stream (whatever the loop counts). */

@@ -1,11 +1,11 @@
 import { initLoraModules, type LoraConfig, Qwen2Model, randomQwen2Weights, seededNormal, TINY_TEST_CONFIG } from "@sapphire-rl/model"
 import { makeCpuBackend } from "@sapphire-rl/tensor"
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { makeOptimizer, sftStep } from "../src/index.ts"
-import { cleanCheckpointTempsNode, latestCheckpointNode, loadCheckpointNode, saveCheckpointNode } from "../src/node/index.ts"
+import { type CheckpointSaveStage, cleanCheckpointTempsNode, latestCheckpointNode, loadCheckpointNode, saveCheckpointNode } from "../src/node/index.ts"
 
 const backend = makeCpuBackend()
 const lora: LoraConfig = { rank: 2, alpha: 4, targets: ["q_proj", "v_proj"], useRslora: false, layers: null, dropout: 0 }
@@ -76,5 +76,71 @@ describe("saveCheckpointNode / loadCheckpointNode", () => {
     await expect(loadCheckpointNode(dir, full, optFull)).rejects.toThrow(/trainer_state.safetensors: missing tensor param\/model.embed_tokens.weight/)
     expect(await full.parameters()[0]![1].toArray()).toEqual(before)
     a.dispose(), full.dispose(), opt.dispose(), optFull.dispose()
+  })
+
+  const params = (m: Qwen2Model) => Promise.all(m.parameters().map(([, t]) => t.toArray()))
+  const crashAt = (stage: CheckpointSaveStage) => ({
+    onProgress: (s: CheckpointSaveStage) => {
+      if (s === stage) throw new Error(`simulated crash at ${s}`)
+    }
+  })
+
+  for (const stage of ["weights", "trainer-state", "renamed"] as const) {
+    it(`a save that fails after "${stage}" leaves the previous checkpoint in force and intact; the next save succeeds`, async () => {
+      const root = mkdtempSync(join(tmpdir(), "trainer-ckpt-"))
+      roots.push(root)
+      const a = loraModel(2)
+      const opt = makeOptimizer(a.parameters().map(([, t]) => t))
+      await sftStep(a, opt, examples, { lr: 1e-2, maxTokens: 16 })
+      const good = await saveCheckpointNode(root, a, opt, { phase: "sft", step: 1, cursor: 1, rng: {} })
+      const atGood = await params(a)
+      await sftStep(a, opt, examples, { lr: 1e-2, maxTokens: 16 })
+      await expect(saveCheckpointNode(root, a, opt, { phase: "sft", step: 2, cursor: 2, rng: {} }, crashAt(stage))).rejects.toThrow(`simulated crash at ${stage}`)
+      expect(await latestCheckpointNode(root)).toBe(good)
+      // The checkpoint still loads and holds step 1's values, not step 2's.
+      const b = loraModel(5)
+      const optB = makeOptimizer(b.parameters().map(([, t]) => t))
+      expect((await loadCheckpointNode((await latestCheckpointNode(root))!, b, optB)).step).toBe(1)
+      expect(optB.steps()).toBe(1)
+      expect(await params(b)).toEqual(atGood)
+      // A retry in the same process (same temp name, maybe a leftover final dir) completes.
+      const next = await saveCheckpointNode(root, a, opt, { phase: "sft", step: 2, cursor: 2, rng: {} })
+      expect(await latestCheckpointNode(root)).toBe(next)
+      expect((await loadCheckpointNode(next, b, optB)).step).toBe(2)
+      expect(await params(b)).toEqual(await params(a))
+      expect(readdirSync(root).filter((e) => e.includes(".tmp-"))).toEqual([])
+      a.dispose(), b.dispose(), opt.dispose(), optB.dispose()
+    })
+  }
+
+  it("a second save of the same phase and step never touches the directory latest.json names; phases do not share directories", async () => {
+    const root = mkdtempSync(join(tmpdir(), "trainer-ckpt-"))
+    roots.push(root)
+    const a = loraModel(2)
+    const opt = makeOptimizer(a.parameters().map(([, t]) => t))
+    const sft3 = await saveCheckpointNode(root, a, opt, { phase: "sft", step: 3, cursor: 3, rng: {} })
+    const grpo3 = await saveCheckpointNode(root, a, opt, { phase: "grpo", step: 3, cursor: 1, rng: {} })
+    expect(grpo3).not.toBe(sft3)
+    expect((await loadCheckpointNode(sft3, a, opt)).phase).toBe("sft")
+    // A stop right after the periodic checkpoint saves grpo step 3 again and dies before latest.json.
+    await expect(saveCheckpointNode(root, a, opt, { phase: "grpo", step: 3, cursor: 2, rng: {} }, crashAt("renamed"))).rejects.toThrow()
+    expect(await latestCheckpointNode(root)).toBe(grpo3)
+    expect((await loadCheckpointNode(grpo3, a, opt)).cursor).toBe(1)
+    const again = await saveCheckpointNode(root, a, opt, { phase: "grpo", step: 3, cursor: 2, rng: {} })
+    expect(again).toBe(join(root, "grpo-000003.1"))
+    expect(await latestCheckpointNode(root)).toBe(again)
+    expect((await loadCheckpointNode(again, a, opt)).cursor).toBe(2)
+    a.dispose(), opt.dispose()
+  })
+
+  it("latest.json naming a removed checkpoint is a clear error", async () => {
+    const root = mkdtempSync(join(tmpdir(), "trainer-ckpt-"))
+    roots.push(root)
+    const a = loraModel(2)
+    const opt = makeOptimizer(a.parameters().map(([, t]) => t))
+    const dir = await saveCheckpointNode(root, a, opt, { step: 1, cursor: 1, rng: {} })
+    rmSync(dir, { recursive: true })
+    await expect(latestCheckpointNode(root)).rejects.toThrow(/latest.json names .*step-000001, which holds no trainer_state.json/)
+    a.dispose(), opt.dispose()
   })
 })

@@ -1,5 +1,6 @@
 /**
- * Checkpoints on disk (Node): `<root>/step-<n>/` holds the weights in the model writers'
+ * Checkpoints on disk (Node): `<root>/<phase>-<n>/` (`step-<n>/` when the loop names no
+ * phase, so an SFT and a GRPO checkpoint of the same step never share a directory) holds the weights in the model writers'
  * layout (`model.safetensors` + config, or a PEFT `adapter_model.safetensors` +
  * `adapter_config.json`), `trainer_state.safetensors` (trainable parameters and AdamW
  * moments, f32) and `trainer_state.json` (optimizer steps and the loop record).
@@ -7,15 +8,19 @@
  *
  * Atomicity: a checkpoint is written into a temporary directory, each file fsynced, the
  * directory renamed into place, and only then `latest.json` replaced by rename. A crash at
- * any point leaves `latest.json` naming the previous complete checkpoint.
+ * any point leaves `latest.json` naming the previous complete checkpoint. The directory
+ * `latest.json` names is never removed or renamed over: a second save of the same phase and
+ * step (a stop right after a periodic checkpoint, a resume stopped at once) goes to
+ * `<name>.1`, `<name>.2`, …
  *
  * @since 0.1.0
  */
 import type { Qwen2Model } from "@sapphire-rl/model"
 import { parseSafetensors, readTensor, serializeSafetensors } from "@sapphire-rl/model"
 import { saveLoraNode, saveQwen2Node } from "@sapphire-rl/model/node"
+import { existsSync } from "node:fs"
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises"
-import { join } from "node:path"
+import { basename, join } from "node:path"
 import type { Optimizer } from "../Optimizer.ts"
 import type { LoopState } from "../TrainerState.ts"
 import { captureTrainerState, restoreTrainerState } from "../TrainerState.ts"
@@ -40,7 +45,30 @@ const syncDir = async (dir: string): Promise<void> => {
 }
 
 /**
- * Saves the model, optimizer and loop state as `<root>/step-<loop.step>/` and points
+ * Where a save has got to, for progress reports (and for tests that simulate a crash by
+ * throwing from `onProgress`).
+ *
+ * @since 0.1.0
+ * @category checkpoints
+ */
+export type CheckpointSaveStage = "weights" | "trainer-state" | "renamed" | "pointer"
+
+const pointerDir = async (root: string): Promise<string | undefined> => {
+  const latest = await latestCheckpointNode(root).catch(() => undefined)
+  return latest === undefined ? undefined : basename(latest)
+}
+
+/** The directory name for `loop`: never the one `latest.json` names. */
+const checkpointName = async (root: string, loop: LoopState): Promise<string> => {
+  const base = `${loop.phase ?? "step"}-${String(loop.step).padStart(6, "0")}`
+  const current = await pointerDir(root)
+  let name = base
+  for (let n = 1; name === current; n++) name = `${base}.${n}`
+  return name
+}
+
+/**
+ * Saves the model, optimizer and loop state as `<root>/<phase>-<loop.step>/` and points
  * `latest.json` at it. Returns the checkpoint directory.
  *
  * @since 0.1.0
@@ -50,29 +78,35 @@ export const saveCheckpointNode = async (
   root: string,
   model: Qwen2Model,
   optimizer: Optimizer,
-  loop: LoopState
+  loop: LoopState,
+  options: { readonly onProgress?: (stage: CheckpointSaveStage, dir: string) => void | Promise<void> } = {}
 ): Promise<string> => {
+  const progress = options.onProgress ?? (() => undefined)
   const names = model.parameters().map(([name]) => name)
   const state = await captureTrainerState(names, optimizer, loop)
-  const name = `step-${String(loop.step).padStart(6, "0")}`
+  await mkdir(root, { recursive: true })
+  const name = await checkpointName(root, loop)
   const final = join(root, name)
   const temp = join(root, `.${name}.tmp-${process.pid}`)
-  await mkdir(root, { recursive: true })
   await rm(temp, { recursive: true, force: true })
   await mkdir(temp)
   if (model.lora !== null) await saveLoraNode(model, temp)
   else await saveQwen2Node(model, temp)
+  await progress("weights", temp)
   await writeSynced(join(temp, "trainer_state.safetensors"), serializeSafetensors(state.tensors))
   await writeSynced(join(temp, "trainer_state.json"), JSON.stringify({ optimizerSteps: state.optimizerSteps, loop }, null, 2))
+  await progress("trainer-state", temp)
   await syncDir(temp)
-  // A checkpoint of the same step from a run that died after the rename but before
-  // latest.json: replace it (latest.json cannot name it yet).
+  // `final` can exist only as a leftover of a save that died after its rename but before
+  // latest.json (checkpointName never picks the directory latest.json names): replace it.
   await rm(final, { recursive: true, force: true })
   await rename(temp, final)
+  await progress("renamed", final)
   const pointerTemp = join(root, `.latest.json.tmp-${process.pid}`)
-  await writeSynced(pointerTemp, JSON.stringify({ dir: name, step: loop.step }))
+  await writeSynced(pointerTemp, JSON.stringify({ dir: name, phase: loop.phase ?? null, step: loop.step }))
   await rename(pointerTemp, join(root, "latest.json"))
   await syncDir(root)
+  await progress("pointer", final)
   return final
 }
 
@@ -91,7 +125,11 @@ export const latestCheckpointNode = async (root: string): Promise<string | undef
   }
   const pointer = JSON.parse(text) as { dir?: unknown }
   if (typeof pointer.dir !== "string") throw new Error(`${join(root, "latest.json")}: expected {"dir": string}, got ${text}`)
-  return join(root, pointer.dir)
+  const dir = join(root, pointer.dir)
+  if (!existsSync(join(dir, "trainer_state.json"))) {
+    throw new Error(`${join(root, "latest.json")} names ${dir}, which holds no trainer_state.json (removed by hand?)`)
+  }
+  return dir
 }
 
 /**
