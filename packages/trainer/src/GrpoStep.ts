@@ -127,7 +127,11 @@ export const grpoStep = async (
   let active = all.filter((s) => s.tokens > 0 && (options.beta !== 0 || s.advantage !== 0))
   if (options.beta !== 0 && active.length > 0) {
     if (options.reference === undefined) throw new RangeError("grpoStep: beta is not 0 but no reference scorer was given")
-    const ref = await options.reference(active.map((s) => s.ids), active.map((s) => s.start))
+    // Longest first: the scorer's consecutive batches are then length buckets (little padding).
+    const order = active.map((_, i) => i).sort((a, b) => active[b]!.ids.length - active[a]!.ids.length || a - b)
+    const scored = await options.reference(order.map((i) => active[i]!.ids), order.map((i) => active[i]!.start))
+    const ref = new Array<ArrayLike<number>>(active.length)
+    order.forEach((i, k) => (ref[i] = scored[k]!))
     active = active.map((s, i) => ({ ...s, refLogprobs: Array.from(ref[i]!) }))
   }
   const clip = options.loss.clip ?? options.clip

@@ -77,3 +77,25 @@ describe("grpoStep aggregation through the loss plugins (μ = 1, β = 0)", () =>
     })
   }
 })
+
+describe("grpoStep's reference pass", () => {
+  it("asks the scorer for the sequences longest first and maps the scores back to their sequences", async () => {
+    const theta = fromArray(Float32Array.from(theta0), [V], { backend, requiresGrad: true }).keep()
+    const optimizer = makeOptimizer([theta])
+    const lse = Math.log(theta0.reduce((s, t) => s + Math.exp(t), 0))
+    const seen: Array<number> = []
+    // The reference is the policy itself, so the KL is 0 exactly when every score lands on its sequence.
+    const m = await grpoStep(unigram(theta), optimizer, groups, {
+      advantage: fixedAdvantage, loss: grpoLoss(), beta: 0.1, estimator: "k3", lr: 0, iterations: 1,
+      clip: { low: 0.2, high: 0.2 }, maxCompletionLength: L_MAX, maskTruncated: false, maxTokens: 1024,
+      reference: async (seqs, starts) => {
+        seen.push(...seqs.map((s) => s.length))
+        return seqs.map((s, i) => Float32Array.from(s.slice(starts[i]!), (tok) => theta0[tok]! - lse))
+      }
+    })
+    expect(seen).toEqual([4, 3, 2])
+    expect(Math.abs(m.kl)).toBeLessThan(1e-6)
+    optimizer.dispose()
+    theta.dispose()
+  })
+})
