@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { MODEL_PRESETS } from "@sapphire-rl/model"
 import { Effect } from "effect"
 import { decodeRunConfig, defineRun, type RunConfigError } from "../src/index.ts"
 
@@ -34,7 +35,8 @@ describe("decodeRunConfig", () => {
       expect(lines).toEqual([
         "tpyo: expected no excess property, got true",
         "seed: expected an integer, got 1.5",
-        `model.preset: expected "tiny-test" | "drg-small", got "huge"`,
+        // Every model preset is a valid choice, listed in the message.
+        `model.preset: expected ${Object.keys(MODEL_PRESETS).map((k) => JSON.stringify(k)).join(" | ")}, got "huge"`,
         "data.path: missing key",
         "stages[0].epochs: expected a value greater than 0, got 0",
         "stages[1].groupSize: expected a value greater than or equal to 2, got 1",
