@@ -143,4 +143,21 @@ describe("saveCheckpointNode / loadCheckpointNode", () => {
     await expect(latestCheckpointNode(root)).rejects.toThrow(/latest.json names .*step-000001, which holds no trainer_state.json/)
     a.dispose(), opt.dispose()
   })
+
+  it("keep: N removes the oldest checkpoints once latest.json has moved past them, and nothing else", async () => {
+    const root = mkdtempSync(join(tmpdir(), "trainer-ckpt-"))
+    roots.push(root)
+    const a = loraModel(2)
+    const opt = makeOptimizer(a.parameters().map(([, t]) => t))
+    mkdirSync(join(root, "notes")) // not a checkpoint of this writer: left alone
+    for (const step of [1, 2]) await saveCheckpointNode(root, a, opt, { phase: "sft", step, cursor: step, rng: {} }, { keep: 2 })
+    // A save that dies before the pointer moves removes nothing.
+    await expect(saveCheckpointNode(root, a, opt, { phase: "grpo", step: 1, cursor: 1, rng: {} }, { keep: 2, ...crashAt("renamed") })).rejects.toThrow()
+    expect(readdirSync(root).filter((e) => e.startsWith("sft-")).sort()).toEqual(["sft-000001", "sft-000002"])
+    for (const step of [1, 2]) await saveCheckpointNode(root, a, opt, { phase: "grpo", step, cursor: step, rng: {} }, { keep: 2 })
+    expect(readdirSync(root).filter((e) => !e.startsWith(".") && e !== "latest.json").sort()).toEqual(["grpo-000001", "grpo-000002", "notes"])
+    expect(await latestCheckpointNode(root)).toBe(join(root, "grpo-000002"))
+    await expect(saveCheckpointNode(root, a, opt, { step: 9, cursor: 9, rng: {} }, { keep: 0 })).rejects.toThrow(/keep must be an integer >= 1, got 0/)
+    a.dispose(), opt.dispose()
+  })
 })

@@ -58,6 +58,18 @@ const pointerDir = async (root: string): Promise<string | undefined> => {
   return latest === undefined ? undefined : basename(latest)
 }
 
+/** The checkpoints `latest.json` lists (older pointers without the list: the one they name). */
+const savedCheckpoints = async (root: string): Promise<Array<string>> => {
+  let pointer: { dir?: unknown; saved?: unknown }
+  try {
+    pointer = JSON.parse(await readFile(join(root, "latest.json"), "utf8")) as { dir?: unknown; saved?: unknown }
+  } catch {
+    return []
+  }
+  if (Array.isArray(pointer.saved)) return pointer.saved.filter((n): n is string => typeof n === "string")
+  return typeof pointer.dir === "string" ? [pointer.dir] : []
+}
+
 /** The directory name for `loop`: never the one `latest.json` names. */
 const checkpointName = async (root: string, loop: LoopState): Promise<string> => {
   const base = `${loop.phase ?? "step"}-${String(loop.step).padStart(6, "0")}`
@@ -79,9 +91,16 @@ export const saveCheckpointNode = async (
   model: Qwen2Model,
   optimizer: Optimizer,
   loop: LoopState,
-  options: { readonly onProgress?: (stage: CheckpointSaveStage, dir: string) => void | Promise<void> } = {}
+  options: {
+    readonly onProgress?: (stage: CheckpointSaveStage, dir: string) => void | Promise<void>
+    /** Keep only the newest `keep` checkpoints written through `latest.json` (default: all). */
+    readonly keep?: number
+  } = {}
 ): Promise<string> => {
   const progress = options.onProgress ?? (() => undefined)
+  if (options.keep !== undefined && !(Number.isInteger(options.keep) && options.keep >= 1)) {
+    throw new RangeError(`saveCheckpointNode: keep must be an integer >= 1, got ${options.keep}`)
+  }
   const names = model.parameters().map(([name]) => name)
   const state = await captureTrainerState(names, optimizer, loop)
   await mkdir(root, { recursive: true })
@@ -102,11 +121,17 @@ export const saveCheckpointNode = async (
   await rm(final, { recursive: true, force: true })
   await rename(temp, final)
   await progress("renamed", final)
+  // The pointer lists the checkpoints saved through it, oldest first, so retention removes
+  // only directories this writer made and only after the pointer has moved past them.
+  let saved = [...(await savedCheckpoints(root)).filter((n) => n !== name), name]
+  const dropped = options.keep === undefined ? [] : saved.slice(0, Math.max(0, saved.length - options.keep))
+  saved = saved.slice(dropped.length)
   const pointerTemp = join(root, `.latest.json.tmp-${process.pid}`)
-  await writeSynced(pointerTemp, JSON.stringify({ dir: name, phase: loop.phase ?? null, step: loop.step }))
+  await writeSynced(pointerTemp, JSON.stringify({ dir: name, phase: loop.phase ?? null, step: loop.step, saved }))
   await rename(pointerTemp, join(root, "latest.json"))
   await syncDir(root)
   await progress("pointer", final)
+  for (const old of dropped) await rm(join(root, old), { recursive: true, force: true })
   return final
 }
 
