@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { boolean, literal, number, numberList, optional, optionsSchema } from "../src/options.ts"
+import { boolean, literal, number, numberList, optional, optionsSchema } from "../src/PluginOptions.ts"
 
 // The options helper is copied into every plugin package (plugins import nothing but the
 // spec); this is its test.
