@@ -26,7 +26,7 @@ import { systemPromptOf, withSystemPrompt } from "./prepareData.ts"
 import { MetricsLog } from "./MetricsLog.ts"
 import { Progress } from "./Progress.ts"
 import { rolloutGroups, type RolloutPrompt } from "./Rollouts.ts"
-import { RewardScorer } from "./RewardScorer.ts"
+import { rewardBounds, RewardScorer } from "./RewardScorer.ts"
 import { runSteps, type CheckpointReason } from "./runSteps.ts"
 import { stepContexts } from "./PluginContexts.ts"
 import { StopSignal } from "./StopSignal.ts"
@@ -184,8 +184,7 @@ export const trainerStagesLayer = (options: { readonly checkpoint?: CheckpointHo
             if (policy.training === "lora") {
               reference = async (seqs, starts) => model.sequenceLogprobs(seqs, starts, { lora: false })
             } else {
-              const host = new Map<string, { shape: ReadonlyArray<number>; data: Float32Array }>()
-              for (const [name, t] of model.parameters()) host.set(name, { shape: t.shape, data: Float32Array.from((yield* Effect.promise(() => t.toArray())) as Float32Array) })
+              const host = yield* device.use(Effect.promise(() => model.hostWeights()))
               const copy = new Qwen2Model(model.config, host, { backend: model.backend, trainable: "none" })
               frozen = copy
               reference = async (seqs, starts) => copy.sequenceLogprobs(seqs, starts)
@@ -201,19 +200,54 @@ export const trainerStagesLayer = (options: { readonly checkpoint?: CheckpointHo
             countTokens: (text: string) => tokenizer.encode(text, { addSpecialTokens: false }).length,
             signal: stop.signal
           }
+          const bounds = rewardBounds(ctx.plugins.rewards)
+          const rolloutBase = {
+            temperature: stage.temperature,
+            topP: stage.topP,
+            topK: stage.topK,
+            maxNewTokens: stage.maxNewTokens,
+            scoringConcurrency: stage.scoringConcurrency
+          }
+          // Static curricula: one probe pass over the GRPO prompts (as many samples as the most
+          // demanding asks for), then each curriculum's prepare, in list order.
+          let pool = prompts
+          const preparing = ctx.plugins.curricula.filter((c) => c.prepare !== undefined)
+          if (preparing.length > 0) {
+            const samples = Math.max(2, ...preparing.map((c) => c.probe?.samples ?? stage.groupSize))
+            const contexts = stepContexts(source, "probe", 0, 1)
+            const probed = Array.from(yield* rolloutGroups(Stream.fromIterable(prompts), {
+              ...rolloutBase,
+              groupSize: samples,
+              promptsPerCall: Math.max(stage.promptsPerStep, 16),
+              policyVersion,
+              seed: ctx.config.seed * 1_000_003 - 1,
+              context: contexts.context,
+              resampling: undefined
+            }).pipe(Stream.runCollect, Effect.provide(services), Effect.mapError(stageError("grpo"))))
+            const probe = new Map(probed.map((g) => [g.exampleId, { exampleId: g.exampleId, rewards: g.rewards }]))
+            let ids: ReadonlyArray<string> = prompts.map((p) => p.exampleId)
+            for (const c of preparing) ids = c.prepare!(ids, probe, bounds, contexts.context(c.name))
+            const byId = new Map(prompts.map((p) => [p.exampleId, p]))
+            pool = ids.flatMap((id) => byId.get(id) ?? [])
+            yield* Effect.logInfo(`curriculum: probed ${prompts.length} prompts × ${samples} samples; ${preparing.map((c) => c.name).join(", ")} kept ${pool.length}`)
+            if (pool.length === 0) return yield* new StageError({ stage: "grpo", message: `the curricula (${preparing.map((c) => c.name).join(", ")}) removed every GRPO prompt`, cause: null })
+          }
+          // A static curriculum owns the order (easy-to-hard); otherwise each pass over the prompts is shuffled.
+          const keepOrder = preparing.length > 0
           let order: Array<RolloutPrompt<DrgGold>> = []
           let cursor = 0
           const take = (n: number, epochSeed: number): Array<RolloutPrompt<DrgGold>> => {
             const out: Array<RolloutPrompt<DrgGold>> = []
             while (out.length < n) {
               if (cursor >= order.length) {
-                order = shuffled(prompts, epochSeed + out.length + cursor)
+                order = keepOrder ? [...pool] : shuffled(pool, epochSeed + out.length + cursor)
                 cursor = 0
               }
               out.push(order[cursor++]!)
             }
             return out
           }
+          const selecting = ctx.plugins.curricula.filter((c) => c.selectBatch !== undefined)
           yield* publish("grpo", true)
           const outcome = yield* runSteps({
             phase: "grpo",
@@ -241,9 +275,15 @@ export const trainerStagesLayer = (options: { readonly checkpoint?: CheckpointHo
                   resampling
                 }).pipe(Stream.runCollect, Effect.provide(services), Effect.mapError(stageError("grpo"))))
                 const generated = (Date.now() - started) / 1000
+                // Online curricula keep the groups whose difficulty suits them (each in turn).
+                let trained = groups
+                for (const c of selecting) {
+                  const keep = new Set(c.selectBatch!(trained.map((g) => ({ exampleId: g.exampleId, rewards: g.rewards, attempt: g.attempts })), bounds, contexts.context(c.name)))
+                  trained = trained.filter((g) => keep.has(g.exampleId))
+                }
                 const trainStarted = Date.now()
                 const m = yield* onDevice("grpo", () =>
-                  grpoStep(model, optimizer, groups.map((g) => ({
+                  grpoStep(model, optimizer, trained.map((g) => ({
                     prompt: g.prompt,
                     completions: g.completions.map((c) => ({ ids: c.ids, logprobs: Array.from(c.logprobs), finishReason: c.finishReason })),
                     rewards: g.rewards
@@ -283,6 +323,7 @@ export const trainerStagesLayer = (options: { readonly checkpoint?: CheckpointHo
                 values["tokens_per_s/generate"] = lengths.reduce((a, b) => a + b, 0) / Math.max(1e-9, generated)
                 values["tokens_per_s/train"] = m.train_tokens / Math.max(1e-9, trainSeconds)
                 values.seconds = generated + trainSeconds
+                if (selecting.length > 0) values.curriculum_kept_fraction = trained.length / Math.max(1, groups.length)
                 for (const [k, v] of contexts.metrics) values[k] = v
                 return values
               })

@@ -141,7 +141,7 @@ export const runPipeline = Effect.fn("runPipeline")(function*(
     const ctx: StageContext = { config: run.config, plugins: run.plugins, data, index: step.index, resumeFrom: options.resumeFrom }
     const stage = step.stage
     if (step.label !== undefined && stage.kind === "eval") {
-      yield* Effect.logInfo(`eval: the ${step.label} model on ${data.test.length} held-out cases`)
+      yield* Effect.logInfo(`eval: the ${step.label} model on ${stage.limit > 0 ? Math.min(stage.limit, data.test.length) : data.test.length} held-out cases`)
       const result = yield* stages.eval(stage, ctx, step.label)
       results[step.label] = result.scores
       evaluations.push({ ...result, label: step.label })
