@@ -4,7 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { makeOptimizer, sftStep } from "../src/index.ts"
+import { generate } from "@sapphire-rl/engine"
+import { type AdvantagePlugin, definePlugin, type LossPlugin } from "@sapphire-rl/spec"
+import { grpoStep, makeOptimizer, sftStep } from "../src/index.ts"
 import { type CheckpointSaveStage, cleanCheckpointTempsNode, latestCheckpointNode, loadCheckpointNode, saveCheckpointNode } from "../src/node/index.ts"
 
 const backend = makeCpuBackend()
@@ -159,5 +161,49 @@ describe("saveCheckpointNode / loadCheckpointNode", () => {
     expect(await latestCheckpointNode(root)).toBe(join(root, "grpo-000002"))
     await expect(saveCheckpointNode(root, a, opt, { step: 9, cursor: 9, rng: {} }, { keep: 0 })).rejects.toThrow(/keep must be an integer >= 1, got 0/)
     a.dispose(), opt.dispose()
+  })
+
+  it("a GRPO continuation from a checkpoint (fresh model and optimizer, in process) gives the same rollouts and losses", async () => {
+    const advantage: AdvantagePlugin = definePlugin({
+      name: "centered", version: "0.0.0", kind: "advantage", specRange: "^2.0.0",
+      advantages: (groups) => groups.map((g) => g.map((r) => r - g.reduce((s, x) => s + x, 0) / g.length))
+    })
+    const loss: LossPlugin = definePlugin({
+      name: "token-mean", version: "0.0.0", kind: "loss", specRange: "^2.0.0",
+      sequenceWeights: ({ lengths, batchLengths }) => lengths.map(() => 1 / Math.max(1, batchLengths.reduce((s, l) => s + l, 0)))
+    })
+    const detokenizer = { decode: (ids: ReadonlyArray<number>) => ids.map(String).join(" ") }
+    // One GRPO step with a fixed sampling seed; reward: the first completion token is even.
+    const step = async (m: Qwen2Model, opt: ReturnType<typeof makeOptimizer>, seed: number) => {
+      const prompts = [[1, 4], [2, 7]]
+      const results = await generate(m, detokenizer, prompts.map((prompt) => ({ prompt, params: { n: 4, temperature: 1, maxNewTokens: 3, seed } })))
+      const groups = results.map((res, i) => ({
+        prompt: prompts[i]!,
+        completions: res.completions.map((c) => ({ ids: c.ids, logprobs: c.logprobs, finishReason: c.finishReason === "length" ? "length" as const : "stop" as const })),
+        rewards: res.completions.map((c) => (c.ids[0]! % 2 === 0 ? 1 : 0))
+      }))
+      const r = await grpoStep(m, opt, groups, {
+        advantage, loss, beta: 0, estimator: "k3", lr: 5e-2, iterations: 2, clip: { low: 0.2, high: 0.2 },
+        maxCompletionLength: 3, maskTruncated: false, maxTokens: 64
+      })
+      return { rollouts: groups.map((g) => g.completions.map((c) => c.ids)), loss: r.loss, gradNorm: r.grad_norm }
+    }
+    const root = mkdtempSync(join(tmpdir(), "trainer-ckpt-"))
+    roots.push(root)
+    const a = loraModel(2)
+    const optA = makeOptimizer(a.parameters().map(([, t]) => t))
+    await step(a, optA, 11)
+    await step(a, optA, 12)
+    await saveCheckpointNode(root, a, optA, { phase: "grpo", step: 2, cursor: 2, rng: { sampler: [13] } })
+    const b = loraModel(5)
+    const optB = makeOptimizer(b.parameters().map(([, t]) => t))
+    const loop = await loadCheckpointNode((await latestCheckpointNode(root))!, b, optB)
+    for (let k = 0; k < 2; k++) {
+      const seed = loop.rng["sampler"]![0]! + k
+      const [ra, rb] = [await step(a, optA, seed), await step(b, optB, seed)]
+      expect(rb).toEqual(ra) // exact: same rollouts, same loss and gradient norm
+    }
+    expect(await params(b)).toEqual(await params(a))
+    a.dispose(), b.dispose(), optA.dispose(), optB.dispose()
   })
 })
