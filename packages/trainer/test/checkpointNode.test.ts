@@ -1,3 +1,4 @@
+import { readLoraAdapterNode, readQwen2SnapshotNode } from "@sapphire-rl/model/node"
 import { initLoraModules, type LoraConfig, Qwen2Model, randomQwen2Weights, seededNormal, TINY_TEST_CONFIG } from "@sapphire-rl/model"
 import { makeCpuBackend } from "@sapphire-rl/tensor"
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
@@ -205,5 +206,36 @@ describe("saveCheckpointNode / loadCheckpointNode", () => {
     }
     expect(await params(b)).toEqual(await params(a))
     a.dispose(), b.dispose(), optA.dispose(), optB.dispose()
+  })
+
+  it("round-trips full weights and every AdamW moment bit for bit; the weights files reload through the model readers", async () => {
+    const root = mkdtempSync(join(tmpdir(), "trainer-ckpt-"))
+    roots.push(root)
+    const full = (seed: number) => new Qwen2Model(TINY_TEST_CONFIG, randomQwen2Weights(TINY_TEST_CONFIG, seed, 0.1), { backend, trainable: "base" })
+    const a = full(1)
+    const optA = makeOptimizer(a.parameters().map(([, t]) => t))
+    for (let i = 0; i < 2; i++) await sftStep(a, optA, examples, { lr: 1e-2, maxTokens: 16 })
+    const dir = await saveCheckpointNode(root, a, optA, { phase: "sft", step: 2, cursor: 2, rng: {} })
+    const b = full(9)
+    const optB = makeOptimizer(b.parameters().map(([, t]) => t))
+    await loadCheckpointNode(dir, b, optB)
+    // Compared as uint32 bit patterns (toEqual alone would accept -0 for 0).
+    const bits = async (ts: ReadonlyArray<{ toArray: () => Promise<unknown> }>) =>
+      (await Promise.all(ts.map((t) => t.toArray()))).map((x) => new Uint32Array(Float32Array.from(x as ArrayLike<number>).buffer))
+    const state = (m: Qwen2Model, o: ReturnType<typeof makeOptimizer>) => bits([...m.parameters().map(([, t]) => t), ...o.state.m, ...o.state.v])
+    expect(await state(b, optB)).toEqual(await state(a, optA))
+    expect(optB.state.step).toBe(optA.state.step)
+    // model.safetensors (F32) is the same weights, for evaluation or export.
+    const snap = await readQwen2SnapshotNode(dir)
+    const host = await a.hostWeights()
+    expect(snap.weights).toEqual(host)
+    // And a LoRA checkpoint's adapter directory reads back as the live adapters.
+    const l = loraModel(3)
+    const optL = makeOptimizer(l.parameters().map(([, t]) => t))
+    await sftStep(l, optL, examples, { lr: 1e-2, maxTokens: 16 })
+    const loraDir = await saveCheckpointNode(root, l, optL, { phase: "grpo", step: 1, cursor: 1, rng: {} })
+    const adapter = await readLoraAdapterNode(loraDir, TINY_TEST_CONFIG)
+    expect(adapter.modules).toEqual(await l.hostLora())
+    a.dispose(), b.dispose(), l.dispose(), optA.dispose(), optB.dispose(), optL.dispose()
   })
 })

@@ -35,6 +35,15 @@ const writeSynced = async (file: string, data: Uint8Array | string): Promise<voi
   }
 }
 
+const syncFile = async (file: string): Promise<void> => {
+  const handle = await open(file, "r+")
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
 const syncDir = async (dir: string): Promise<void> => {
   const handle = await open(dir, "r")
   try {
@@ -111,6 +120,8 @@ export const saveCheckpointNode = async (
   await mkdir(temp)
   if (model.lora !== null) await saveLoraNode(model, temp)
   else await saveQwen2Node(model, temp)
+  // The model writers do not fsync: sync their files before the rename makes them a checkpoint.
+  for (const entry of await readdir(temp)) await syncFile(join(temp, entry))
   await progress("weights", temp)
   await writeSynced(join(temp, "trainer_state.safetensors"), serializeSafetensors(state.tensors))
   await writeSynced(join(temp, "trainer_state.json"), JSON.stringify({ optimizerSteps: state.optimizerSteps, loop }, null, 2))
