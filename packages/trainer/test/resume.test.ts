@@ -16,11 +16,11 @@ const tempDir = () => {
 }
 
 /** Runs the loop; with `killAtLine`, SIGKILLs it once metrics.jsonl has that many lines. */
-const runLoop = (dir: string, killAtLine?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>
+const runLoop = (dir: string, killAtLine?: number, killInSave?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", fixture, dir, String(STEPS)], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, SAPPHIRE_CPU_GEMM: "js" }
+      env: { ...process.env, SAPPHIRE_CPU_GEMM: "js", ...(killInSave === undefined ? {} : { RESUME_LOOP_KILL_IN_SAVE: killInSave }) }
     })
     let stderr = ""
     child.stderr.on("data", (d) => (stderr += String(d)))
@@ -65,7 +65,21 @@ describe("checkpoints", () => {
     expect(withoutWallTime(killed)).toEqual(expected)
     expect(readdirSync(join(killed, "checkpoints")).filter((e) => e.includes(".tmp-"))).toEqual([])
     const latest = JSON.parse(readFileSync(join(killed, "checkpoints/latest.json"), "utf8")) as { dir: string }
-    expect(latest.dir).toBe(`step-${String(STEPS).padStart(6, "0")}`)
+    expect(latest.dir).toBe(`mixed-${String(STEPS).padStart(6, "0")}`)
     expect(existsSync(join(killed, "checkpoints", latest.dir, "model.safetensors"))).toBe(true)
+  }, 120_000)
+
+  it("a run SIGKILLed inside a checkpoint save (after its directory is renamed, before latest.json) resumes to the same metrics lines", async () => {
+    const straight = tempDir()
+    await runLoop(straight)
+    const killed = tempDir()
+    const first = await runLoop(killed, undefined, "4:renamed")
+    expect(first.signal).toBe("SIGKILL")
+    // The crash left a complete-looking mixed-000004 that latest.json does not name.
+    expect(JSON.parse(readFileSync(join(killed, "checkpoints/latest.json"), "utf8")).dir).toBe("mixed-000003")
+    expect(existsSync(join(killed, "checkpoints/mixed-000004"))).toBe(true)
+    expect(withoutWallTime(killed)).toHaveLength(4) // step 3's line was written before its save
+    await runLoop(killed)
+    expect(withoutWallTime(killed)).toEqual(withoutWallTime(straight))
   }, 120_000)
 })
