@@ -79,6 +79,15 @@ export interface GrpoStepMetrics {
   readonly train_tokens: number
   readonly grad_norm: number
   readonly lr: number
+  /**
+   * Sampler vs trainer mismatch on the trained tokens (before the update): mean
+   * |log p_trainer − log p_sampler|, and the fraction of tokens whose importance ratio
+   * exp(trainer − sampler) exceeds 2 (the cap of `truncatedImportanceWeights` in
+   * @sapphire-rl/engine). Near 0 with the local engine; rollouts from other kernels or a
+   * stale remote policy show up here. Logged, not applied to the loss yet.
+   */
+  readonly sampler_logprob_delta: number
+  readonly is_ratio_capped_fraction: number
 }
 
 const std = (xs: ReadonlyArray<number>): number => {
@@ -104,7 +113,7 @@ export const grpoStep = async (
   options: GrpoStepOptions
 ): Promise<GrpoStepMetrics> => {
   const advantages = options.advantage.advantages(groups.map((g) => g.rewards))
-  const all: Array<TrainSequence & { readonly tokens: number }> = []
+  const all: Array<TrainSequence & { readonly tokens: number; readonly samplerLogprobs: ReadonlyArray<number> }> = []
   let truncated = 0
   groups.forEach((g, gi) => {
     if (g.completions.length !== g.rewards.length) throw new RangeError(`grpoStep: group ${gi} has ${g.completions.length} completions and ${g.rewards.length} rewards`)
@@ -119,7 +128,8 @@ export const grpoStep = async (
         advantage: advantages[gi]?.[ci] ?? 0,
         ...(options.iterations > 1 ? { oldLogprobs: c.logprobs } : {}),
         ...(masked ? { mask: new Array<number>(n).fill(0) } : {}),
-        tokens: masked ? 0 : n
+        tokens: masked ? 0 : n,
+        samplerLogprobs: c.logprobs
       })
     })
   })
@@ -135,7 +145,7 @@ export const grpoStep = async (
     active = active.map((s, i) => ({ ...s, refLogprobs: Array.from(ref[i]!) }))
   }
   const clip = options.loss.clip ?? options.clip
-  const metrics = { loss: 0, kl: 0, entropy: 0, clipped: 0, tokens: 0, gradNorm: 0 }
+  const metrics = { loss: 0, kl: 0, entropy: 0, clipped: 0, tokens: 0, gradNorm: 0, samplerDelta: 0, ratioCapped: 0 }
   for (let iteration = 0; iteration < options.iterations && active.length > 0; iteration++) {
     try {
       const { loss, logprobs } = await backwardOver(model, active, options.maxTokens, (lp, batch, members) => {
@@ -160,6 +170,9 @@ export const grpoStep = async (
             if ((s.mask?.[k] ?? 1) === 0) continue
             metrics.tokens++
             metrics.entropy -= lp[k]!
+            const delta = lp[k]! - (s.samplerLogprobs[k] ?? lp[k]!)
+            metrics.samplerDelta += Math.abs(delta)
+            if (Math.exp(delta) > 2) metrics.ratioCapped++
             if (s.refLogprobs !== undefined) {
               const d = s.refLogprobs[k]! - lp[k]!
               metrics.kl += options.estimator === "k1" ? -d : options.estimator === "k2" ? d * d / 2 : Math.expm1(d) - d
@@ -188,6 +201,8 @@ export const grpoStep = async (
     trained_sequences: active.length,
     train_tokens: active.reduce((n, s) => n + s.ids.length, 0) * Math.max(1, Math.min(options.iterations, active.length > 0 ? options.iterations : 0)),
     grad_norm: metrics.gradNorm,
-    lr: options.lr
+    lr: options.lr,
+    sampler_logprob_delta: metrics.samplerDelta / tokens,
+    is_ratio_capped_fraction: metrics.ratioCapped / tokens
   }
 }

@@ -59,3 +59,39 @@ describe("the non-finite guard", () => {
     model.dispose()
   })
 })
+
+describe("grpoStep's sampler mismatch metrics", () => {
+  it("are ~0 for the model's own sampling log-probs and measure a shifted sampler", async () => {
+    const sampled = async (model: Qwen2Model) => {
+      const results = await generate(model, detokenizer, [3, 4].map((d, i) => ({ prompt: [BOS, d], params: { n: 4, maxNewTokens: 2, seed: 7 + i } })))
+      return results.map((r, i): ScoredGroup => ({
+        prompt: [BOS, [3, 4][i]!],
+        completions: r.completions.map((c) => ({ ids: c.ids, logprobs: Array.from(c.logprobs), finishReason: c.finishReason })),
+        // Distinct rewards, so no sequence is left out for a zero advantage.
+        rewards: r.completions.map((_, j) => j)
+      }))
+    }
+    const step = async (groups: ReadonlyArray<ScoredGroup>) => {
+      const model = newModel(5)
+      const optimizer = makeOptimizer(params(model))
+      const m = await grpoStep(model, optimizer, groups, {
+        advantage: groupStdAdvantage(), loss: dapoLoss(), beta: 0, estimator: "k3", lr: 1e-3, iterations: 1,
+        clip: { low: 0.2, high: 0.2 }, maxCompletionLength: 2, maskTruncated: false, maxTokens: 1024
+      })
+      optimizer.dispose()
+      model.dispose()
+      return m
+    }
+    const sampler = newModel(5)
+    const groups = await sampled(sampler)
+    sampler.dispose()
+    const own = await step(groups)
+    // Same weights, same kernels (KV-cache decode vs a training forward): float32 rounding, 1e-5.
+    expect(own.sampler_logprob_delta).toBeLessThan(1e-5)
+    expect(own.is_ratio_capped_fraction).toBe(0)
+    // A sampler that gave every token 1 nat less: |Δ| = 1 and every ratio is e > 2.
+    const shifted = await step(groups.map((g) => ({ ...g, completions: g.completions.map((c) => ({ ...c, logprobs: c.logprobs.map((x) => x - 1) })) })))
+    expect(Math.abs(shifted.sampler_logprob_delta - 1)).toBeLessThan(1e-5)
+    expect(shifted.is_ratio_capped_fraction).toBe(1)
+  })
+})
