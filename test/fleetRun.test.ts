@@ -39,13 +39,18 @@ describe("a run with remote rollouts (two sapphire-serve processes on 127.0.0.1)
         engine: { kind: "remote", urls: servers.map((s) => s.url), timeoutMs: 60000 },
         data: { n: 60 },
         stages: [{ kind: "grpo", steps: 2, promptsPerStep: 2, groupSize: 2, maxNewTokens: 8 }, { kind: "eval", samples: 2, limit: 2, maxNewTokens: 8 }],
-        plugins: ["format-reward", "strict-reward", "grpo-loss", false]
+        // A KL term keeps every sequence in the step (zero-advantage ones too), so the mismatch metric covers them.
+        plugins: ["format-reward", "strict-reward", "grpo-loss", "constant-kl", false]
       },
       { cwd: root, out, stages: () => trainerStagesLayer(), progress: Progress.layerSilent, settings: ["seed=5"] }
     ))
     expect(result.interrupted).toBe(false)
     const metrics = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>)
-    expect(metrics.filter((m) => m.phase === "grpo").map((m) => m.step)).toEqual([1, 2])
+    const grpo = metrics.filter((m) => m.phase === "grpo")
+    expect(grpo.map((m) => m.step)).toEqual([1, 2])
+    // The servers sampled from the trainer's published weights (they started from other
+    // random weights): their log-probs match the trainer's to float32 rounding (1e-4 nats).
+    for (const m of grpo) expect(m.sampler_logprob_delta as number).toBeLessThan(1e-4)
     // Full fine-tuning: every publication is a weights snapshot; the last two are kept.
     // Versions 0 (before the first rollout), 1 and 2 (after each step; the evaluation reuses 2).
     expect(["weights-v0", "weights-v1", "weights-v2", "weights-v3"].map((d) => existsSync(join(out, "policy", d)))).toEqual([false, true, true, false])
