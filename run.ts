@@ -90,10 +90,17 @@ const run = async (argv: ReadonlyArray<string>): Promise<number> => {
     ...(v.backend === undefined ? {} : { backend: v.backend }),
     ...(v.out === undefined ? {} : { out: v.out })
   }
-  const input = mergeRunConfig(RUN_PRESETS[presetName as keyof typeof RUN_PRESETS], fileConfig, flags)
-  // A file or --data replaces the synthetic source whole: its synthetic-only fields would not decode.
-  if (v.data !== undefined) input.data = flags.data
-  if (v.model !== undefined) input.model = flags.model
+  const layers = [RUN_PRESETS[presetName as keyof typeof RUN_PRESETS], fileConfig, flags]
+  const input = mergeRunConfig(...layers)
+  // A layer that names another kind of model, data source or engine replaces it whole (a
+  // { dir } model merged into a { preset } one would carry both); one without a
+  // discriminator (data: { n: 500 }) merges into what is there.
+  for (const [key, discriminators] of [["model", ["preset", "dir"]], ["data", ["source"]], ["engine", ["kind"]]] as const) {
+    const named = layers.map((l) => (l as Record<string, unknown>)[key]).filter((x): x is Record<string, unknown> =>
+      typeof x === "object" && x !== null && discriminators.some((d) => d in x))
+    const last = named.at(-1)
+    if (last !== undefined) input[key] = mergeRunConfig(...layers.map((l) => (l as Record<string, unknown>)[key]).slice(layers.findIndex((l) => (l as Record<string, unknown>)[key] === last)))
+  }
   const settings = [...(v.set ?? []), ...(v.seed === undefined ? [] : [`seed=${v.seed}`])]
   const exit = await Effect.runPromiseExit(runNode(input, {
     cwd,

@@ -42,7 +42,10 @@ const common = { seed: Number(values.seed), backend: values.backend }
 const runTo = async (name: string, overrides: Record<string, unknown>) => {
   const dir = join(out, name)
   const started = performance.now()
-  const result = await Effect.runPromise(runNode(mergeRunConfig(preset, common, overrides), { cwd: process.cwd(), out: dir }))
+  const config = mergeRunConfig(preset, common, overrides)
+  // A model directory replaces the preset model whole (merging would keep both keys).
+  if (overrides.model !== undefined) config.model = overrides.model
+  const result = await Effect.runPromise(runNode(config, { cwd: process.cwd(), out: dir }))
   process.stderr.write(`${name}: ${((performance.now() - started) / 1000).toFixed(0)} s\n`)
   return { dir, result }
 }
