@@ -56,7 +56,6 @@ export const runServerNode = async (s: ServerSettings, onListening: (url: string
   const opened = await openBackend(s.backend)
   const store = await openModelStoreNode({ dir: s.modelDir, servedName: s.servedModelName, backend: opened.backend, weightDtype: s.f16 ? "f16" : "f32" })
   const tokenizer = await loadTokenizerNode(s.modelDir)
-  const maxModelLen = s.maxModelLen ?? store.config.maxPositionEmbeddings
   const runBatch = async (model: string, requests: ReadonlyArray<GenerationRequest>): Promise<Array<GenerationResult>> => {
     const served = store.get(model)
     if (served === undefined) throw new Error(`model ${model} was unloaded`)
@@ -71,7 +70,17 @@ export const runServerNode = async (s: ServerSettings, onListening: (url: string
     store,
     tokenizer: { encode: (text) => tokenizer.encode(text, { addSpecialTokens: false }), decode: tokenizer.decode },
     queue: makeDeviceQueue({ batchWindowMs: s.batchWindowMs, maxBatchRows: s.maxBatchRows, generate: runBatch }),
-    limits: { maxModelLen, maxN: s.maxN, maxPrompts: s.maxPrompts, vocabSize: store.config.vocabSize }
+    // Read per request: /update_weights_from_disk may bring another config (a run publishes its own model).
+    limits: {
+      get maxModelLen() {
+        return s.maxModelLen ?? store.config.maxPositionEmbeddings
+      },
+      get vocabSize() {
+        return store.config.vocabSize
+      },
+      maxN: s.maxN,
+      maxPrompts: s.maxPrompts
+    }
   }
   await Effect.runPromise(
     Effect.scoped(
