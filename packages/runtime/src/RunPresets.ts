@@ -33,8 +33,8 @@ const embedded = (budget: { cases: number; sftEpochs: number; grpoSteps: number;
   prompt: { system: SHORT_SYSTEM, rationale: "brief" },
   stages: [
     { kind: "sft", epochs: budget.sftEpochs, batchSize: 16, maxLength: 384, learningRate: 2e-3, warmupRatio: 0.05 },
-    { kind: "grpo", steps: budget.grpoSteps, promptsPerStep: 16, groupSize: 8, temperature: 1, maxNewTokens: 48, learningRate: 2e-4, checkpointEvery: 1000 },
-    { kind: "eval", samples: 8, limit: budget.evalCases, temperature: 0.6, topP: 0.95, maxNewTokens: 48 }
+    { kind: "grpo", steps: budget.grpoSteps, promptsPerStep: 16, groupSize: 8, temperature: 1, maxNewTokens: 96, learningRate: 2e-4, checkpointEvery: 1000 },
+    { kind: "eval", samples: 8, limit: budget.evalCases, temperature: 0.6, topP: 0.95, maxNewTokens: 96 }
   ],
   plugins: PAPER_BEST_PLUGINS
 })
