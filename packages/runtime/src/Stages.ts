@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { EvalScores, SampleCompletion } from "@sapphire-rl/report"
 import { Context, type Effect, Schema } from "effect"
 import type { PluginSet } from "./PluginSet.ts"
 import type { PreparedData } from "./prepareData.ts"
@@ -12,46 +13,8 @@ import type { DpoStage, EvalStage, GrpoStage, RunConfig, SftStage } from "./RunC
 import type { DeviceLostDuringRun } from "./DeviceLoss.ts"
 import type { PhaseOutcome } from "./runSteps.ts"
 
-/**
- * Pass@1, Pass@k and Maj@k of one target (k: the eval stage's `samples`; the keys say 8 for
- * the default and the paper's setting, and hold the stage's k otherwise).
- *
- * @since 0.1.0
- * @category models
- */
-export interface TargetScores {
-  readonly pass1: number
-  readonly pass8: number
-  readonly maj8: number
-}
-
-/**
- * One evaluation, in the shape results.json and the report use.
- *
- * @since 0.1.0
- * @category models
- */
-export interface EvalScores {
-  readonly drg: TargetScores
-  readonly family: TargetScores
-  readonly tier: TargetScores
-  /** Fraction of samples whose answer was not a valid title (or failed the format). */
-  readonly invalid: number
-}
-
-/**
- * A completion kept for samples.jsonl and the report.
- *
- * @since 0.1.0
- * @category models
- */
-export interface SampleCompletion {
-  readonly exampleId: string
-  readonly source: string
-  readonly gold: string
-  readonly completion: string
-  readonly rewards: Readonly<Record<string, number | null>>
-}
+// The shapes results.json and samples.jsonl hold: the report package reads them back.
+export type { EvalScores, SampleCompletion, TargetScores } from "@sapphire-rl/report"
 
 /**
  * An evaluation's result.
