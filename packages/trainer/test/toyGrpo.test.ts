@@ -1,25 +1,11 @@
 import { generate } from "@sapphire-rl/engine"
-import { openBackend, Qwen2Model, randomQwen2Weights, TINY_TEST_CONFIG, type Qwen2Config } from "@sapphire-rl/model"
+import { openBackend, Qwen2Model, randomQwen2Weights } from "@sapphire-rl/model"
 import { dapoLoss, groupStdAdvantage } from "@sapphire-rl/plugin-loss"
 import { type Backend, makeCpuBackend } from "@sapphire-rl/tensor"
 import { afterAll, describe, expect, it } from "vitest"
 import { grpoStep, makeOptimizer, type ScoredGroup } from "../src/index.ts"
+import { BOS, EVEN, ODD, toyConfig as config, toyDetokenizer as detokenizer } from "./support/toyTask.ts"
 
-// A toy task: the prompt is [BOS, digit]; the answer is EVEN or ODD, then EOS.
-const BOS = 13, EVEN = 10, ODD = 11, EOS = 12
-const config: Qwen2Config = {
-  ...TINY_TEST_CONFIG,
-  vocabSize: 16,
-  hiddenSize: 32,
-  intermediateSize: 64,
-  numHiddenLayers: 1,
-  numAttentionHeads: 2,
-  numKeyValueHeads: 1,
-  headDim: 16,
-  maxPositionEmbeddings: 16,
-  eosTokenIds: [EOS]
-}
-const detokenizer = { decode: (ids: ReadonlyArray<number>) => ids.map((t) => (t === EVEN ? "even" : t === ODD ? "odd" : "")).join("") }
 
 const toySuite = (name: string, backend: Backend, steps: number) =>
   describe(`grpoStep on a toy task (${name})`, () => {
