@@ -1,0 +1,198 @@
+/**
+ * The GRPO stage: rollouts as a stream of scored groups from the run's engine (static
+ * curricula after one probe pass, online curricula per batch), then the trainer's
+ * `grpoStep` with the run's advantage, loss and KL plugins, publishing the policy after
+ * every step to a remote engine.
+ *
+ * @since 0.1.0
+ */
+import { Qwen2Model } from "@sapphire-rl/model"
+import type { DrgGold } from "@sapphire-rl/spec"
+import { constantWithWarmup, grpoStep, makeOptimizer, type ReferenceScorer } from "@sapphire-rl/trainer"
+import { Effect, Stream } from "effect"
+import { promptIds } from "./chatIds.ts"
+import { stepContexts } from "./PluginContexts.ts"
+import { rewardBounds } from "./RewardScorer.ts"
+import { rolloutGroups, type RolloutPrompt } from "./Rollouts.ts"
+import type { GrpoStage } from "./RunConfig.ts"
+import { runSteps } from "./runSteps.ts"
+import { shuffled } from "./shuffled.ts"
+import { MICRO_BATCH_TOKENS, stageError, type StageKit } from "./StageKit.ts"
+import { StageError, type StageContext } from "./Stages.ts"
+import { summary } from "./summary.ts"
+
+/**
+ * `Stages.grpo` over the kit.
+ *
+ * @since 0.1.0
+ * @category stages
+ */
+export const grpoStage = (kit: StageKit) =>
+  Effect.fn("Stages.grpo")(function*(stage: GrpoStage, ctx: StageContext) {
+    const { model, tokenizer, policy, stop } = kit
+    const { advantage, loss, kl, resampling } = ctx.plugins
+    if (loss === undefined) return yield* new StageError({ stage: "grpo", message: "a GRPO stage needs a loss plugin", cause: null })
+    const prompts: Array<RolloutPrompt<DrgGold>> = ctx.data.grpo.map((e) => ({
+      exampleId: e.id,
+      prompt: promptIds(tokenizer, e.messages),
+      gold: { drg: e.drg, title: e.answer }
+    }))
+    if (prompts.length === 0) return yield* new StageError({ stage: "grpo", message: "no GRPO prompts in the training split", cause: null })
+    const total = stage.steps
+    const betas = Array.from({ length: total }, (_, s) => kl?.beta(s, total) ?? 0)
+    // The reference: the weights GRPO starts from, frozen (full training); the base with adapters off (LoRA).
+    let reference: ReferenceScorer | undefined
+    let frozen: Qwen2Model | undefined
+    if (betas.some((b) => b !== 0)) {
+      if (policy.training === "lora") {
+        reference = async (seqs, starts) => model.sequenceLogprobs(seqs, starts, { lora: false })
+      } else {
+        const host = yield* kit.device.use(Effect.promise(() => model.hostWeights()))
+        const copy = new Qwen2Model(model.config, host, { backend: model.backend, trainable: "none" })
+        frozen = copy
+        reference = async (seqs, starts) => copy.sequenceLogprobs(seqs, starts)
+      }
+    }
+    const lr = constantWithWarmup({ base: stage.learningRate, warmupSteps: Math.ceil(stage.warmupRatio * total) })
+    const optimizer = makeOptimizer(kit.trainable(), { weightDecay: stage.weightDecay, maxGradNorm: stage.maxGradNorm })
+    const { labelSpace, grouper } = ctx.plugins.grouper
+    const source = {
+      labelSpace,
+      grouper,
+      seed: ctx.config.seed,
+      countTokens: (text: string) => tokenizer.encode(text, { addSpecialTokens: false }).length,
+      signal: stop.signal
+    }
+    const bounds = rewardBounds(ctx.plugins.rewards)
+    const rolloutBase = {
+      temperature: stage.temperature,
+      topP: stage.topP,
+      topK: stage.topK,
+      maxNewTokens: stage.maxNewTokens,
+      scoringConcurrency: stage.scoringConcurrency
+    }
+    // Static curricula: one probe pass over the GRPO prompts (as many samples as the most
+    // demanding asks for), then each curriculum's prepare, in list order.
+    let pool = prompts
+    const preparing = ctx.plugins.curricula.filter((c) => c.prepare !== undefined)
+    if (preparing.length > 0) {
+      const samples = Math.max(2, ...preparing.map((c) => c.probe?.samples ?? stage.groupSize))
+      const contexts = stepContexts(source, "probe", 0, 1)
+      const probed = Array.from(yield* rolloutGroups(Stream.fromIterable(prompts), {
+        ...rolloutBase,
+        groupSize: samples,
+        promptsPerCall: Math.max(stage.promptsPerStep, 16),
+        policyVersion: kit.policyVersion.current,
+        seed: ctx.config.seed * 1_000_003 - 1,
+        context: contexts.context,
+        resampling: undefined
+      }).pipe(Stream.runCollect, Effect.provide(kit.services), Effect.mapError(stageError("grpo"))))
+      const probe = new Map(probed.map((g) => [g.exampleId, { exampleId: g.exampleId, rewards: g.rewards }]))
+      let ids: ReadonlyArray<string> = prompts.map((p) => p.exampleId)
+      for (const c of preparing) ids = c.prepare!(ids, probe, bounds, contexts.context(c.name))
+      const byId = new Map(prompts.map((p) => [p.exampleId, p]))
+      pool = ids.flatMap((id) => byId.get(id) ?? [])
+      yield* Effect.logInfo(`curriculum: probed ${prompts.length} prompts × ${samples} samples; ${preparing.map((c) => c.name).join(", ")} kept ${pool.length}`)
+      if (pool.length === 0) return yield* new StageError({ stage: "grpo", message: `the curricula (${preparing.map((c) => c.name).join(", ")}) removed every GRPO prompt`, cause: null })
+    }
+    // A static curriculum owns the order (easy-to-hard); otherwise each pass over the prompts is shuffled.
+    const keepOrder = preparing.length > 0
+    let order: Array<RolloutPrompt<DrgGold>> = []
+    let cursor = 0
+    const take = (n: number, epochSeed: number): Array<RolloutPrompt<DrgGold>> => {
+      const out: Array<RolloutPrompt<DrgGold>> = []
+      while (out.length < n) {
+        if (cursor >= order.length) {
+          order = keepOrder ? [...pool] : shuffled(pool, epochSeed + out.length + cursor)
+          cursor = 0
+        }
+        out.push(order[cursor++]!)
+      }
+      return out
+    }
+    const selecting = ctx.plugins.curricula.filter((c) => c.selectBatch !== undefined)
+    yield* kit.publish("grpo", true)
+    const outcome = yield* runSteps({
+      phase: "grpo",
+      start: 0,
+      total,
+      checkpointEvery: stage.checkpointEvery,
+      show: ["reward/total/mean", "kl"],
+      checkpoint: (done, reason) => kit.checkpoint("grpo", done, reason),
+      step: (index) =>
+        Effect.gen(function*() {
+          const contexts = stepContexts(source, "grpo", index, total)
+          const batch = take(stage.promptsPerStep, ctx.config.seed * 104729 + index)
+          const started = Date.now()
+          const groups = Array.from(yield* rolloutGroups(Stream.fromIterable(batch), {
+            groupSize: stage.groupSize,
+            temperature: stage.temperature,
+            topP: stage.topP,
+            topK: stage.topK,
+            maxNewTokens: stage.maxNewTokens,
+            promptsPerCall: stage.promptsPerStep,
+            scoringConcurrency: stage.scoringConcurrency,
+            policyVersion: kit.policyVersion.current,
+            seed: ctx.config.seed * 1_000_003 + index,
+            context: contexts.context,
+            resampling
+          }).pipe(Stream.runCollect, Effect.provide(kit.services), Effect.mapError(stageError("grpo"))))
+          const generated = (Date.now() - started) / 1000
+          // Online curricula keep the groups whose difficulty suits them (each in turn).
+          let trained = groups
+          for (const c of selecting) {
+            const keep = new Set(c.selectBatch!(trained.map((g) => ({ exampleId: g.exampleId, rewards: g.rewards, attempt: g.attempts })), bounds, contexts.context(c.name)))
+            trained = trained.filter((g) => keep.has(g.exampleId))
+          }
+          const trainStarted = Date.now()
+          const m = yield* kit.onDevice("grpo", () =>
+            grpoStep(model, optimizer, trained.map((g) => ({
+              prompt: g.prompt,
+              completions: g.completions.map((c) => ({ ids: c.ids, logprobs: Array.from(c.logprobs), finishReason: c.finishReason })),
+              rewards: g.rewards
+            })), {
+              advantage,
+              loss,
+              beta: betas[index] ?? 0,
+              estimator: kl?.estimator ?? "k3",
+              ...(reference === undefined ? {} : { reference }),
+              lr: lr(index),
+              iterations: stage.iterations,
+              clip: { low: stage.epsilon, high: stage.epsilonHigh ?? stage.epsilon },
+              maxCompletionLength: stage.maxNewTokens,
+              maskTruncated: stage.maskTruncated,
+              maxTokens: MICRO_BATCH_TOKENS
+            }))
+          kit.policyVersion.current++
+          yield* kit.publish("grpo", false)
+          const trainSeconds = (Date.now() - trainStarted) / 1000
+          const values: Record<string, number> = { ...m }
+          const lengths = groups.flatMap((g) => g.completions.map((c) => c.ids.length))
+          const totals = summary(groups.flatMap((g) => g.rewards))
+          values["reward/total/mean"] = totals.mean
+          values["reward/total/std"] = totals.std
+          for (const plugin of ctx.plugins.rewards) {
+            const scores = groups.flatMap((g) => g.byPlugin.get(plugin.name) ?? []).filter((x): x is number => x !== null)
+            if (scores.length === 0) continue
+            const s = summary(scores)
+            values[`reward/${plugin.name}/mean`] = s.mean
+            values[`reward/${plugin.name}/std`] = s.std
+          }
+          const len = summary(lengths)
+          values["completion_length/min"] = len.min
+          values["completion_length/mean"] = len.mean
+          values["completion_length/max"] = len.max
+          values.resample_attempts = groups.reduce((n, g) => n + g.attempts - 1, 0)
+          values["tokens_per_s/generate"] = lengths.reduce((a, b) => a + b, 0) / Math.max(1e-9, generated)
+          values["tokens_per_s/train"] = m.train_tokens / Math.max(1e-9, trainSeconds)
+          values.seconds = generated + trainSeconds
+          if (selecting.length > 0) values.curriculum_kept_fraction = trained.length / Math.max(1, groups.length)
+          for (const [k, v] of contexts.metrics) values[k] = v
+          return values
+        })
+    }).pipe(Effect.provide(kit.loopServices), Effect.ensuring(Effect.sync(() => {
+      optimizer.dispose()
+      frozen?.dispose()
+    })))
+    return outcome
+  })
