@@ -7,7 +7,7 @@
  */
 import type { AdvantagePlugin, KlEstimator, LossPlugin } from "@sapphire-rl/spec"
 import { backwardOver, type LogprobModel } from "./Backward.ts"
-import { grpoLoss } from "./Objectives.ts"
+import { grpoLoss, truncatedImportanceWeights } from "./Objectives.ts"
 import type { Optimizer } from "./Optimizer.ts"
 import type { TrainSequence } from "./TrainSequence.ts"
 
@@ -59,6 +59,14 @@ export interface GrpoStepOptions {
   /** Drop completions that hit the token budget from the loss (DAPO's overlong masking). */
   readonly maskTruncated: boolean
   readonly maxTokens: number
+  /**
+   * Truncated importance sampling: multiply each completion token's policy-gradient term
+   * by `min(exp(log p_trainer_old − log p_sampler), cap)` (detached), correcting for a
+   * sampler that is not the trainer (another engine's kernels, a stale policy). Absent:
+   * no correction. With it and μ > 1 the PPO ratio is taken against the trainer's own
+   * log-probs before the update (recomputed, as verl does) instead of the sampler's.
+   */
+  readonly importanceCap?: number
 }
 
 /**
@@ -72,6 +80,7 @@ export interface GrpoStepMetrics {
   readonly kl: number
   /** Mean −log p of the sampled completion tokens: an entropy estimate. */
   readonly entropy: number
+  /** Tokens whose PPO ratio was clipped, over every pass that has an `old` (μ > 1). */
   readonly clip_fraction: number
   readonly zero_std_fraction: number
   readonly truncated_fraction: number
@@ -82,9 +91,9 @@ export interface GrpoStepMetrics {
   /**
    * Sampler vs trainer mismatch on the trained tokens (before the update): mean
    * |log p_trainer − log p_sampler|, and the fraction of tokens whose importance ratio
-   * exp(trainer − sampler) exceeds 2 (the cap of `truncatedImportanceWeights` in
-   * @sapphire-rl/engine). Near 0 with the local engine; rollouts from other kernels or a
-   * stale remote policy show up here. Logged, not applied to the loss yet.
+   * exp(trainer − sampler) exceeds the cap (`importanceCap`; 2 when the correction is
+   * off, as a reference). Near 0 with the local engine; rollouts from other kernels or a
+   * stale remote policy show up here.
    */
   readonly sampler_logprob_delta: number
   readonly is_ratio_capped_fraction: number
@@ -113,7 +122,10 @@ export const grpoStep = async (
   options: GrpoStepOptions
 ): Promise<GrpoStepMetrics> => {
   const advantages = options.advantage.advantages(groups.map((g) => g.rewards))
-  const all: Array<TrainSequence & { readonly tokens: number; readonly samplerLogprobs: ReadonlyArray<number> }> = []
+  const cap = options.importanceCap
+  if (cap !== undefined && !(cap > 0)) throw new RangeError(`grpoStep: importanceCap must be > 0, got ${cap}`)
+  const correcting = cap !== undefined
+  const all: Array<TrainSequence & { readonly tokens: number; readonly sampled: ReadonlyArray<number> }> = []
   let truncated = 0
   groups.forEach((g, gi) => {
     if (g.completions.length !== g.rewards.length) throw new RangeError(`grpoStep: group ${gi} has ${g.completions.length} completions and ${g.rewards.length} rewards`)
@@ -121,15 +133,20 @@ export const grpoStep = async (
       const masked = options.maskTruncated && c.finishReason === "length"
       if (c.finishReason === "length") truncated++
       const n = c.ids.length
+      // An engine that reports no log-probs gives an empty array: no correction for it.
+      const sampled = c.logprobs.length > 0 || n === 0
+      if (sampled && c.logprobs.length !== n) throw new RangeError(`grpoStep: group ${gi}, completion ${ci}: ${c.logprobs.length} log-probs for ${n} tokens`)
       all.push({
         ids: [...g.prompt, ...c.ids],
         start: g.prompt.length,
         weight: 0,
         advantage: advantages[gi]?.[ci] ?? 0,
-        ...(options.iterations > 1 ? { oldLogprobs: c.logprobs } : {}),
+        // With the correction, the ratio's `old` is the trainer's own (set after the first pass).
+        ...(options.iterations > 1 && !correcting ? { oldLogprobs: c.logprobs } : {}),
+        ...(correcting && sampled ? { samplerLogprobs: c.logprobs } : {}),
         ...(masked ? { mask: new Array<number>(n).fill(0) } : {}),
         tokens: masked ? 0 : n,
-        samplerLogprobs: c.logprobs
+        sampled: c.logprobs
       })
     })
   })
@@ -145,7 +162,8 @@ export const grpoStep = async (
     active = active.map((s, i) => ({ ...s, refLogprobs: Array.from(ref[i]!) }))
   }
   const clip = options.loss.clip ?? options.clip
-  const metrics = { loss: 0, kl: 0, entropy: 0, clipped: 0, tokens: 0, gradNorm: 0, samplerDelta: 0, ratioCapped: 0 }
+  const metrics = { loss: 0, kl: 0, entropy: 0, clipped: 0, ratioTokens: 0, tokens: 0, gradNorm: 0, samplerDelta: 0, ratioCapped: 0 }
+  const threshold = cap ?? 2
   for (let iteration = 0; iteration < options.iterations && active.length > 0; iteration++) {
     try {
       const { loss, logprobs } = await backwardOver(model, active, options.maxTokens, (lp, batch, members) => {
@@ -158,9 +176,22 @@ export const grpoStep = async (
         for (let row = 0; row < members.length; row++) {
           for (let t = 0; t < batch.length; t++) batch.weights[row * batch.length + t] = (weights[row] ?? 0) * batch.lossMask[row * batch.length + t]!
         }
-        return grpoLoss(lp, batch, { clipLow: clip.low, clipHigh: clip.high, beta: options.beta, estimator: options.estimator })
+        const objective = { clipLow: clip.low, clipHigh: clip.high, beta: options.beta, estimator: options.estimator }
+        return grpoLoss(lp, batch, cap !== undefined && batch.hasSampler ? { ...objective, tokenWeights: truncatedImportanceWeights(lp, batch, cap) } : objective)
       }, optimizer.steps())
       const info = await optimizer.step(options.lr)
+      // The ratio of each pass against its `old` (clip_fraction counts every pass that has one).
+      active.forEach((s, i) => {
+        if (s.oldLogprobs === undefined) return
+        const lp = logprobs[i]!
+        for (let k = 0; k < lp.length; k++) {
+          if ((s.mask?.[k] ?? 1) === 0) continue
+          metrics.ratioTokens++
+          const ratio = Math.exp(lp[k]! - s.oldLogprobs[k]!)
+          const a = s.advantage ?? 0
+          if ((ratio > 1 + clip.high && a > 0) || (ratio < 1 - clip.low && a < 0)) metrics.clipped++
+        }
+      })
       if (iteration === 0) {
         metrics.loss = loss
         metrics.gradNorm = info.gradNorm
@@ -170,20 +201,18 @@ export const grpoStep = async (
             if ((s.mask?.[k] ?? 1) === 0) continue
             metrics.tokens++
             metrics.entropy -= lp[k]!
-            const delta = lp[k]! - (s.samplerLogprobs[k] ?? lp[k]!)
+            const delta = lp[k]! - (s.sampled[k] ?? lp[k]!)
             metrics.samplerDelta += Math.abs(delta)
-            if (Math.exp(delta) > 2) metrics.ratioCapped++
+            if (Math.exp(delta) > threshold) metrics.ratioCapped++
             if (s.refLogprobs !== undefined) {
               const d = s.refLogprobs[k]! - lp[k]!
               metrics.kl += options.estimator === "k1" ? -d : options.estimator === "k2" ? d * d / 2 : Math.expm1(d) - d
             }
-            if (s.oldLogprobs !== undefined) {
-              const ratio = Math.exp(lp[k]! - s.oldLogprobs[k]!)
-              const a = s.advantage ?? 0
-              if ((ratio > 1 + clip.high && a > 0) || (ratio < 1 - clip.low && a < 0)) metrics.clipped++
-            }
           }
         })
+        // Decoupled PPO: later passes take the ratio against the trainer's log-probs before
+        // the update, and the importance weights stay those of the first pass.
+        if (correcting && options.iterations > 1) active = active.map((s, i) => ({ ...s, oldLogprobs: Array.from(logprobs[i]!) }))
       }
     } catch (e) {
       optimizer.zeroGrad()
@@ -195,7 +224,7 @@ export const grpoStep = async (
     loss: metrics.loss,
     kl: metrics.kl / tokens,
     entropy: metrics.entropy / tokens,
-    clip_fraction: metrics.clipped / tokens,
+    clip_fraction: metrics.clipped / Math.max(1, metrics.ratioTokens),
     zero_std_fraction: groups.filter((g) => std(g.rewards) === 0).length / Math.max(1, groups.length),
     truncated_fraction: truncated / Math.max(1, all.length),
     trained_sequences: active.length,

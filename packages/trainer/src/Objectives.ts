@@ -52,21 +52,63 @@ export interface GrpoObjectiveOptions {
   /** KL coefficient at this step; 0 leaves the KL term (and `refLogprobs`) out. */
   readonly beta: number
   readonly estimator: KlEstimator
+  /**
+   * Per-token multipliers `[B, T]` of the policy-gradient term (not of the KL term), e.g.
+   * `truncatedImportanceWeights`. Used as constants: no gradient flows through them.
+   * Absent: no multiplication at all (the unweighted objective, bit for bit).
+   */
+  readonly tokenWeights?: Tensor
 }
 
 /**
- * GRPO / PPO-clip: `Σ_bt w_bt · ( −min(r·A, clip(r, 1−low, 1+high)·A) + β·kl )` with
- * `r = exp(lp − old)`. Without sampling log-probs (`hasOld` false, strictly on-policy)
- * `old` is `lp` detached: `r = 1` with the policy-gradient as its gradient (NOTES.md).
+ * The log-probs the ratio is taken against: the batch's `oldLogprobs` when it has them
+ * (μ > 1), else `lp` detached (strictly on-policy: the trainer's own log-probs before
+ * the update).
+ *
+ * @since 0.1.0
+ * @category objectives
+ */
+export const behaviourLogprobs = (lp: Tensor, batch: PackedBatch): Tensor =>
+  batch.hasOld ? constant(lp, batch.oldLogprobs, batch) : lp.detach()
+
+/**
+ * Truncated importance sampling (TIS) for rollouts sampled by another engine or a stale
+ * policy: per token `min(exp(old − sampler), cap)`, with `old` the trainer's log-probs
+ * before the update (`behaviourLogprobs`) and `sampler` the batch's `samplerLogprobs`.
+ * Detached. Positions without loss get `exp(0 − 0) = 1` (the packed arrays are 0 there),
+ * and their loss weight is 0 anyway. Throws when the batch has no sampler log-probs or
+ * the cap is not > 0.
+ *
+ * @since 0.1.0
+ * @category objectives
+ */
+export const truncatedImportanceWeights = (lp: Tensor, batch: PackedBatch, cap: number): Tensor => {
+  if (!(cap > 0)) throw new RangeError(`truncatedImportanceWeights: the cap must be > 0, got ${cap}`)
+  if (!batch.hasSampler) throw new RangeError("truncatedImportanceWeights: the batch has no sampler log-probs")
+  return minimum(exp(sub(behaviourLogprobs(lp, batch), constant(lp, batch.samplerLogprobs, batch))), cap).detach()
+}
+
+/**
+ * GRPO / PPO-clip: `Σ_bt w_bt · ( −c_bt · min(r·A, clip(r, 1−low, 1+high)·A) + β·kl )` with
+ * `r = exp(lp − old)` and `c` the optional `tokenWeights` (1 when absent). Without
+ * sampling log-probs (`hasOld` false, strictly on-policy) `old` is `lp` detached: `r = 1`
+ * with the policy-gradient as its gradient (NOTES.md).
  *
  * @since 0.1.0
  * @category objectives
  */
 export const grpoLoss = (lp: Tensor, batch: PackedBatch, options: GrpoObjectiveOptions): Tensor => {
-  const old = batch.hasOld ? constant(lp, batch.oldLogprobs, batch) : lp.detach()
+  const old = behaviourLogprobs(lp, batch)
   const ratio = exp(sub(lp, old))
   const advantages = constant(lp, batch.advantages, batch)
-  const surrogate = minimum(mul(ratio, advantages), mul(clamp(ratio, 1 - options.clipLow, 1 + options.clipHigh), advantages))
+  let surrogate = minimum(mul(ratio, advantages), mul(clamp(ratio, 1 - options.clipLow, 1 + options.clipHigh), advantages))
+  if (options.tokenWeights !== undefined) {
+    const shape = options.tokenWeights.shape
+    if (shape.length !== 2 || shape[0] !== batch.rows || shape[1] !== batch.length) {
+      throw new RangeError(`grpoLoss: tokenWeights has shape [${shape.join(", ")}], expected [${batch.rows}, ${batch.length}]`)
+    }
+    surrogate = mul(surrogate, options.tokenWeights.detach())
+  }
   let perToken = neg(surrogate)
   if (options.beta !== 0) {
     if (!batch.hasRef) throw new RangeError("grpoLoss: beta is not 0 but the batch has no reference log-probs")

@@ -22,6 +22,11 @@ export interface TrainSequence {
   readonly advantage?: number
   /** Log-probs of the completion tokens under the sampling policy (μ > 1 ratios). */
   readonly oldLogprobs?: ReadonlyArray<number>
+  /**
+   * Log-probs of the completion tokens as the sampling engine reported them (another
+   * kernel, a stale policy): the denominators of the truncated importance weights.
+   */
+  readonly samplerLogprobs?: ReadonlyArray<number>
   /** Log-probs of the completion tokens under the reference (KL). */
   readonly refLogprobs?: ReadonlyArray<number>
   /** 0 masks a token out (truncated completions); 1 when absent. */
@@ -46,10 +51,13 @@ export interface PackedBatch {
   readonly advantages: Float32Array
   readonly oldLogprobs: Float32Array
   readonly refLogprobs: Float32Array
+  readonly samplerLogprobs: Float32Array
   /** 1 at loss positions. */
   readonly lossMask: Float32Array
   readonly hasOld: boolean
   readonly hasRef: boolean
+  /** Every sequence has `samplerLogprobs`. */
+  readonly hasSampler: boolean
 }
 
 /**
@@ -69,11 +77,12 @@ export const packSequences = (sequences: ReadonlyArray<TrainSequence>): PackedBa
   const advantages = new Float32Array(n)
   const oldLogprobs = new Float32Array(n)
   const refLogprobs = new Float32Array(n)
+  const samplerLogprobs = new Float32Array(n)
   const lossMask = new Float32Array(n)
   sequences.forEach((s, b) => {
     if (!(s.start >= 1 && s.start <= s.ids.length)) throw new RangeError(`packSequences: sequence ${b}: start ${s.start} for ${s.ids.length} tokens`)
     const completion = s.ids.length - s.start
-    for (const [name, arr] of [["oldLogprobs", s.oldLogprobs], ["refLogprobs", s.refLogprobs], ["mask", s.mask]] as const) {
+    for (const [name, arr] of [["oldLogprobs", s.oldLogprobs], ["refLogprobs", s.refLogprobs], ["samplerLogprobs", s.samplerLogprobs], ["mask", s.mask]] as const) {
       if (arr !== undefined && arr.length !== completion) {
         throw new RangeError(`packSequences: sequence ${b}: ${name} has ${arr.length} values for ${completion} completion tokens`)
       }
@@ -90,6 +99,7 @@ export const packSequences = (sequences: ReadonlyArray<TrainSequence>): PackedBa
       advantages[at] = s.advantage ?? 0
       oldLogprobs[at] = s.oldLogprobs?.[k] ?? 0
       refLogprobs[at] = s.refLogprobs?.[k] ?? 0
+      samplerLogprobs[at] = s.samplerLogprobs?.[k] ?? 0
     }
   })
   return {
@@ -101,9 +111,11 @@ export const packSequences = (sequences: ReadonlyArray<TrainSequence>): PackedBa
     advantages,
     oldLogprobs,
     refLogprobs,
+    samplerLogprobs,
     lossMask,
     hasOld: sequences.every((s) => s.oldLogprobs !== undefined),
-    hasRef: sequences.every((s) => s.refLogprobs !== undefined)
+    hasRef: sequences.every((s) => s.refLogprobs !== undefined),
+    hasSampler: sequences.every((s) => s.samplerLogprobs !== undefined)
   }
 }
 

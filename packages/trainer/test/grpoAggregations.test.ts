@@ -99,3 +99,85 @@ describe("grpoStep's reference pass", () => {
     theta.dispose()
   })
 })
+
+describe("grpoStep with truncated importance sampling (importanceCap)", () => {
+  const lse = Math.log(theta0.reduce((s, t) => s + Math.exp(t), 0))
+  // The sampler's log-probs of the fixture's six tokens: exp(trainer − sampler) is below 1 for
+  // some tokens and above the cap 2 for others (trainer log-probs are ≈ −1.4 … −2.3).
+  const samplerLp = [[-1, -3], [-2.5], [-1, -4, -1.9]]
+  const withSampler = (lp: ReadonlyArray<ReadonlyArray<number>>): Array<ScoredGroup> => [{
+    ...groups[0]!,
+    completions: completions.map((ids, i) => ({ ids, logprobs: lp[i]!, finishReason: "stop" as const }))
+  }]
+  const run = async (scored: ReadonlyArray<ScoredGroup>, options: { importanceCap?: number; iterations?: number }) => {
+    const theta = fromArray(Float32Array.from(theta0), [V], { backend, requiresGrad: true }).keep()
+    const inner = makeOptimizer([theta])
+    const grads: Array<Float32Array> = []
+    const optimizer: Optimizer = {
+      ...inner,
+      step: async (lr) => {
+        grads.push((await theta.grad!.toArray()) as Float32Array)
+        return inner.step(lr)
+      }
+    }
+    const m = await grpoStep(unigram(theta), optimizer, scored, {
+      advantage: fixedAdvantage, loss: grpoLoss(), beta: 0, estimator: "k3", lr: 0, iterations: options.iterations ?? 1,
+      clip: { low: 0.2, high: 0.2 }, maxCompletionLength: L_MAX, maskTruncated: false, maxTokens: 1024,
+      ...(options.importanceCap === undefined ? {} : { importanceCap: options.importanceCap })
+    })
+    inner.dispose()
+    theta.dispose()
+    return { m, grads }
+  }
+
+  it("weights each token's policy gradient by min(exp(trainer − sampler), 2): value, gradient and metrics by hand (abs 1e-6)", async () => {
+    const { m, grads } = await run(withSampler(samplerLp), { importanceCap: 2 })
+    const softmax = theta0.map((t) => Math.exp(t - lse))
+    const weights = lens.map((l) => 1 / (N * l)) // grpo-loss: 1/(N·len_i)
+    let value = 0, deltas = 0, capped = 0
+    const grad = new Array<number>(V).fill(0)
+    completions.forEach((ids, i) => ids.forEach((tok, k) => {
+      const delta = theta0[tok]! - lse - samplerLp[i]![k]!
+      const w = Math.min(Math.exp(delta), 2)
+      deltas += Math.abs(delta)
+      if (Math.exp(delta) > 2) capped++
+      value += weights[i]! * -A[i]! * w
+      for (let v = 0; v < V; v++) grad[v]! += weights[i]! * -A[i]! * w * ((v === tok ? 1 : 0) - softmax[v]!)
+    }))
+    expect(capped).toBe(3) // the case exercises the cap: tokens 2 (−3), 3 (−2.5), 5 (−4)
+    expect(Math.abs(m.loss - value)).toBeLessThan(1e-6)
+    Array.from(grads[0]!).forEach((g, v) => expect(Math.abs(g - grad[v]!)).toBeLessThan(1e-6))
+    expect(Math.abs(m.sampler_logprob_delta - deltas / 6)).toBeLessThan(1e-6)
+    expect(m.is_ratio_capped_fraction).toBe(3 / 6)
+  })
+
+  it("with the sampler's log-probs equal to the trainer's, loss, gradient and metrics equal the uncorrected step bit for bit", async () => {
+    // The trainer's own f32 log-probs of the completion tokens, as the unigram computes them.
+    const theta = fromArray(Float32Array.from(theta0), [V], { backend })
+    const lp = (await unigram(theta).tokenLogprobs(fromArray(new Int32Array(V), [1, V], { backend, dtype: "i32" }), fromArray(Int32Array.from({ length: V }, (_, v) => v), [1, V], { backend, dtype: "i32" })).toArray()) as Float32Array
+    const same = withSampler(completions.map((ids) => ids.map((tok) => lp[tok]!)))
+    const plain = await run(same, {})
+    const corrected = await run(same, { importanceCap: 2 })
+    expect(corrected.m.sampler_logprob_delta).toBe(0)
+    expect(corrected.m).toEqual(plain.m)
+    expect(Array.from(corrected.grads[0]!)).toEqual(Array.from(plain.grads[0]!))
+  })
+
+  it("μ = 2: the second pass takes the ratio against the trainer's own log-probs, not the sampler's", async () => {
+    // lr 0: the weights do not move, so the second pass's ratio is exactly 1 and its gradient
+    // is the first pass's; against the sampler's log-probs (no correction) the ratio would be clipped.
+    const corrected = await run(withSampler(samplerLp), { importanceCap: 2, iterations: 2 })
+    expect(corrected.grads).toHaveLength(2)
+    expect(Array.from(corrected.grads[1]!)).toEqual(Array.from(corrected.grads[0]!))
+    expect(corrected.m.clip_fraction).toBe(0)
+    const uncorrected = await run(withSampler(samplerLp), { iterations: 2 })
+    // Ratios exp(trainer − sampler) ≈ 0.34, 5.0 (A 1), 2.0 (A −0.5), 0.28, 8.3, 1.37 (A 2): three
+    // tokens past 1 + 0.2 with A > 0, none below 0.8 with A < 0, in both passes.
+    expect(uncorrected.m.clip_fraction).toBe(3 / 6)
+  })
+
+  it("rejects a cap that is not > 0 and log-probs that do not match the tokens", async () => {
+    await expect(run(withSampler(samplerLp), { importanceCap: 0 })).rejects.toThrow(/importanceCap must be > 0/)
+    await expect(run(withSampler([[-1], [-2.5], [-1, -4, -1.9]]), { importanceCap: 2 })).rejects.toThrow(/group 0, completion 0: 1 log-probs for 2 tokens/)
+  })
+})
