@@ -202,6 +202,11 @@ export const GrpoStage = Schema.Struct({
   epsilonHigh: Schema.optionalKey(Positive),
   /** Drop completions cut by `maxNewTokens` from the loss. */
   maskTruncated: defaulted(Schema.Boolean, false),
+  /**
+   * Truncated importance sampling against the sampler's log-probs: each token's policy
+   * gradient × min(exp(log π_trainer − log π_sampler), cap). `false`: no correction.
+   */
+  importanceCap: defaulted(Schema.Union([Positive, Schema.Literal(false)]), 2),
   /** Concurrent reward-scoring calls (reward plugins may be async, e.g. a remote grouper). */
   scoringConcurrency: defaulted(PositiveInt, 4),
   /** Evaluate on the held-out split every N steps (0: only at the end). */

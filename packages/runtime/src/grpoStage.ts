@@ -161,7 +161,8 @@ export const grpoStage = (kit: StageKit) =>
               clip: { low: stage.epsilon, high: stage.epsilonHigh ?? stage.epsilon },
               maxCompletionLength: stage.maxNewTokens,
               maskTruncated: stage.maskTruncated,
-              maxTokens: MICRO_BATCH_TOKENS
+              maxTokens: MICRO_BATCH_TOKENS,
+              ...(stage.importanceCap === false ? {} : { importanceCap: stage.importanceCap })
             }))
           kit.policyVersion.current++
           yield* kit.publish("grpo", false)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { MODEL_PRESETS } from "@sapphire-rl/model"
 import { Effect } from "effect"
-import { decodeRunConfig, defineRun, type RunConfigError } from "../src/index.ts"
+import { decodeRunConfig, defineRun, type RunConfig, type RunConfigError } from "../src/index.ts"
 
 const failure = (input: unknown) =>
   Effect.flip(decodeRunConfig(input)).pipe(Effect.map((e: RunConfigError) => e.issues.map((i) => `${i.path}: ${i.message}`)))
@@ -20,6 +20,16 @@ describe("decodeRunConfig", () => {
       const grpo = config.stages[1]
       expect(grpo?.kind === "grpo" && grpo.groupSize).toBe(8)
       expect(config.plugins).toEqual([])
+    }))
+
+  it.effect("GRPO importanceCap: 2 by default, a positive cap, or false for no correction", () =>
+    Effect.gen(function*() {
+      const capOf = (config: RunConfig) => config.stages.flatMap((s) => (s.kind === "grpo" ? [s.importanceCap] : []))
+      expect(capOf(yield* decodeRunConfig({ stages: [{ kind: "grpo" }] }))).toEqual([2])
+      expect(capOf(yield* decodeRunConfig({ stages: [{ kind: "grpo", importanceCap: 5 }] }))).toEqual([5])
+      expect(capOf(yield* decodeRunConfig({ stages: [{ kind: "grpo", importanceCap: false }] }))).toEqual([false])
+      const lines = yield* failure({ stages: [{ kind: "grpo", importanceCap: 0 }] })
+      expect(lines.join("\n")).toMatch(/stages\[0\]\.importanceCap/)
     }))
 
   it.effect("reports every bad field with its path before anything runs", () =>
