@@ -5,13 +5,18 @@
 import { parseArgs } from "node:util"
 import { Cause, Effect, Exit } from "effect"
 import { listPlugins as listInstalledPlugins, mergeRunConfig, RUN_PRESETS } from "@sapphire-rl/runtime"
-import { loadRunConfigFile, pluginImporterFrom, runNode } from "@sapphire-rl/runtime/node"
+import { evalNode, loadRunConfigFile, pluginImporterFrom, runNode } from "@sapphire-rl/runtime/node"
 import { writeRunReport } from "@sapphire-rl/report/node"
 
 const HELP = `Sapphire-RL — reinforcement learning for MS-DRG coding.
 
 Usage:
   npx tsx run.ts [run] [options]     run a pipeline (no options: the embedded default, ~15 min on 2 CPU cores)
+  npx tsx run.ts eval --from RUN_DIR --data FILE [--samples 8] [--out DIR] [--backend auto|webgpu|cpu]
+                                     evaluate RUN_DIR's latest checkpoint on every case of FILE
+                                     (DRG-LLaMA CSV, DRG-Sapphire CSV or JSONL) with the run's own config;
+                                     writes DIR/results.json (under "eval") and DIR/samples.jsonl
+                                     (default DIR: RUN_DIR/eval-<file name>)
   npx tsx run.ts report RUN_DIR      rebuild RUN_DIR/report.html
   npx tsx run.ts plugins             installed plugins, their kinds and options
   npx tsx run.ts help                this text
@@ -35,13 +40,24 @@ const fail = (message: string): number => {
   return 2
 }
 
+const errorMessage = (cause: Cause.Cause<unknown>): string => {
+  const error = Cause.squash(cause)
+  return error instanceof Error ? error.message : Cause.pretty(cause)
+}
+
 const percent = (x: number | undefined) => (x === undefined ? "   –" : (100 * x).toFixed(1).padStart(5))
 
-const printResults = (results: Readonly<Record<string, { drg: any; family: any; tier: any; invalid: number }>>, seconds: number, dir: string) => {
+const printResults = (
+  results: Readonly<Record<string, { drg: any; family: any; tier: any; invalid: number }>>,
+  seconds: number,
+  dir: string,
+  options: { readonly title?: string; readonly samples?: number } = {}
+) => {
   const models = Object.keys(results)
-  const lines = [`\nheld-out results (% of cases), ${Math.round(seconds)} s — ${dir}`, `${"".padEnd(16)}${models.map((m) => m.padStart(8)).join("")}`]
+  const k = options.samples ?? 8
+  const lines = [`\n${options.title ?? "held-out results"} (% of cases), ${Math.round(seconds)} s — ${dir}`, `${"".padEnd(16)}${models.map((m) => m.padStart(8)).join("")}`]
   for (const target of ["drg", "family", "tier"] as const) {
-    for (const [key, label] of [["pass1", "Pass@1"], ["pass8", "Pass@8"], ["maj8", "Maj@8"]] as const) {
+    for (const [key, label] of [["pass1", "Pass@1"], ["pass8", `Pass@${k}`], ["maj8", `Maj@${k}`]] as const) {
       lines.push(`${`${target.toUpperCase() === "DRG" ? "DRG" : target} ${label}`.padEnd(16)}${models.map((m) => percent(results[m]![target][key]).padStart(8)).join("")}`)
     }
   }
@@ -120,6 +136,46 @@ const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   return 0
 }
 
+const evaluate = async (argv: ReadonlyArray<string>): Promise<number> => {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: false,
+      options: {
+        from: { type: "string" },
+        data: { type: "string" },
+        samples: { type: "string" },
+        out: { type: "string" },
+        backend: { type: "string" }
+      }
+    })
+  } catch (e) {
+    return fail(`eval: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`)
+  }
+  const v = parsed.values
+  if (v.from === undefined) return fail("eval needs --from RUN_DIR (a run directory with checkpoints/latest.json)")
+  if (v.data === undefined) return fail("eval needs --data FILE (DRG-LLaMA CSV, DRG-Sapphire CSV or JSONL)")
+  if (v.samples !== undefined && !/^[1-9]\d*$/.test(v.samples.trim())) return fail(`eval --samples: expected a positive integer, got "${v.samples}"`)
+  if (v.backend !== undefined && !["auto", "webgpu", "cpu"].includes(v.backend)) return fail(`eval --backend: expected auto, webgpu or cpu, got "${v.backend}"`)
+  const samples = v.samples === undefined ? undefined : Number(v.samples.trim())
+  const exit = await Effect.runPromiseExit(evalNode({
+    cwd: process.cwd(),
+    from: v.from,
+    data: v.data,
+    ...(samples === undefined ? {} : { samples }),
+    ...(v.out === undefined ? {} : { out: v.out }),
+    ...(v.backend === undefined ? {} : { backend: v.backend })
+  }))
+  if (Exit.isFailure(exit)) {
+    process.stderr.write(`run.ts eval: ${errorMessage(exit.cause)}\n`)
+    return 1
+  }
+  const result = exit.value
+  printResults({ eval: result.scores }, result.seconds, result.dir, { title: `${result.checkpoint} on ${result.cases} cases`, samples: result.samples })
+  return 0
+}
+
 const listPlugins = async (): Promise<number> => {
   const listing = await Effect.runPromise(listInstalledPlugins().pipe(Effect.provide(pluginImporterFrom(process.cwd()))))
   for (const p of listing.plugins) {
@@ -143,6 +199,8 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       process.stdout.write(`${await writeRunReport(rest[0])}\n`)
       return 0
     }
+    case "eval":
+      return evaluate(rest)
     case "plugins":
       return listPlugins()
     case "run":
