@@ -53,7 +53,7 @@ const runTo = async (name: string, overrides: Record<string, unknown>) => {
 mkdirSync(out, { recursive: true })
 const sft = await runTo("sft", { stages: [stageOf("sft")] })
 const latest = JSON.parse(readFileSync(join(sft.dir, "checkpoints", "latest.json"), "utf8")) as { dir: string }
-const start = join(sft.dir, latest.dir)
+const start = join(sft.dir, "checkpoints", latest.dir)
 // The checkpoint holds the weights; a model directory also needs the tokenizer.
 for (const [file, text] of drgTinyTokenizerFiles()) writeFileSync(join(start, file), text)
 const model = { dir: start }

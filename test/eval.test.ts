@@ -81,7 +81,7 @@ describe("run.ts eval on a tiny run", () => {
     const out = join(scratch, "eval-jsonl")
     const r = await runAsync("eval", "--from", run, "--data", file, "--out", out, "--backend", "cpu")
     expect(r.code, r.stderr.slice(-2000)).toBe(0)
-    expect(r.stdout).toMatch(/checkpoints\/grpo-1 on 6 cases/)
+    expect(r.stdout).toMatch(/checkpoints\/stage2-grpo-000001 on 6 cases/)
     expect(r.stdout).toMatch(/DRG Pass@2\s+[\d.]+/)
     const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"))
     for (const target of ["drg", "family", "tier"]) {
@@ -91,13 +91,13 @@ describe("run.ts eval on a tiny run", () => {
       }
     }
     expect(results.eval.invalid >= 0 && results.eval.invalid <= 1).toBe(true)
-    expect(results.config).toMatchObject({ from: run, checkpoint: "checkpoints/grpo-1", preset: "drg-mini", seed: 0, data: file, budget: "eval 2 samples on 6 cases" })
+    expect(results.config).toMatchObject({ from: run, checkpoint: "checkpoints/stage2-grpo-000001", preset: "drg-mini", seed: 0, data: file, budget: "eval 2 samples on 6 cases" })
     expect(results.seconds).toBeGreaterThan(0)
     // The run's samples (eval settings and seed from its config.json, the same batch of cases)
     // come back exactly: the checkpoint's weights are the ones evaluated, not a fresh init.
     const samples = readJsonl(join(out, "samples.jsonl"))
     expect(samples.map((s) => s.exampleId)).toEqual(heldOut.map((c) => c.id))
-    expect(samples.every((s) => s.source === "grpo-1")).toBe(true)
+    expect(samples.every((s) => s.source === "stage2-grpo-000001")).toBe(true)
     expect(samples.map((s) => s.completion)).toEqual(runSamples.filter((s) => s.source === "grpo").map((s) => s.completion))
   }, 60_000)
 

@@ -172,6 +172,8 @@ export const SftStage = Schema.Struct({
   batchSize: defaulted(PositiveInt, 8),
   /** Longest prompt + completion in tokens; longer examples are cut. */
   maxLength: defaulted(PositiveInt, 1024),
+  /** Checkpoint every N steps (0: only at the end and on a stop). */
+  checkpointEvery: defaulted(NonNegativeInt, 0),
   ...optimizerFields
 })
 

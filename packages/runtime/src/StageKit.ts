@@ -1,7 +1,7 @@
 /**
  * What every trainer stage shares: the run's services captured once by
  * `trainerStagesLayer`, the device helpers, the policy version and its publication to a
- * remote engine, and the checkpoint hook.
+ * remote engine, and the run's checkpoints.
  *
  * @since 0.1.0
  */
@@ -15,16 +15,8 @@ import { PolicyModel, type PolicyModelShape } from "./PolicyModel.ts"
 import { Progress } from "./Progress.ts"
 import { RewardScorer } from "./RewardScorer.ts"
 import { StageError } from "./Stages.ts"
-import type { CheckpointReason } from "./runSteps.ts"
+import { RunCheckpoints } from "./RunCheckpoints.ts"
 import { StopSignal } from "./StopSignal.ts"
-
-/**
- * Writes a checkpoint of a phase (weights, optimizer, cursor); the default writes none.
- *
- * @since 0.1.0
- * @category models
- */
-export type CheckpointHook = (phase: string, stepsDone: number, reason: CheckpointReason) => Effect.Effect<void>
 
 /** Padded tokens per micro-batch: bounds activation memory whatever the batch size. */
 export const MICRO_BATCH_TOKENS = 8192
@@ -59,7 +51,8 @@ export interface StageKit {
   readonly services: Layer.Layer<Engine | RewardScorer>
   /** The step loop's own services, so the stages need nothing at call time. */
   readonly loopServices: Layer.Layer<MetricsLog | Progress | StopSignal>
-  readonly checkpoint: CheckpointHook
+  /** The run's checkpoints; without a `RunCheckpoints` service, none are written and nothing resumes. */
+  readonly checkpoints: RunCheckpoints["Service"]
   /** The model's trainable tensors, in parameter order. */
   readonly trainable: () => Array<Tensor>
   /** Bumped after every optimizer step that changes the policy (rollouts carry it). */
@@ -71,13 +64,21 @@ export interface StageKit {
   readonly generateOnDevice: (stage: string, requests: ReadonlyArray<GenerationRequest>) => Effect.Effect<Array<GenerationResult>, StageError>
 }
 
+const noCheckpoints: RunCheckpoints["Service"] = {
+  save: () => Effect.void,
+  resume: Option.none(),
+  restore: () => Effect.die(new Error("no RunCheckpoints service: nothing to restore")),
+  restoreWeights: () => Effect.die(new Error("no RunCheckpoints service: nothing to restore")),
+  recordEvaluation: () => Effect.void
+}
+
 /**
  * Captures the run's services.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeStageKit = Effect.fn("makeStageKit")(function*(checkpoint: CheckpointHook | undefined) {
+export const makeStageKit = Effect.fn("makeStageKit")(function*() {
   const policy = yield* PolicyModel
   const device = yield* Device
   const engine = yield* Engine
@@ -107,7 +108,7 @@ export const makeStageKit = Effect.fn("makeStageKit")(function*(checkpoint: Chec
       Layer.succeed(Progress, progress),
       Layer.succeed(StopSignal, stop)
     ),
-    checkpoint: checkpoint ?? (() => Effect.void),
+    checkpoints: Option.getOrElse(yield* Effect.serviceOption(RunCheckpoints), () => noCheckpoints),
     trainable: () => model.parameters().map(([, t]) => t),
     policyVersion,
     publish: (stage, initial) =>

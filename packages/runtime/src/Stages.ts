@@ -11,6 +11,7 @@ import type { PluginSet } from "./PluginSet.ts"
 import type { PreparedData } from "./prepareData.ts"
 import type { DpoStage, EvalStage, GrpoStage, RunConfig, SftStage } from "./RunConfig.ts"
 import type { DeviceLostDuringRun } from "./DeviceLoss.ts"
+import type { ResumePoint } from "./RunCheckpoints.ts"
 import type { PhaseOutcome } from "./runSteps.ts"
 
 // The shapes results.json and samples.jsonl hold: the report package reads them back.
@@ -41,8 +42,8 @@ export interface StageContext {
   readonly data: PreparedData
   /** Position of the stage in `config.stages`. */
   readonly index: number
-  /** Checkpoint to continue from (a resumed run), if any. */
-  readonly resumeFrom?: string | undefined
+  /** Where this stage continues from, when the run resumes inside it (or right after it). */
+  readonly resume?: ResumePoint | undefined
 }
 
 /**

@@ -15,7 +15,7 @@ import { stepContexts } from "./PluginContexts.ts"
 import { rewardBounds } from "./RewardScorer.ts"
 import { rolloutGroups, type RolloutPrompt } from "./Rollouts.ts"
 import type { GrpoStage } from "./RunConfig.ts"
-import { runSteps } from "./runSteps.ts"
+import { type PhaseOutcome, runSteps } from "./runSteps.ts"
 import { shuffled } from "./shuffled.ts"
 import { MICRO_BATCH_TOKENS, stageError, type StageKit } from "./StageKit.ts"
 import { StageError, type StageContext } from "./Stages.ts"
@@ -40,6 +40,10 @@ export const grpoStage = (kit: StageKit) =>
     if (prompts.length === 0) return yield* new StageError({ stage: "grpo", message: "no GRPO prompts in the training split", cause: null })
     const total = stage.steps
     const betas = Array.from({ length: total }, (_, s) => kl?.beta(s, total) ?? 0)
+    // A resumed run first puts back the weights this stage started from: the frozen
+    // reference and the curricula's probe are made from them, as in the first run.
+    const resume = ctx.resume
+    if (resume !== undefined) yield* kit.checkpoints.restoreWeights(resume.startFrom)
     // The reference: the weights GRPO starts from, frozen (full training); the base with adapters off (LoRA).
     let reference: ReferenceScorer | undefined
     let frozen: Qwen2Model | undefined
@@ -74,8 +78,18 @@ export const grpoStage = (kit: StageKit) =>
     // Static curricula: one probe pass over the GRPO prompts (as many samples as the most
     // demanding asks for), then each curriculum's prepare, in list order.
     let pool = prompts
+    const byId = new Map(prompts.map((p) => [p.exampleId, p]))
+    const promptsOf = (ids: unknown): Array<RolloutPrompt<DrgGold>> =>
+      (Array.isArray(ids) ? ids : []).map((id) => {
+        const p = byId.get(String(id))
+        if (p === undefined) throw new Error(`the checkpoint names GRPO prompt ${String(id)}, which is not in this run's training split (different data or seed?)`)
+        return p
+      })
     const preparing = ctx.plugins.curricula.filter((c) => c.prepare !== undefined)
-    if (preparing.length > 0) {
+    if (preparing.length > 0 && resume !== undefined && Array.isArray(resume.state.pool)) {
+      // The probe saw the stage's starting weights; the checkpoint keeps what the curricula kept.
+      pool = yield* Effect.try({ try: () => promptsOf(resume.state.pool), catch: stageError("grpo") })
+    } else if (preparing.length > 0) {
       const samples = Math.max(2, ...preparing.map((c) => c.probe?.samples ?? stage.groupSize))
       const contexts = stepContexts(source, "probe", 0, 1)
       const probed = Array.from(yield* rolloutGroups(Stream.fromIterable(prompts), {
@@ -90,7 +104,6 @@ export const grpoStage = (kit: StageKit) =>
       const probe = new Map(probed.map((g) => [g.exampleId, { exampleId: g.exampleId, rewards: g.rewards }]))
       let ids: ReadonlyArray<string> = prompts.map((p) => p.exampleId)
       for (const c of preparing) ids = c.prepare!(ids, probe, bounds, contexts.context(c.name))
-      const byId = new Map(prompts.map((p) => [p.exampleId, p]))
       pool = ids.flatMap((id) => byId.get(id) ?? [])
       yield* Effect.logInfo(`curriculum: probed ${prompts.length} prompts × ${samples} samples; ${preparing.map((c) => c.name).join(", ")} kept ${pool.length}`)
       if (pool.length === 0) return yield* new StageError({ stage: "grpo", message: `the curricula (${preparing.map((c) => c.name).join(", ")}) removed every GRPO prompt`, cause: null })
@@ -111,14 +124,33 @@ export const grpoStage = (kit: StageKit) =>
       return out
     }
     const selecting = ctx.plugins.curricula.filter((c) => c.selectBatch !== undefined)
+    const state = () => ({
+      policyVersion: kit.policyVersion.current,
+      order: order.map((p) => p.exampleId),
+      cursor,
+      ...(preparing.length > 0 ? { pool: pool.map((p) => p.exampleId) } : {})
+    })
+    let start = 0
+    if (resume !== undefined) {
+      const restored = yield* Effect.try({ try: () => promptsOf(resume.state.order), catch: stageError("grpo") })
+      yield* kit.checkpoints.restore(resume.dir, optimizer).pipe(Effect.onError(() => Effect.sync(() => {
+        optimizer.dispose()
+        frozen?.dispose()
+      })))
+      order = restored
+      cursor = Number(resume.state.cursor ?? 0)
+      kit.policyVersion.current = Number(resume.state.policyVersion ?? kit.policyVersion.current)
+      start = resume.stepsDone
+      yield* Effect.logInfo(`grpo: resumed after step ${start} of ${total}`)
+    }
     yield* kit.publish("grpo", true)
-    const outcome = yield* runSteps({
+    const outcome = yield* (start >= total ? Effect.succeed<PhaseOutcome>({ _tag: "Completed", stepsDone: start }) : runSteps({
       phase: "grpo",
-      start: 0,
+      start,
       total,
       checkpointEvery: stage.checkpointEvery,
       show: ["reward/total/mean", "kl"],
-      checkpoint: (done, reason) => kit.checkpoint("grpo", done, reason),
+      checkpoint: (done, reason) => kit.checkpoints.save({ phase: "grpo", stageIndex: ctx.index, stepsDone: done, reason, optimizer, state: state() }),
       step: (index) =>
         Effect.gen(function*() {
           const contexts = stepContexts(source, "grpo", index, total)
@@ -191,7 +223,7 @@ export const grpoStage = (kit: StageKit) =>
           for (const [k, v] of contexts.metrics) values[k] = v
           return values
         })
-    }).pipe(Effect.provide(kit.loopServices), Effect.ensuring(Effect.sync(() => {
+    }).pipe(Effect.provide(kit.loopServices))).pipe(Effect.ensuring(Effect.sync(() => {
       optimizer.dispose()
       frozen?.dispose()
     })))

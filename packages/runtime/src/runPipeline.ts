@@ -5,13 +5,14 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Option } from "effect"
 import { prepareData } from "./prepareData.ts"
 import type { ResolvedRun } from "./resolveRun.ts"
+import { RunCheckpoints } from "./RunCheckpoints.ts"
 import type { StageConfig } from "./RunConfig.ts"
 import { RunFiles, writeJson } from "./RunFiles.ts"
 import type { PhaseOutcome } from "./runSteps.ts"
-import { type EvalResult, type EvalScores, type StageContext, Stages } from "./Stages.ts"
+import { type EvalResult, type EvalScores, type StageContext, StageError, Stages } from "./Stages.ts"
 
 /**
  * How a pipeline ended.
@@ -120,16 +121,17 @@ export const planStages = (
 }
 
 /**
- * Runs a resolved run's stages and writes its directory.
+ * Runs a resolved run's stages and writes its directory. With a `RunCheckpoints` service
+ * that holds a resume point, the stages before the checkpoint's stage are skipped (their
+ * evaluations are taken from the checkpoint) and that stage continues from it.
  *
  * @since 0.1.0
  * @category pipeline
  */
-export const runPipeline = Effect.fn("runPipeline")(function*(
-  run: ResolvedRun,
-  options: { readonly resumeFrom?: string } = {}
-) {
+export const runPipeline = Effect.fn("runPipeline")(function*(run: ResolvedRun) {
   const stages = yield* Stages
+  const checkpoints = yield* Effect.serviceOption(RunCheckpoints)
+  const resume = Option.flatMap(checkpoints, (c) => c.resume).pipe(Option.getOrUndefined)
   const files = yield* RunFiles
   const started = yield* Clock.currentTimeMillis
   yield* writeJson("config.json", resolvedConfigJson(run))
@@ -137,14 +139,42 @@ export const runPipeline = Effect.fn("runPipeline")(function*(
   const results: Record<string, EvalScores> = {}
   const evaluations: Array<EvalResult & { readonly label: string }> = []
   let interrupted = false
-  for (const step of planStages(run.config.stages)) {
-    const ctx: StageContext = { config: run.config, plugins: run.plugins, data, index: step.index, resumeFrom: options.resumeFrom }
+  const plan = planStages(run.config.stages)
+  // The plan entry the resumed stage trains in; everything before it is done.
+  const resumeAt = resume === undefined ? -1 : plan.findIndex((p) => p.index === resume.stageIndex && p.label === undefined)
+  if (resume !== undefined && (resumeAt < 0 || run.config.stages[resume.stageIndex]?.kind !== resume.phase)) {
+    return yield* new StageError({
+      stage: resume.phase,
+      message: `the checkpoint ${resume.dir} is of stage ${resume.stageIndex + 1} (${resume.phase}); this run's stage ${resume.stageIndex + 1} is ${run.config.stages[resume.stageIndex]?.kind ?? "missing"}`,
+      cause: null
+    })
+  }
+  if (resume !== undefined) yield* Effect.logInfo(`resuming from ${resume.dir}: stage ${resume.stageIndex + 1} (${resume.phase}) after step ${resume.stepsDone}`)
+  for (const [position, step] of plan.entries()) {
+    const ctx: StageContext = {
+      config: run.config,
+      plugins: run.plugins,
+      data,
+      index: step.index,
+      ...(position === resumeAt ? { resume } : {})
+    }
     const stage = step.stage
+    if (position < resumeAt) {
+      if (step.label === undefined) continue
+      const done = resume!.evaluations.find((e) => e.position === position)
+      if (done === undefined) {
+        return yield* new StageError({ stage: "eval", message: `the checkpoint ${resume!.dir} holds no result for the evaluation of the ${step.label} model, which ran before it`, cause: null })
+      }
+      results[done.label] = done.result.scores
+      evaluations.push({ ...done.result, label: done.label })
+      continue
+    }
     if (step.label !== undefined && stage.kind === "eval") {
       yield* Effect.logInfo(`eval: the ${step.label} model on ${stage.limit > 0 ? Math.min(stage.limit, data.test.length) : data.test.length} held-out cases`)
       const result = yield* stages.eval(stage, ctx, step.label)
       results[step.label] = result.scores
       evaluations.push({ ...result, label: step.label })
+      if (Option.isSome(checkpoints)) yield* checkpoints.value.recordEvaluation({ position, label: step.label, result })
       continue
     }
     if (!isTraining(stage.kind)) continue

@@ -50,16 +50,17 @@ describe("trainerStagesLayer through runNode", () => {
         expect(m).toHaveProperty("reward/format-reward/mean")
         expect(m["completion_length/max"]).toBeLessThanOrEqual(6)
       }
-      expect(existsSync(join(out, "checkpoints/grpo-2/model.safetensors"))).toBe(true)
-      expect(JSON.parse(readFileSync(join(out, "checkpoints/latest.json"), "utf8"))).toMatchObject({ phase: "grpo", stepsDone: 2, reason: "final" })
-      // The checkpoint after GRPO step 1 had seen every SFT line and one GRPO line.
-      expect(JSON.parse(readFileSync(join(out, "checkpoints/grpo-1/checkpoint.json"), "utf8"))).toEqual({
-        phase: "grpo",
-        stepsDone: 1,
-        reason: "periodic",
-        metricsLines: sft.length + 1,
-        weights: true
-      })
+      expect(existsSync(join(out, "checkpoints/stage2-grpo-000002/model.safetensors"))).toBe(true)
+      expect(JSON.parse(readFileSync(join(out, "checkpoints/latest.json"), "utf8"))).toMatchObject({ dir: "stage2-grpo-000002", phase: "stage2-grpo", step: 2 })
+      // The checkpoint after GRPO step 1 had seen every SFT line and one GRPO line, and
+      // names the SFT checkpoint GRPO started from (the frozen KL reference of a resume).
+      const state = JSON.parse(readFileSync(join(out, "checkpoints/stage2-grpo-000001/trainer_state.json"), "utf8"))
+      expect(state.optimizerSteps).toBe(1)
+      expect(state.loop).toMatchObject({ phase: "stage2-grpo", stage: 1, step: 1, metricsLines: sft.length + 1 })
+      expect(state.loop.extra).toMatchObject({ reason: "periodic", startFrom: `stage1-sft-${String(sft.length).padStart(6, "0")}` })
+      expect(state.loop.extra.state.cursor).toBe(2) // two prompts into the shuffled pass
+      // The SFT model's evaluation (before GRPO) travels with the GRPO checkpoints.
+      expect(state.loop.extra.evaluations.map((e: { label: string }) => e.label)).toEqual(["sft"])
       const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"))
       expect(results.sft.drg).toHaveProperty("pass8")
       expect(readFileSync(join(out, "samples.jsonl"), "utf8").trim().split("\n").length).toBeGreaterThan(0)

@@ -29,6 +29,10 @@ export interface LoopState {
   readonly config?: unknown
   /** metrics.jsonl lines written up to this state (a resume cuts the file there). */
   readonly metricsLines?: number
+  /** Position of the phase's stage in the run's stage list (a run with two stages of one kind). */
+  readonly stage?: number
+  /** Whatever else the loop needs to continue, as plain JSON (the shuffled order as example ids …). */
+  readonly extra?: Readonly<Record<string, unknown>>
 }
 
 /**

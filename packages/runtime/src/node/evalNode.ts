@@ -72,14 +72,17 @@ export const latestCheckpointNode = Effect.fn("latestCheckpointNode")(function*(
   const latest = yield* readJsonFile(latestPath, "the latest checkpoint")
   const dir = typeof latest === "object" && latest !== null ? (latest as { dir?: unknown }).dir : undefined
   if (typeof dir !== "string") {
-    return yield* new EvalInputError({ path: latestPath, problem: `expected {"dir": "checkpoints/…"}, found ${JSON.stringify(latest)}` })
+    return yield* new EvalInputError({ path: latestPath, problem: `expected {"dir": "<checkpoint>"}, found ${JSON.stringify(latest)}` })
   }
-  const checkpoint = join(runDir, dir)
+  // The trainer's pointer names its checkpoint relative to checkpoints/ (runs before exact
+  // resume named it relative to the run directory, "checkpoints/…").
+  const name = dir.startsWith("checkpoints/") ? dir : `checkpoints/${dir}`
+  const checkpoint = join(runDir, name)
   const weights = ["model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors"]
   if (!weights.some((f) => existsSync(join(checkpoint, f)))) {
     return yield* new EvalInputError({ path: checkpoint, problem: `no weights (expected one of ${weights.join(", ")})` })
   }
-  return { dir: checkpoint, name: dir }
+  return { dir: checkpoint, name }
 })
 
 /**

@@ -9,6 +9,7 @@ import { layerRemoteNode } from "@sapphire-rl/engine/node"
 import { drgDataFromFile } from "@sapphire-rl/data/node"
 import type { TensorBackend } from "@sapphire-rl/tensor"
 import { Effect, Layer, Logger } from "effect"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { backendLayer } from "../backendLayer.ts"
 import { Device } from "../Device.ts"
@@ -20,13 +21,13 @@ import type { Progress } from "../Progress.ts"
 import { type ResolvedRun, resolveRun } from "../resolveRun.ts"
 import { RewardScorer } from "../RewardScorer.ts"
 import type { RunFiles } from "../RunFiles.ts"
-import { runPipeline } from "../runPipeline.ts"
+import { type ResumePoint, ResumeError, type RunCheckpoints } from "../RunCheckpoints.ts"
+import { resolvedConfigJson, runPipeline } from "../runPipeline.ts"
 import type { Stages } from "../Stages.ts"
 import type { StopSignal } from "../StopSignal.ts"
-import { makeCheckpointHook } from "../checkpointHook.ts"
 import { trainerStagesLayer } from "../TrainerStages.ts"
 import { metricsLogFile } from "./MetricsLogNode.ts"
-import { saveWeightsNode } from "./saveWeightsNode.ts"
+import { readResumeSourceNode, runCheckpointsLayerNode } from "./RunCheckpointsNode.ts"
 import { pluginImporterFrom } from "./PluginImporterNode.ts"
 import { policyModelFromDir } from "./PolicyModelNode.ts"
 import { progressLayerAuto } from "./ProgressNode.ts"
@@ -49,6 +50,7 @@ export type RunServices =
   | Progress
   | StopSignal
   | RunFiles
+  | RunCheckpoints
 
 /**
  * Options of `runNode`.
@@ -61,13 +63,17 @@ export interface RunNodeOptions<E> {
   readonly cwd: string
   /** `--set key=value` overrides. */
   readonly settings?: ReadonlyArray<string>
-  /** The run directory (`--out`); else the config's `out`, else `runs/<name>`. */
+  /** The run directory (`--out`); else the resumed run's directory, else the config's `out`, else `runs/<name>`. */
   readonly out?: string
-  /** A checkpoint directory to continue from (`--resume`). */
+  /**
+   * Continue from a checkpoint (`--resume`): a run directory (its latest checkpoint), its
+   * `checkpoints/` directory, or one checkpoint directory. The config must be the run's
+   * (same seed and stages).
+   */
   readonly resumeFrom?: string
   /**
    * The training loops, given the resolved run; default: the trainer's
-   * (`trainerStagesLayer`) with checkpoints written by `saveWeightsNode`.
+   * (`trainerStagesLayer`), checkpointing through `RunCheckpoints`.
    */
   readonly stages?: (run: ResolvedRun) => Layer.Layer<Stages, E, RunServices>
   /** Progress reporting; bars on a TTY, plain lines otherwise, by default. */
@@ -91,7 +97,7 @@ export const runDirOf = (run: ResolvedRun, cwd: string, out?: string): string =>
  * @since 0.1.0
  * @category layers
  */
-export const runServicesLayer = (run: ResolvedRun, dir: string, options: { readonly resuming: boolean; readonly progress?: Layer.Layer<Progress> }) => {
+export const runServicesLayer = (run: ResolvedRun, dir: string, options: { readonly resume?: ResumePoint | undefined; readonly progress?: Layer.Layer<Progress> }) => {
   const { config } = run
   const model = "preset" in config.model
     ? PolicyModel.layerPreset(config.model.preset, config.seed)
@@ -115,14 +121,30 @@ export const runServicesLayer = (run: ResolvedRun, dir: string, options: { reado
     Layer.provideMerge(Device.layer),
     Layer.provideMerge(backendLayer(config.backend))
   )
-  return Layer.mergeAll(
+  // A resumed run keeps the lines its checkpoint had seen; the stages write the rest.
+  const metrics = metricsLogFile(join(dir, "metrics.jsonl"), options.resume === undefined ? {} : { keepLines: options.resume.metricsLines })
+  const base = Layer.mergeAll(
     engineGraph,
     RewardScorer.layer(run.plugins.rewards),
-    // A resumed run keeps the lines it has; the stages continue after them.
-    metricsLogFile(join(dir, "metrics.jsonl"), options.resuming ? { keepLines: Number.MAX_SAFE_INTEGER } : {}),
+    metrics,
     options.progress ?? progressLayerAuto(),
     stopSignalLayerNode
   ).pipe(Layer.provideMerge(runFilesLayerNode(dir)))
+  return runCheckpointsLayerNode({ config: resolvedConfigJson(run), resume: options.resume }).pipe(Layer.provideMerge(base))
+}
+
+/** A checkpoint continues only the run that wrote it: same seed, same stage kinds. */
+const checkResumable = (run: ResolvedRun, written: unknown, point: ResumePoint, path: string) => {
+  const config = (typeof written === "object" && written !== null ? written : {}) as { seed?: unknown; stages?: ReadonlyArray<{ kind?: unknown }> }
+  const kinds = (stages: ReadonlyArray<{ kind?: unknown }>) => stages.map((s) => String(s.kind)).join(", ")
+  const problem = config.seed !== run.config.seed
+    ? `it was written with seed ${String(config.seed)}, this run has seed ${run.config.seed}`
+    : config.stages !== undefined && kinds(config.stages) !== kinds(run.config.stages)
+    ? `it was written for stages [${kinds(config.stages)}], this run has [${kinds(run.config.stages)}]`
+    : undefined
+  return problem === undefined
+    ? Effect.void
+    : Effect.fail(new ResumeError({ path, message: `cannot resume from ${point.dir}: ${problem} (resume with the run's own config)`, cause: null }))
 }
 
 /**
@@ -137,7 +159,19 @@ export const runNode = Effect.fn("runNode")(function*<E>(input: unknown, options
   const run = yield* resolveRun(input, options.settings === undefined ? {} : { settings: options.settings }).pipe(
     Effect.provide(pluginImporterFrom(options.cwd))
   )
-  const dir = runDirOf(run, options.cwd, options.out)
+  const source = options.resumeFrom === undefined ? undefined : yield* Effect.tryPromise({
+    try: () => readResumeSourceNode(resolve(options.cwd, options.resumeFrom!)),
+    catch: (cause) => new ResumeError({ path: options.resumeFrom!, message: cause instanceof Error ? cause.message : String(cause), cause })
+  })
+  const dir = source !== undefined && options.out === undefined ? source.runDir : runDirOf(run, options.cwd, options.out)
+  if (source !== undefined) yield* checkResumable(run, source.config, source.point, options.resumeFrom!)
+  if (source !== undefined && resolve(dir) !== resolve(source.runDir)) {
+    // Continuing into another directory: it starts with the lines the checkpoint had seen.
+    const from = join(source.runDir, "metrics.jsonl")
+    const lines = existsSync(from) ? readFileSync(from, "utf8").split("\n").filter((l) => l !== "").slice(0, source.point.metricsLines) : []
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, "metrics.jsonl"), lines.map((l) => `${l}\n`).join(""))
+  }
   const data = run.config.data.source === "synthetic"
     ? syntheticDataLayer(run.config, run.plugins.grouper.grouper)
     : drgDataFromFile(
@@ -146,13 +180,10 @@ export const runNode = Effect.fn("runNode")(function*<E>(input: unknown, options
       run.config.data.format === "auto" ? undefined : run.config.data.format
     )
   const services = runServicesLayer(run, dir, {
-    resuming: options.resumeFrom !== undefined,
+    resume: source?.point,
     ...(options.progress === undefined ? {} : { progress: options.progress })
   })
-  const stages = options.stages?.(run) ??
-    Layer.unwrap(Effect.map(makeCheckpointHook(saveWeightsNode), (checkpoint) => trainerStagesLayer({ checkpoint })))
+  const stages = options.stages?.(run) ?? trainerStagesLayer()
   const all = Layer.mergeAll(stages, data).pipe(Layer.provideMerge(services))
-  return yield* runPipeline(run, options.resumeFrom === undefined ? {} : { resumeFrom: options.resumeFrom }).pipe(
-    Effect.provide(all)
-  )
+  return yield* runPipeline(run).pipe(Effect.provide(all))
 }, Effect.provideService(Logger.LogToStderr, true))
