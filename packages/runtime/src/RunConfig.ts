@@ -228,7 +228,8 @@ export type GrpoStage = typeof GrpoStage.Type
 
 /**
  * DPO (staged learning between GRPO phases uses the stage plugin's settings; this is a
- * stand-alone DPO phase on preference pairs built from the policy's own failures).
+ * stand-alone DPO phase on preference pairs built from the policy's own samples on the
+ * training prompts: per prompt, a highest-reward completion chosen, a lowest rejected).
  *
  * @since 0.1.0
  * @category schemas
@@ -237,7 +238,13 @@ export const DpoStage = Schema.Struct({
   kind: Schema.Literal("dpo"),
   epochs: defaulted(PositiveInt, 1),
   beta: defaulted(Positive, 0.1),
+  /** Pairs per optimizer step. */
   batchSize: defaulted(PositiveInt, 4),
+  /** Completions sampled per training prompt to build its pair. */
+  samples: defaulted(Schema.Int.check(Schema.isGreaterThanOrEqualTo(2)), 4),
+  /** Checkpoint every N steps (0: only at the end and on a stop). */
+  checkpointEvery: defaulted(NonNegativeInt, 0),
+  ...samplingFields,
   ...optimizerFields,
   learningRate: defaulted(Positive, 1e-6)
 })
