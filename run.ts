@@ -2,6 +2,8 @@
  * Sapphire-RL entry point: `npx tsx run.ts [subcommand] [options]`. With no arguments it runs
  * the embedded default: synthetic benchmark → SFT → GRPO → evaluation, and writes runs/default/.
  */
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
 import { parseArgs } from "node:util"
 import { Cause, Effect, Exit } from "effect"
 import { listPlugins as listInstalledPlugins, mergeRunConfig, RUN_PRESETS } from "@sapphire-rl/runtime"
@@ -51,7 +53,7 @@ const printResults = (
   results: Readonly<Record<string, { drg: any; family: any; tier: any; invalid: number }>>,
   seconds: number,
   dir: string,
-  options: { readonly title?: string; readonly samples?: number } = {}
+  options: { readonly title?: string; readonly samples?: number | undefined } = {}
 ) => {
   const models = Object.keys(results)
   const k = options.samples ?? 8
@@ -63,6 +65,16 @@ const printResults = (
   }
   lines.push(`${"invalid".padEnd(16)}${models.map((m) => percent(results[m]!.invalid).padStart(8)).join("")}`)
   process.stdout.write(`${lines.join("\n")}\n`)
+}
+
+/** The k of Pass@k / Maj@k: the samples of the run's last eval stage, as its config.json says. */
+const evalSamplesOf = (dir: string): number | undefined => {
+  try {
+    const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as { stages?: Array<{ kind?: string; samples?: number }> }
+    return config.stages?.filter((s) => s.kind === "eval").at(-1)?.samples
+  } catch {
+    return undefined
+  }
 }
 
 const run = async (argv: ReadonlyArray<string>): Promise<number> => {
@@ -131,7 +143,7 @@ const run = async (argv: ReadonlyArray<string>): Promise<number> => {
   }
   const result = exit.value
   const report = await writeRunReport(result.dir)
-  printResults(result.results as never, result.seconds, result.dir)
+  printResults(result.results as never, result.seconds, result.dir, { samples: evalSamplesOf(result.dir) })
   process.stdout.write(`report: ${report}\n${result.interrupted ? "interrupted: the run stopped early; --resume continues it\n" : ""}`)
   return 0
 }

@@ -84,8 +84,49 @@ export class Progress extends Context.Service<Progress, {
     })
 }
 
-const seconds = (s: number): string =>
+/**
+ * A duration for a person: `42s`, `14m`, `1.5h`; `?` when unknown.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const durationText = (s: number): string =>
   !Number.isFinite(s) ? "?" : s < 90 ? `${Math.round(s)}s` : s < 5400 ? `${Math.round(s / 60)}m` : `${(s / 3600).toFixed(1)}h`
+
+/**
+ * The rate of a task: `4.52/s` when units come faster than one a second, else the seconds
+ * per unit (`8.3 s/step`), which reads better for slow steps.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const rateText = (done: number, elapsedSeconds: number, unit: string): string => {
+  if (done <= 0 || elapsedSeconds <= 0) return "–/s"
+  const rate = done / elapsedSeconds
+  if (rate >= 1) return `${rate.toFixed(rate < 10 ? 2 : 1)}/s`
+  const each = elapsedSeconds / done
+  return `${each.toFixed(each < 10 ? 1 : 0)} s/${unit === "" ? "unit" : unit.replace(/s$/, "")}`
+}
+
+/**
+ * `eta 55s` from the mean rate so far (`eta ?` before the first unit), or `done in 3m`.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const etaText = (done: number, total: number, elapsedSeconds: number): string =>
+  done >= total
+    ? `done in ${durationText(elapsedSeconds)}`
+    : `eta ${durationText(done > 0 && elapsedSeconds > 0 ? ((total - done) * elapsedSeconds) / done : Number.NaN)}`
+
+/**
+ * The values shown next to a task: `loss=1.93  kl=0.0123`.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const statusText = (status: ProgressStatus): string =>
+  Object.entries(status).map(([k, v]) => `${k}=${typeof v === "number" ? formatNumber(v) : v}`).join("  ")
 
 /**
  * A plain progress line.
@@ -101,11 +142,9 @@ export const plainLine = (
   elapsedSeconds: number,
   status: ProgressStatus
 ): string => {
-  const rate = elapsedSeconds > 0 ? done / elapsedSeconds : 0
   const percent = total > 0 ? Math.floor((100 * done) / total) : 100
-  const eta = done >= total ? `done in ${seconds(elapsedSeconds)}` : `eta ${seconds(rate > 0 ? (total - done) / rate : Number.NaN)}`
-  const extra = Object.entries(status).map(([k, v]) => `${k}=${typeof v === "number" ? formatNumber(v) : v}`)
-  return [`${label} ${done}/${total}${unit === "" ? "" : ` ${unit}`} (${percent}%)`, `${rate.toFixed(rate < 10 ? 2 : 1)}/s`, eta, ...extra]
+  const extra = statusText(status)
+  return [`${label} ${done}/${total}${unit === "" ? "" : ` ${unit}`} (${percent}%)`, rateText(done, elapsedSeconds, unit), etaText(done, total, elapsedSeconds), ...(extra === "" ? [] : [extra])]
     .join("  ")
 }
 

@@ -1,64 +1,51 @@
 /**
- * Progress on a terminal (Node): cli-progress bars with rate and ETA on stderr; plain
- * periodic lines on stderr when it is not a TTY.
+ * Progress on a terminal (Node): cli-progress bars with rate and ETA at the bottom of stderr,
+ * with the run's log lines printed above them; plain periodic lines on stderr when it is not
+ * a TTY (CI, pipes).
  *
  * @since 0.1.0
  */
-import cliProgress from "cli-progress"
-import { Effect, Layer } from "effect"
-import { Progress, type ProgressStatus } from "../Progress.ts"
-
-const statusText = (status: ProgressStatus | undefined): string =>
-  status === undefined
-    ? ""
-    : Object.entries(status).map(([k, v]) => `${k}=${typeof v === "number" && !Number.isInteger(v) ? v.toPrecision(3) : v}`).join(" ")
+import { Console as NodeConsole } from "node:console"
+import { Writable } from "node:stream"
+import { Console, Effect, Layer } from "effect"
+import { Progress } from "../Progress.ts"
+import { makeTerminalBars } from "./TerminalBarsNode.ts"
 
 /**
- * Bars (one per running task) drawn by cli-progress on stderr.
+ * Bars (one per running task) on a terminal stream, and the `Console` that Effect's loggers
+ * write through (a log line goes above the bars instead of into one). A finished task leaves
+ * its summary line; the bars are gone when the layer's scope closes.
  *
  * @since 0.1.0
  * @category layers
  */
-export const progressLayerTty: Layer.Layer<Progress> = Layer.effect(
-  Progress,
-  Effect.gen(function*() {
-    const bars = yield* Effect.acquireRelease(
-      Effect.sync(() =>
-        new cliProgress.MultiBar(
-          {
-            stream: process.stderr,
-            format: "{label} [{bar}] {value}/{total} {unit} | {rate}/s | eta {eta_formatted} | {status}",
-            hideCursor: true,
-            clearOnComplete: false,
-            stopOnComplete: false,
-            etaBuffer: 20
-          },
-          cliProgress.Presets.shades_classic
-        )
-      ),
-      (multi) => Effect.sync(() => multi.stop())
-    )
-    return Progress.of({
-      task: (label, total, unit = "") =>
-        Effect.gen(function*() {
-          const started = Date.now()
-          const bar = yield* Effect.acquireRelease(
-            Effect.sync(() => bars.create(total, 0, { label: label.padEnd(6), unit, rate: "0", status: "" })),
-            (b) => Effect.sync(() => b.stop())
-          )
-          let done = 0
-          return {
-            advance: (n = 1, status) =>
-              Effect.sync(() => {
-                done += n
-                const elapsed = (Date.now() - started) / 1000
-                bar.increment(n, { rate: elapsed > 0 ? (done / elapsed).toFixed(2) : "0", status: statusText(status) })
-              })
-          }
-        })
+export const progressLayerTtyOn = (stream: NodeJS.WriteStream): Layer.Layer<Progress> =>
+  Layer.unwrap(Effect.gen(function*() {
+    const bars = yield* Effect.acquireRelease(Effect.sync(() => makeTerminalBars(stream)), (b) => Effect.sync(() => b.close()))
+    const sink = new Writable({
+      write: (chunk, _encoding, callback) => {
+        bars.write(String(chunk))
+        callback()
+      }
     })
-  })
-)
+    const console = new NodeConsole({ stdout: sink, stderr: sink })
+    const progress = Progress.of({
+      task: (label, total, unit = "") =>
+        Effect.map(
+          Effect.acquireRelease(Effect.sync(() => bars.start(label, total, unit)), (bar) => Effect.sync(() => bar.finish())),
+          (bar) => ({ advance: (n = 1, status) => Effect.sync(() => bar.advance(n, status)) })
+        )
+    })
+    return Layer.mergeAll(Layer.succeed(Progress, progress), Layer.succeed(Console.Console, console))
+  }))
+
+/**
+ * `progressLayerTtyOn(process.stderr)`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const progressLayerTty: Layer.Layer<Progress> = Layer.suspend(() => progressLayerTtyOn(process.stderr))
 
 /**
  * Bars on a terminal, plain lines (every 10 s) otherwise; both on stderr so stdout stays
