@@ -20,22 +20,34 @@ Usage:
                                      writes DIR/results.json (under "eval") and DIR/samples.jsonl
                                      (default DIR: RUN_DIR/eval-<file name>)
   npx tsx run.ts report RUN_DIR      rebuild RUN_DIR/report.html
-  npx tsx run.ts plugins             installed plugins, their kinds and options
-  npx tsx run.ts help                this text
+  npx tsx run.ts plugins             installed plugins: name, kind, package, plugin version, description, default options
+  npx tsx run.ts help                this text (also --help / -h after any subcommand)
 
 Run options:
   --preset quick|default|paper       starting configuration (default: default; quick: a few minutes)
   --config FILE                      a run.config.ts (export default defineRun({...})) or JSON file, over the preset
   --plugins a,b,c                    plugin list by short or package name (replaces the preset's)
   --set key=value                    override any field: seed=3, grpo.steps=50, loss.epsilonHigh=0.28 (repeatable)
-  --model DIR                        a Hugging Face checkpoint instead of the from-scratch preset model
+  --model DIR                        a Hugging Face Qwen2 snapshot instead of the from-scratch preset model
+                                     (full training; --set training.mode=lora trains LoRA adapters on it)
   --data FILE                        DRG-LLaMA CSV, DRG-Sapphire CSV or JSONL instead of the synthetic benchmark
+                                     (format from the file name and header; --set data.format=drg-llama|sapphire|jsonl)
   --rollouts URL[,URL…]              generate rollouts on OpenAI-compatible servers (vLLM, SGLang, sapphire-serve)
   --backend auto|webgpu|cpu          tensor backend (auto picks by capability and says why)
   --out DIR                          run directory (default runs/<name>)
-  --resume DIR                       continue from a checkpoint directory
+  --resume DIR                       continue a stopped run: its directory, its checkpoints/ or one checkpoint
+                                     (with the run's own options; it continues in that directory unless --out)
   --seed N                           shorthand for --set seed=N
+
+Progress goes to stderr (bars on a terminal, a line every 10 s otherwise), the results table to stdout.
+Ctrl-C stops a run at the next step with a checkpoint (--resume continues it); a second Ctrl-C exits at once.
+Exit codes: 0 done, 1 the run or evaluation failed (bad config, data, files), 2 bad command line.
 `
+
+const printHelp = (): number => {
+  process.stdout.write(HELP)
+  return 0
+}
 
 const fail = (message: string): number => {
   process.stderr.write(`run.ts: ${message}\n`)
@@ -94,13 +106,15 @@ const run = async (argv: ReadonlyArray<string>): Promise<number> => {
         backend: { type: "string" },
         out: { type: "string" },
         resume: { type: "string" },
-        seed: { type: "string" }
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h" }
       }
     })
   } catch (e) {
     return fail(`${e instanceof Error ? e.message : String(e)}\n\n${HELP}`)
   }
   const v = parsed.values
+  if (v.help === true) return printHelp()
   const presetName = v.preset ?? "default"
   if (!(presetName in RUN_PRESETS)) return fail(`unknown preset "${presetName}" (quick, default or paper)`)
   const cwd = process.cwd()
@@ -159,13 +173,15 @@ const evaluate = async (argv: ReadonlyArray<string>): Promise<number> => {
         data: { type: "string" },
         samples: { type: "string" },
         out: { type: "string" },
-        backend: { type: "string" }
+        backend: { type: "string" },
+        help: { type: "boolean", short: "h" }
       }
     })
   } catch (e) {
     return fail(`eval: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`)
   }
   const v = parsed.values
+  if (v.help === true) return printHelp()
   if (v.from === undefined) return fail("eval needs --from RUN_DIR (a run directory with checkpoints/latest.json)")
   if (v.data === undefined) return fail("eval needs --data FILE (DRG-LLaMA CSV, DRG-Sapphire CSV or JSONL)")
   if (v.samples !== undefined && !/^[1-9]\d*$/.test(v.samples.trim())) return fail(`eval --samples: expected a positive integer, got "${v.samples}"`)
@@ -195,6 +211,8 @@ const listPlugins = async (): Promise<number> => {
     if (p.defaults !== undefined && Object.keys(p.defaults as object).length > 0) process.stdout.write(`${"".padEnd(41)}options ${JSON.stringify(p.defaults)}\n`)
   }
   for (const m of listing.missing) process.stdout.write(`${m} (not installed)\n`)
+  // The slots filled when a run names none (PluginSet): not in the list above, as no package exports them by name.
+  process.stdout.write(`\nwhen a run names none: grouper @sapphire-rl/plugin-msdrg-v34 (MS-DRG v34), advantage group-std-advantage; no KL term\n`)
   return 0
 }
 
@@ -204,9 +222,9 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     case "help":
     case "--help":
     case "-h":
-      process.stdout.write(HELP)
-      return 0
+      return printHelp()
     case "report": {
+      if (rest[0] === "--help" || rest[0] === "-h") return printHelp()
       if (rest[0] === undefined) return fail("report needs a run directory")
       process.stdout.write(`${await writeRunReport(rest[0])}\n`)
       return 0
