@@ -86,7 +86,9 @@ for (const mode of gemmModes) describe(`cpu attention (${mode.name})`, () => {
     { name: "MHA causal", B: 1, Hq: 2, Hkv: 2, T: 5, S: 5, D: 4, causal: true, qOffset: 0, kvLength: 5 },
     { name: "GQA 3:1 non-causal", B: 2, Hq: 3, Hkv: 1, T: 3, S: 7, D: 5, causal: false, qOffset: 0, kvLength: 7 },
     { name: "GQA 4:2 decode with qOffset and kvLength", B: 2, Hq: 4, Hkv: 2, T: 2, S: 11, D: 3, causal: true, qOffset: 6, kvLength: 8 },
-    { name: "row with no visible key", B: 1, Hq: 1, Hkv: 1, T: 3, S: 4, D: 2, causal: true, qOffset: -1, kvLength: 4 }
+    { name: "row with no visible key", B: 1, Hq: 1, Hkv: 1, T: 3, S: 4, D: 2, causal: true, qOffset: -1, kvLength: 4 },
+    // Completions after a shared prompt (prefix sharing): queries are the last T of S keys.
+    { name: "GQA 2:1 bottom-right-aligned causal (qOffset = S − T)", B: 2, Hq: 2, Hkv: 1, T: 3, S: 7, D: 4, causal: true, qOffset: 4, kvLength: 7 }
   ]
   for (const c of cases) {
     it(`${c.name}: forward vs explicit softmax(QKᵀ)V (abs 1e-5), backward vs central differences (abs+rel 2e-4)`, async () => {

@@ -39,6 +39,8 @@ import { loraModulePath, mergeLora, peftKey } from "../lora/LoraWeights.ts"
 import type { HostTensor } from "../safetensors/Safetensors.ts"
 import type { Qwen2Session } from "./Qwen2Session.ts"
 import { openQwen2Session } from "./Qwen2Session.ts"
+import type { PromptGroup } from "./SharedPrefix.ts"
+import { sharedPrefixLogprobs } from "./SharedPrefix.ts"
 
 /**
  * A LoRA adapter living on the device: A [rank, in] and B [out, rank] per adapted module.
@@ -207,18 +209,35 @@ export class Qwen2Model {
   qkv(h: Tensor, layer: number, batch: number, length: number, positions: Tensor): { q: Tensor; k: Tensor; v: Tensor } {
     const c = this.config
     const heads = (x: Tensor, n: number) => transpose(reshape(x, [batch, length, n, c.headDim]), 1, 2)
-    const q = rope(heads(this.linear(h, layer, "q_proj", true), c.numAttentionHeads), positions, c.ropeTheta)
-    const k = rope(heads(this.linear(h, layer, "k_proj", true), c.numKeyValueHeads), positions, c.ropeTheta)
-    const v = heads(this.linear(h, layer, "v_proj", true), c.numKeyValueHeads)
+    const rows = this.qkvRows(h, layer)
+    const q = rope(heads(rows.q, c.numAttentionHeads), positions, c.ropeTheta)
+    const k = rope(heads(rows.k, c.numKeyValueHeads), positions, c.ropeTheta)
+    const v = heads(rows.v, c.numKeyValueHeads)
     return { q, k, v }
+  }
+
+  /**
+   * The q, k, v projections of a layer as rows, before heads and RoPE: h [N, hidden] →
+   * q [N, Hq·D], k and v [N, Hkv·D].
+   */
+  qkvRows(h: Tensor, layer: number): { q: Tensor; k: Tensor; v: Tensor } {
+    return {
+      q: this.linear(h, layer, "q_proj", true),
+      k: this.linear(h, layer, "k_proj", true),
+      v: this.linear(h, layer, "v_proj", true)
+    }
   }
 
   /**
    * Attention output [B, Hq, T, D] back to rows [B*T, hidden], through o_proj.
    */
   attentionOut(attn: Tensor, layer: number, batch: number, length: number): Tensor {
-    const rows = reshape(transpose(attn, 1, 2), [batch * length, this.config.hiddenSize])
-    return this.linear(rows, layer, "o_proj", false)
+    return this.linear(this.attentionRows(attn, batch, length), layer, "o_proj", false)
+  }
+
+  /** Attention output [B, Hq, T, D] as rows [B*T, hidden] (the input of o_proj). */
+  attentionRows(attn: Tensor, batch: number, length: number): Tensor {
+    return reshape(transpose(attn, 1, 2), [batch * length, this.config.hiddenSize])
   }
 
   /**
@@ -295,6 +314,28 @@ export class Qwen2Model {
     }
   }
 
+  /**
+   * Prefix-shared `tokenLogprobs` for GRPO-style groups (`SharedPrefix.ts`): log-probs
+   * [ΣG, T] of each group's completions (row per completion, in order; column k scores
+   * completion token k; 0 past a completion's end; T the longest completion), with each
+   * prompt computed once for its G completions. Equal to `tokenLogprobs` of the full
+   * sequences up to float rounding, gradient included. `temperature` and `adapter` as in
+   * `tokenLogprobs`.
+   */
+  groupTokenLogprobs(
+    groups: ReadonlyArray<PromptGroup>,
+    temperature = 1,
+    options: { readonly adapter?: AdapterChoice } = {}
+  ): Tensor {
+    const previous = this.loraEnabled
+    if (options.adapter !== undefined) this.loraEnabled = options.adapter === "policy"
+    try {
+      return tidy(() => sharedPrefixLogprobs(this, groups, temperature))
+    } finally {
+      this.loraEnabled = previous
+    }
+  }
+
   get vocabSize(): number {
     return this.config.vocabSize
   }
@@ -323,6 +364,11 @@ export class Qwen2Model {
       readonly adapter?: AdapterChoice
       readonly lora?: boolean
       readonly temperature?: number
+      /**
+       * Score sequences with the same prefix (`seq[..start]`) as one group, the prefix
+       * computed once (`groupTokenLogprobs`); the same values up to float rounding. Default false.
+       */
+      readonly sharePrefixes?: boolean
     } = {}
   ): Promise<Array<Float32Array>> {
     if (starts.length !== sequences.length) {
@@ -336,6 +382,7 @@ export class Qwen2Model {
       }
     })
     const maxLogits = options.maxLogits ?? 1 << 24
+    if (options.sharePrefixes === true) return this.sharedPrefixSequenceLogprobs(sequences, starts, maxLogits, options)
     const out: Array<Float32Array> = new Array(sequences.length)
     let i = 0
     while (i < sequences.length) {
@@ -381,6 +428,60 @@ export class Qwen2Model {
         const seq = sequences[i + b]!
         const start = starts[i + b]!
         out[i + b] = host.slice(b * longest + start - 1, b * longest + seq.length - 1)
+      }
+      i = j
+    }
+    return out
+  }
+
+  /** `sequenceLogprobs` with `sharePrefixes`: groups of one prefix, batched under `maxLogits`. */
+  private async sharedPrefixSequenceLogprobs(
+    sequences: ReadonlyArray<ReadonlyArray<number>>,
+    starts: ReadonlyArray<number>,
+    maxLogits: number,
+    options: { readonly adapter?: AdapterChoice; readonly lora?: boolean; readonly temperature?: number }
+  ): Promise<Array<Float32Array>> {
+    const byPrefix = new Map<string, Array<number>>()
+    sequences.forEach((seq, i) => {
+      const key = seq.slice(0, starts[i]!).join(",")
+      const members = byPrefix.get(key)
+      if (members === undefined) byPrefix.set(key, [i])
+      else members.push(i)
+    })
+    const groups = [...byPrefix.values()]
+    const out: Array<Float32Array> = new Array(sequences.length)
+    const adapter: AdapterChoice = options.adapter ?? ((options.lora ?? this.loraEnabled) ? "policy" : "base")
+    let i = 0
+    while (i < groups.length) {
+      // Grow the batch while its logits (rows × longest completion × vocab) stay under the limit.
+      let j = i
+      let rows = 0
+      let longest = 0
+      while (j < groups.length) {
+        const members = groups[j]!
+        const nextLongest = Math.max(longest, ...members.map((m) => sequences[m]!.length - starts[m]!))
+        if (j > i && (rows + members.length) * nextLongest * this.config.vocabSize > maxLogits) break
+        rows += members.length
+        longest = nextLongest
+        j++
+      }
+      const batch = groups.slice(i, j)
+      if (longest === 0) {
+        for (const m of batch.flat()) out[m] = new Float32Array(0)
+      } else {
+        const lp = noGrad(() =>
+          this.groupTokenLogprobs(
+            batch.map((members) => ({
+              prompt: sequences[members[0]!]!.slice(0, starts[members[0]!]!),
+              completions: members.map((m) => sequences[m]!.slice(starts[m]!))
+            })),
+            options.temperature ?? 1,
+            { adapter }
+          )
+        )
+        const host = (await lp.toArray()) as Float32Array
+        lp.dispose()
+        batch.flat().forEach((m, row) => (out[m] = host.slice(row * longest, row * longest + sequences[m]!.length - starts[m]!)))
       }
       i = j
     }
