@@ -209,6 +209,12 @@ export const GrpoStage = Schema.Struct({
    * gradient × min(exp(log π_trainer − log π_sampler), cap). `false`: no correction.
    */
   importanceCap: defaulted(Schema.Union([Positive, Schema.Literal(false)]), 2),
+  /**
+   * One-step-async rollouts (remote engine only): step t+1's groups are generated with the
+   * policy before step t's update while step t trains, so they are one version stale
+   * (`policy_staleness`), corrected by `importanceCap`.
+   */
+  asyncRollouts: defaulted(Schema.Boolean, false),
   /** Concurrent reward-scoring calls (reward plugins may be async, e.g. a remote grouper). */
   scoringConcurrency: defaulted(PositiveInt, 4),
   /** Evaluate on the held-out split every N steps (0: only at the end). */

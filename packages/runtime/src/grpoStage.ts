@@ -9,7 +9,7 @@
 import { Qwen2Model } from "@sapphire-rl/model"
 import type { DrgGold } from "@sapphire-rl/spec"
 import { constantWithWarmup, grpoStep, makeOptimizer, type ReferenceScorer } from "@sapphire-rl/trainer"
-import { Effect, Stream } from "effect"
+import { Effect, Fiber, Stream } from "effect"
 import { promptIds } from "./chatIds.ts"
 import { stepContexts } from "./PluginContexts.ts"
 import { rewardBounds } from "./RewardScorer.ts"
@@ -124,12 +124,47 @@ export const grpoStage = (kit: StageKit) =>
       return out
     }
     const selecting = ctx.plugins.curricula.filter((c) => c.selectBatch !== undefined)
+    // asyncRollouts: the next step's batch, generated while this step trained, and the prompt
+    // order and cursor from before it was taken: a checkpoint records those, so a resumed run
+    // generates that batch again (from the restored policy) instead of skipping its prompts.
+    let prefetched: { readonly batch: Effect.Success<ReturnType<typeof generate>>; readonly order: Array<RolloutPrompt<DrgGold>>; readonly cursor: number } | undefined
     const state = () => ({
       policyVersion: kit.policyVersion.current,
-      order: order.map((p) => p.exampleId),
-      cursor,
+      order: (prefetched?.order ?? order).map((p) => p.exampleId),
+      cursor: prefetched?.cursor ?? cursor,
       ...(preparing.length > 0 ? { pool: pool.map((p) => p.exampleId) } : {})
     })
+    if (stage.asyncRollouts) {
+      // Local rollouts share the training device: nothing would overlap, the batches would only go stale.
+      if (ctx.config.engine.kind !== "remote") return yield* new StageError({ stage: "grpo", message: "asyncRollouts needs a remote engine (engine.kind \"remote\" / --rollouts); the local engine shares the training device", cause: null })
+      if (stage.importanceCap === false) return yield* new StageError({ stage: "grpo", message: "asyncRollouts needs importanceCap (its rollouts are one policy version stale and must be corrected)", cause: null })
+    }
+    // One step's rollouts: the prompts, groups and plugin contexts of step `index`, and the
+    // policy version they were sampled with. The prompts and the version are taken when
+    // `generate` is called (not when a forked fiber gets to run): `take` advances the prompt
+    // cursor, so batches come in step order, async or not.
+    const generate = (index: number) => {
+      const contexts = stepContexts(source, "grpo", index, total)
+      const batch = take(stage.promptsPerStep, ctx.config.seed * 104729 + index)
+      const version = kit.policyVersion.current
+      return Effect.gen(function*() {
+        const started = Date.now()
+        const groups = Array.from(yield* rolloutGroups(Stream.fromIterable(batch), {
+          groupSize: stage.groupSize,
+          temperature: stage.temperature,
+          topP: stage.topP,
+          topK: stage.topK,
+          maxNewTokens: stage.maxNewTokens,
+          promptsPerCall: stage.promptsPerStep,
+          scoringConcurrency: stage.scoringConcurrency,
+          policyVersion: version,
+          seed: ctx.config.seed * 1_000_003 + index,
+          context: contexts.context,
+          resampling
+        }).pipe(Stream.runCollect, Effect.provide(kit.services), Effect.mapError(stageError("grpo"))))
+        return { groups, contexts, version, seconds: (Date.now() - started) / 1000 }
+      })
+    }
     let start = 0
     if (resume !== undefined) {
       const restored = yield* Effect.try({ try: () => promptsOf(resume.state.order), catch: stageError("grpo") })
@@ -153,23 +188,15 @@ export const grpoStage = (kit: StageKit) =>
       checkpoint: (done, reason) => kit.checkpoints.save({ phase: "grpo", stageIndex: ctx.index, stepsDone: done, reason, optimizer, state: state() }),
       step: (index) =>
         Effect.gen(function*() {
-          const contexts = stepContexts(source, "grpo", index, total)
-          const batch = take(stage.promptsPerStep, ctx.config.seed * 104729 + index)
-          const started = Date.now()
-          const groups = Array.from(yield* rolloutGroups(Stream.fromIterable(batch), {
-            groupSize: stage.groupSize,
-            temperature: stage.temperature,
-            topP: stage.topP,
-            topK: stage.topK,
-            maxNewTokens: stage.maxNewTokens,
-            promptsPerCall: stage.promptsPerStep,
-            scoringConcurrency: stage.scoringConcurrency,
-            policyVersion: kit.policyVersion.current,
-            seed: ctx.config.seed * 1_000_003 + index,
-            context: contexts.context,
-            resampling
-          }).pipe(Stream.runCollect, Effect.provide(kit.services), Effect.mapError(stageError("grpo"))))
-          const generated = (Date.now() - started) / 1000
+          const stepStarted = Date.now()
+          const { groups, contexts, version, seconds: generated } = prefetched?.batch ?? (yield* generate(index))
+          prefetched = undefined
+          // Forked before this step trains, so it samples the policy before this step's update
+          // (one version stale when trained on), and joined before that update is published,
+          // so no request of it can reach a server that already holds the next version.
+          const before = { order, cursor }
+          const next = stage.asyncRollouts && index + 1 < total ? yield* Effect.forkChild(generate(index + 1)) : undefined
+          const staleness = kit.policyVersion.current - version
           // Online curricula keep the groups whose difficulty suits them (each in turn).
           let trained = groups
           for (const c of selecting) {
@@ -197,8 +224,9 @@ export const grpoStage = (kit: StageKit) =>
               ...(stage.importanceCap === false ? {} : { importanceCap: stage.importanceCap })
             }))
           kit.policyVersion.current++
-          yield* kit.publish("grpo", false)
           const trainSeconds = (Date.now() - trainStarted) / 1000
+          if (next !== undefined) prefetched = { batch: yield* Fiber.join(next), ...before }
+          yield* kit.publish("grpo", false)
           const values: Record<string, number> = { ...m }
           const lengths = groups.flatMap((g) => g.completions.map((c) => c.ids.length))
           const totals = summary(groups.flatMap((g) => g.rewards))
@@ -218,7 +246,9 @@ export const grpoStage = (kit: StageKit) =>
           values.resample_attempts = groups.reduce((n, g) => n + g.attempts - 1, 0)
           values["tokens_per_s/generate"] = lengths.reduce((a, b) => a + b, 0) / Math.max(1e-9, generated)
           values["tokens_per_s/train"] = m.train_tokens / Math.max(1e-9, trainSeconds)
-          values.seconds = generated + trainSeconds
+          // Wall time of the step (async: its own generation overlapped the previous step).
+          values.seconds = (Date.now() - stepStarted) / 1000
+          values.policy_staleness = staleness
           if (selecting.length > 0) values.curriculum_kept_fraction = trained.length / Math.max(1, groups.length)
           for (const [k, v] of contexts.metrics) values[k] = v
           return values

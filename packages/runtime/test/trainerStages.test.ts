@@ -65,4 +65,21 @@ describe("trainerStagesLayer through runNode", () => {
       expect(results.sft.drg).toHaveProperty("pass8")
       expect(readFileSync(join(out, "samples.jsonl"), "utf8").trim().split("\n").length).toBeGreaterThan(0)
     }), 180_000)
+
+  it.live("asyncRollouts is refused on the local engine, which shares the training device", () =>
+    Effect.gen(function*() {
+      const out = mkdtempSync(join(tmpdir(), "sapphire-trainer-async-"))
+      const error = yield* Effect.flip(runNode(
+        {
+          name: "async-local",
+          backend: "cpu",
+          model: { preset: "tiny-test" },
+          data: { n: 60 },
+          stages: [{ kind: "grpo", steps: 1, promptsPerStep: 1, groupSize: 2, maxNewTokens: 4, asyncRollouts: true }],
+          plugins: ["format-reward", "strict-reward", "grpo-loss"]
+        },
+        { cwd: root, out, progress: Progress.layerSilent }
+      ))
+      expect(String((error as { message?: unknown }).message ?? error)).toMatch(/asyncRollouts needs a remote engine/)
+    }), 60_000)
 })
