@@ -39,6 +39,8 @@ export interface DpoSteps {
   /** The stage whose checkpoints these steps write (`undefined`: none, as for a phase inside another stage). */
   readonly stageIndex?: number
   readonly resume?: ResumePoint | undefined
+  /** Added to every metrics line (staged learning: which phase boundary). */
+  readonly values?: Readonly<Record<string, number>>
 }
 
 /**
@@ -89,6 +91,7 @@ export const runDpoSteps = (kit: StageKit, run: DpoSteps) =>
             kit.policyVersion.current++
             const seconds = (Date.now() - started) / 1000
             return {
+              ...run.values,
               loss: m.loss,
               margin: m.margin,
               accuracy: m.accuracy,

@@ -19,6 +19,7 @@ import { type PhaseOutcome, runSteps } from "./runSteps.ts"
 import { shuffled } from "./shuffled.ts"
 import { MICRO_BATCH_TOKENS, stageError, type StageKit } from "./StageKit.ts"
 import { StageError, type StageContext } from "./Stages.ts"
+import { stagedLearning } from "./stagedLearning.ts"
 import { summary } from "./summary.ts"
 
 /**
@@ -128,6 +129,8 @@ export const grpoStage = (kit: StageKit) =>
     // order and cursor from before it was taken: a checkpoint records those, so a resumed run
     // generates that batch again (from the restored policy) instead of skipping its prompts.
     let prefetched: { readonly batch: Effect.Success<ReturnType<typeof generate>>; readonly order: Array<RolloutPrompt<DrgGold>>; readonly cursor: number } | undefined
+    // Staged learning: the stage plugin's SFT / DPO on the cases it selects, at the start of each phase after the first.
+    const between = stagedLearning(kit, { ctx, stage, prompts, source, bounds })
     const state = () => ({
       policyVersion: kit.policyVersion.current,
       order: (prefetched?.order ?? order).map((p) => p.exampleId),
@@ -188,6 +191,7 @@ export const grpoStage = (kit: StageKit) =>
       checkpoint: (done, reason) => kit.checkpoints.save({ phase: "grpo", stageIndex: ctx.index, stepsDone: done, reason, optimizer, state: state() }),
       step: (index) =>
         Effect.gen(function*() {
+          yield* between.run(index)
           const stepStarted = Date.now()
           const { groups, contexts, version, seconds: generated } = prefetched?.batch ?? (yield* generate(index))
           prefetched = undefined
@@ -195,7 +199,8 @@ export const grpoStage = (kit: StageKit) =>
           // (one version stale when trained on), and joined before that update is published,
           // so no request of it can reach a server that already holds the next version.
           const before = { order, cursor }
-          const next = stage.asyncRollouts && index + 1 < total ? yield* Effect.forkChild(generate(index + 1)) : undefined
+          // Not across a staged-learning boundary: the next step's rollouts come after its SFT / DPO phase.
+          const next = stage.asyncRollouts && index + 1 < total && !between.startsPhase(index + 1) ? yield* Effect.forkChild(generate(index + 1)) : undefined
           const staleness = kit.policyVersion.current - version
           // Online curricula keep the groups whose difficulty suits them (each in turn).
           let trained = groups
