@@ -68,6 +68,10 @@ const printResults = (
   options: { readonly title?: string; readonly samples?: number | undefined } = {}
 ) => {
   const models = Object.keys(results)
+  if (models.length === 0) {
+    process.stdout.write(`\nno evaluation ran, ${Math.round(seconds)} s — ${dir}\n`)
+    return
+  }
   const k = options.samples ?? 8
   const lines = [`\n${options.title ?? "held-out results"} (% of cases), ${Math.round(seconds)} s — ${dir}`, `${"".padEnd(16)}${models.map((m) => m.padStart(8)).join("")}`]
   for (const target of ["drg", "family", "tier"] as const) {

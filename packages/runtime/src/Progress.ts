@@ -68,7 +68,7 @@ export class Progress extends Context.Service<Progress, {
           let lastPrinted = Number.NEGATIVE_INFINITY
           let lastStatus: ProgressStatus = {}
           const line = () => plainLine(label, done, total, unit, (now() - started) / 1000, lastStatus)
-          yield* Effect.addFinalizer(() => (done === 0 && total > 0 ? Effect.void : write(line())))
+          yield* Effect.addFinalizer(() => (done === 0 && total > 0 ? Effect.void : write(summaryLine(label, done, total, unit, (now() - started) / 1000, lastStatus))))
           return {
             advance: (n = 1, status) =>
               Effect.suspend(() => {
@@ -147,6 +147,25 @@ export const plainLine = (
   return [`${label} ${done}/${total}${unit === "" ? "" : ` ${unit}`} (${percent}%)`, rateText(done, elapsedSeconds, unit), etaText(done, total, elapsedSeconds), ...(extra === "" ? [] : [extra])]
     .join("  ")
 }
+
+/**
+ * The line a task leaves when it ends: its plain line, or for a task stopped early (Ctrl-C,
+ * an error) `stopped after 22s` in place of the ETA.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const summaryLine = (
+  label: string,
+  done: number,
+  total: number,
+  unit: string,
+  elapsedSeconds: number,
+  status: ProgressStatus
+): string =>
+  done >= total
+    ? plainLine(label, done, total, unit, elapsedSeconds, status)
+    : plainLine(label, done, total, unit, elapsedSeconds, status).replace(etaText(done, total, elapsedSeconds), `stopped after ${durationText(elapsedSeconds)}`)
 
 const formatNumber = (v: number): string =>
   Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(3) : v.toPrecision(3)

@@ -52,6 +52,13 @@ export interface StepLoop<E, R, E2, R2> {
 }
 
 /**
+ * One turn of the event loop. A CPU training step computes without waiting on anything, so
+ * without this a phase would hold off signal handlers (Ctrl-C reached the loop only after
+ * the phase's last step) and timers (progress redraws) until it ends.
+ */
+const eventLoopTurn = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
+
+/**
  * Runs the loop.
  *
  * @since 0.1.0
@@ -66,6 +73,7 @@ export const runSteps = Effect.fn("runSteps")(function*<E, R, E2, R2>(loop: Step
     if (loop.start > 0) yield* task.advance(loop.start)
     let done = loop.start
     while (done < loop.total) {
+      yield* eventLoopTurn
       if (yield* stop.requested) {
         yield* loop.checkpoint(done, "interrupted")
         yield* Effect.logInfo(`${loop.phase}: stopped after ${done} of ${loop.total} steps; checkpoint written`)

@@ -53,6 +53,32 @@ describe("runSteps", () => {
       expect(checkpoints).toEqual([[3, "interrupted"]])
     }))
 
+  it.effect("a stop requested from outside (a signal handler) while steps keep the event loop busy ends the loop at the next step", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      const outcome = yield* Effect.gen(function*() {
+        const stop = yield* StopSignal
+        return yield* runSteps({
+          phase: "sft",
+          start: 0,
+          total: 5,
+          // Step 1 schedules the request as a macrotask (as a SIGINT handler is), then computes
+          // for 20 ms without awaiting anything, like a CPU training step.
+          step: (i) =>
+            Effect.sync(() => {
+              if (i === 0) setTimeout(() => Effect.runFork(stop.request("SIGINT")), 0)
+              const until = Date.now() + 20
+              while (Date.now() < until) {}
+              return { loss: i }
+            }),
+          checkpoint: () => Effect.void,
+          checkpointEvery: 0
+        })
+      }).pipe(Effect.provide(setup(lines)))
+      expect(outcome).toEqual({ _tag: "Interrupted", stepsDone: 1 })
+      expect(lines).toHaveLength(1)
+    }))
+
   it.effect("a lost device is a checkpoint and a typed DeviceLostDuringRun keeping its cause; other errors pass through", () =>
     Effect.gen(function*() {
       const checkpoints: Array<[number, CheckpointReason]> = []

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import cliProgress from "cli-progress"
-import { durationText, etaText, type ProgressStatus, plainLine, rateText, statusText } from "../Progress.ts"
+import { durationText, etaText, type ProgressStatus, rateText, statusText, summaryLine } from "../Progress.ts"
 
 /**
  * One bar.
@@ -80,7 +80,15 @@ export const makeTerminalBars = (
     multi.log(lines)
     multi.update()
   }
+  // An exit while bars are up (a second Ctrl-C exits at once) must not leave the cursor hidden.
+  const onExit = () => void stream.write("\x1B[?25h\n")
+  const stop = () => {
+    multi?.stop()
+    multi = undefined
+    process.off("exit", onExit)
+  }
   const open = (): cliProgress.MultiBar => {
+    if (multi === undefined) process.once("exit", onExit)
     multi ??= new cliProgress.MultiBar({
       stream,
       format: formatBar(now) as unknown as string,
@@ -130,19 +138,15 @@ export const makeTerminalBars = (
           finished = true
           running--
           bars.remove(bar)
-          if (done > 0 || total === 0) emit(`${plainLine(label, done, total, unit, (now() - started) / 1000, status)}\n`)
-          if (running === 0) {
-            bars.stop()
-            multi = undefined
-          }
+          if (done > 0 || total === 0) emit(`${summaryLine(label, done, total, unit, (now() - started) / 1000, status)}\n`)
+          if (running === 0) stop()
         }
       }
     },
     close: () => {
       if (held !== "") emit(`${held}\n`)
       held = ""
-      multi?.stop()
-      multi = undefined
+      stop()
       running = 0
     }
   }

@@ -126,8 +126,8 @@ export const evalNode = Effect.fn("evalNode")(function*(options: EvalNodeOptions
     RewardScorer.layer(run.plugins.rewards),
     // An evaluation writes no step metrics.
     MetricsLog.layerMemory([]),
-    options.progress ?? progressLayerAuto(),
-    stopSignalLayerNode
+    // Ctrl-C's message is logged through the progress layer's Console too (above the bars).
+    stopSignalLayerNode.pipe(Layer.provideMerge(options.progress ?? progressLayerAuto()))
   )
   const data = drgDataFromFile(
     dataPath,

@@ -127,8 +127,8 @@ export const runServicesLayer = (run: ResolvedRun, dir: string, options: { reado
     engineGraph,
     RewardScorer.layer(run.plugins.rewards),
     metrics,
-    options.progress ?? progressLayerAuto(),
-    stopSignalLayerNode
+    // Ctrl-C's message is logged through the progress layer's Console too (above the bars).
+    stopSignalLayerNode.pipe(Layer.provideMerge(options.progress ?? progressLayerAuto()))
   ).pipe(Layer.provideMerge(runFilesLayerNode(dir)))
   return runCheckpointsLayerNode({ config: resolvedConfigJson(run), resume: options.resume }).pipe(Layer.provideMerge(base))
 }
