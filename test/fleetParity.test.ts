@@ -70,10 +70,11 @@ describe("run.ts --preset quick: two sapphire-serve processes vs the local engin
     expect(grpo.some((l) => (l.grad_norm as number) > 0)).toBe(true)
     expect(existsSync(join(remote, "policy")) && !existsSync(join(local, "policy"))).toBe(true)
     // Measured: SFT, every sampled token (samples, lengths, rewards) and the evaluation are
-    // identical. The servers' log-probs differ from the local engine's by f32 GEMM rounding
-    // (other batch shapes: one group per request): sampler_logprob_delta 1.27e-7 vs 1.30e-7 nats.
-    // The importance weights carry that rounding into the gradient, so from step 2 the
-    // trainer's loss / kl / entropy differ by ≤ 1.5e-8 (measured). Tolerance 1e-6 × max(1, |x|):
+    // identical. The servers' log-probs differ from the local engine's by f32 rounding (most
+    // likely the GEMMs' batch shape: one group per request): sampler_logprob_delta 1.27e-7 vs
+    // 1.30e-7 nats. The importance weights carry that rounding into the gradient, so from step 2
+    // the trainer's loss / kl / entropy differ by ≤ 1.5e-8 (measured; with
+    // grpo.importanceCap=false every metric but sampler_logprob_delta was exactly equal). Tolerance 1e-6 × max(1, |x|):
     // float rounding, far below sampling noise (the reward mean of 8 completions has a
     // standard error ≈ 0.05 here), which a divergent sample would exceed.
     const ROUNDED = new Set(["loss", "kl", "entropy", "grad_norm"])
