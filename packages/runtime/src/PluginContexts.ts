@@ -35,7 +35,7 @@ const hash = (text: string): number => {
 
 /**
  * A context for `plugin` at `step` of `totalSteps`; `metric` writes `<plugin>/<name>`
- * into `metrics`.
+ * into `metrics`, as the mean of every value the plugin reported under that name.
  *
  * @since 0.1.0
  * @category constructors
@@ -48,6 +48,7 @@ export const pluginContext = (
   totalSteps: number,
   metrics: Map<string, number>
 ): PluginContext => {
+  const tallies = new Map<string, { sum: number; count: number }>()
   const prng = makePrng((source.seed * 1_000_003 + hash(`${phase}/${plugin}`) + step * 7919) % 2 ** 52)
   return {
     labelSpace: source.labelSpace,
@@ -56,7 +57,14 @@ export const pluginContext = (
     totalSteps,
     signal: source.signal,
     metric: (name, value) => {
-      metrics.set(`${plugin}/${name}`, value)
+      // A plugin is called once per group: the step's value is the mean over its calls,
+      // not whichever group reported last.
+      const key = `${plugin}/${name}`
+      const seen = tallies.get(key) ?? { sum: 0, count: 0 }
+      seen.sum += value
+      seen.count++
+      tallies.set(key, seen)
+      metrics.set(key, seen.sum / seen.count)
     },
     random: prng.next,
     countTokens: source.countTokens
