@@ -7,11 +7,16 @@
  * shape (benchmarks/reference/bench_qwen2_torch.py, same B×T as the training pass) are printed
  * alongside when torch imports.
  *
- *   npx tsx benchmarks/grpoStep.ts [--backend cpu|webgpu] [--preset tiny-test|drg-small]
- *        [--prompts 4] [--group 8] [--prompt-len 32] [--new-tokens 32] [--beta 0.04] [--no-torch] [--json]
+ *   npx tsx benchmarks/grpoStep.ts [--backend cpu|webgpu] [--preset tiny-test|drg-mini|drg-small]
+ *        [--prompts 4] [--group 8] [--prompt-len 32] [--new-tokens 32] [--beta 0.04] [--max-tokens 4096]
+ *        [--no-prefix-sharing] [--no-torch] [--json]
+ *
+ * `--no-prefix-sharing` scores every prompt + completion in full (grpoStep's `prefixSharing: false`);
+ * by default each prompt is computed once for its group. Train tokens/s counts prompt + completion
+ * tokens of every trained sequence either way, so the two are comparable.
  */
 import { generate } from "@sapphire-rl/engine"
-import { DRG_SMALL_CONFIG, openBackend, initLoraModules, Qwen2Model, randomQwen2Weights, seededNormal, TINY_TEST_CONFIG, type LoraConfig } from "@sapphire-rl/model"
+import { DRG_MINI_CONFIG, DRG_SMALL_CONFIG, openBackend, initLoraModules, Qwen2Model, randomQwen2Weights, seededNormal, TINY_TEST_CONFIG, type LoraConfig } from "@sapphire-rl/model"
 import { dapoLoss, groupStdAdvantage } from "@sapphire-rl/plugin-loss"
 import { grpoStep, makeOptimizer, type Optimizer, type ReferenceScorer, type ScoredGroup } from "@sapphire-rl/trainer"
 import { execFileSync } from "node:child_process"
@@ -28,6 +33,8 @@ const { values } = parseArgs({
     "prompt-len": { type: "string", default: "32" },
     "new-tokens": { type: "string", default: "32" },
     beta: { type: "string", default: "0.04" },
+    "max-tokens": { type: "string", default: "4096" },
+    "no-prefix-sharing": { type: "boolean", default: false },
     "no-torch": { type: "boolean", default: false },
     "torch-python": { type: "string", default: "/usr/bin/python3" },
     json: { type: "boolean", default: false }
@@ -41,8 +48,10 @@ const int = (name: string, v: string): number => {
 const P = int("prompts", values.prompts), G = int("group", values.group)
 const Lp = int("prompt-len", values["prompt-len"]), M = int("new-tokens", values["new-tokens"])
 const beta = Number(values.beta)
-const config = values.preset === "drg-small" ? DRG_SMALL_CONFIG : values.preset === "tiny-test" ? TINY_TEST_CONFIG : undefined
-if (config === undefined) throw new RangeError(`--preset ${values.preset}: expected tiny-test or drg-small`)
+const maxTokens = int("max-tokens", values["max-tokens"])
+const prefixSharing = !values["no-prefix-sharing"]
+const config = values.preset === "drg-small" ? DRG_SMALL_CONFIG : values.preset === "drg-mini" ? DRG_MINI_CONFIG : values.preset === "tiny-test" ? TINY_TEST_CONFIG : undefined
+if (config === undefined) throw new RangeError(`--preset ${values.preset}: expected tiny-test, drg-mini or drg-small`)
 
 if (values.backend !== "cpu" && values.backend !== "webgpu") throw new RangeError(`--backend ${values.backend}: expected cpu or webgpu`)
 const opened = await openBackend(values.backend)
@@ -69,9 +78,9 @@ const timedOptimizer: Optimizer = {
     return r
   }
 }
-const reference: ReferenceScorer = async (seqs, starts) => {
+const reference: ReferenceScorer = async (seqs, starts, o) => {
   const s = t()
-  const r = await model.sequenceLogprobs(seqs, starts, { adapter: "base" })
+  const r = await model.sequenceLogprobs(seqs, starts, { adapter: "base", ...o })
   parts.reference += t() - s
   return r
 }
@@ -99,7 +108,7 @@ const rollout = async (): Promise<Array<ScoredGroup>> => {
 const train = (groups: ReadonlyArray<ScoredGroup>) =>
   grpoStep(model, timedOptimizer, groups, {
     advantage, loss, beta, estimator: "k3", reference, lr: 1e-4, iterations: 1, clip: { low: 0.2, high: 0.28 },
-    maxCompletionLength: M, maskTruncated: false, maxTokens: 4096
+    maxCompletionLength: M, maskTruncated: false, maxTokens, prefixSharing
   })
 const reset = () => Object.assign(parts, { generate: 0, score: 0, reference: 0, optimizer: 0 })
 
@@ -147,7 +156,7 @@ if (!values["no-torch"]) {
 const result = {
   backend: backend.info.name,
   gemm: backend.info.name === "cpu" ? backend.info.gemm ?? null : null,
-  shape: { preset: values.preset, prompts: P, group: G, promptLen: Lp, newTokens: M, beta, lora: `rank ${lora.rank}, all linear` },
+  shape: { preset: values.preset, prompts: P, group: G, promptLen: Lp, newTokens: M, beta, lora: `rank ${lora.rank}, all linear`, maxTokens, prefixSharing },
   seconds: Object.fromEntries(Object.entries(step).map(([k, v]) => [k, Number(v.toFixed(4))])),
   tokensPerSecond: { generate: genTokens / step.generate, train: trainTokens / trainSeconds },
   alone: { generate: Number(generateAlone.toFixed(4)), train: Number(trainAlone.toFixed(4)) },
@@ -158,7 +167,7 @@ const result = {
 }
 if (values.json) console.log(JSON.stringify(result))
 else {
-  console.log(`GRPO step on ${result.backend}${result.gemm === null ? "" : ` (${result.gemm})`}: ${P} prompts × ${G}, prompt ${Lp}, ${M} new tokens, β ${beta}, LoRA rank ${lora.rank}`)
+  console.log(`GRPO step on ${result.backend}${result.gemm === null ? "" : ` (${result.gemm})`}: ${P} prompts × ${G}, prompt ${Lp}, ${M} new tokens, β ${beta}, LoRA rank ${lora.rank}, ${maxTokens} tokens a pass, prefix sharing ${prefixSharing ? "on" : "off"}`)
   for (const [k, v] of Object.entries(result.seconds)) console.log(`  ${k.padEnd(10)} ${(v * 1000).toFixed(1).padStart(9)} ms`)
   console.log(`  tokens/s   generate ${result.tokensPerSecond.generate.toFixed(0)}, train ${result.tokensPerSecond.train.toFixed(0)}`)
   console.log(`  alone      generate ${(generateAlone * 1000).toFixed(1)} ms + train ${(trainAlone * 1000).toFixed(1)} ms; step / sum = ${ratio.toFixed(3)} (${result.withinBudget ? "within" : "OVER"} the 1.3 budget)`)

@@ -50,12 +50,12 @@ export const grpoStage = (kit: StageKit) =>
     let frozen: Qwen2Model | undefined
     if (betas.some((b) => b !== 0)) {
       if (policy.training === "lora") {
-        reference = async (seqs, starts) => model.sequenceLogprobs(seqs, starts, { lora: false })
+        reference = async (seqs, starts, o) => model.sequenceLogprobs(seqs, starts, { lora: false, ...o })
       } else {
         const host = yield* kit.device.use(Effect.promise(() => model.hostWeights()))
         const copy = new Qwen2Model(model.config, host, { backend: model.backend, trainable: "none" })
         frozen = copy
-        reference = async (seqs, starts) => copy.sequenceLogprobs(seqs, starts)
+        reference = async (seqs, starts, o) => copy.sequenceLogprobs(seqs, starts, { ...o })
       }
     }
     const lr = constantWithWarmup({ base: stage.learningRate, warmupSteps: Math.ceil(stage.warmupRatio * total) })

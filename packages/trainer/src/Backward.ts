@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { PromptGroup } from "@sapphire-rl/model"
 import { fromArray, tidy, type Backend, type Tensor } from "@sapphire-rl/tensor"
 import { NonFiniteError } from "./Optimizer.ts"
 import { bucketByLength, packSequences, type PackedBatch, type TrainSequence } from "./TrainSequence.ts"
@@ -19,6 +20,12 @@ import { bucketByLength, packSequences, type PackedBatch, type TrainSequence } f
 export interface LogprobModel {
   readonly backend: Backend
   readonly tokenLogprobs: (ids: Tensor, targets: Tensor) => Tensor
+  /**
+   * Prefix-shared log-probs of prompt groups (`Qwen2Model.groupTokenLogprobs`): [ΣG, T],
+   * row per completion, column k scoring completion token k. Optional: without it GRPO
+   * scores every prompt + completion in full.
+   */
+  readonly groupTokenLogprobs?: (groups: ReadonlyArray<PromptGroup>) => Tensor
 }
 
 /**
@@ -53,26 +60,46 @@ export const backwardOver = async (
   for (const bucket of bucketByLength(sequences, maxTokens)) {
     const members = bucket.map((b) => b.sequence)
     const batch = packSequences(members)
-    const { loss, lp } = tidy(() => {
+    const lp = await backwardBatch(batch, members, objective, step, () => {
       const ids = fromArray(batch.inputs, [batch.rows, batch.length], { backend: model.backend, dtype: "i32" })
       const targets = fromArray(batch.targets, [batch.rows, batch.length], { backend: model.backend, dtype: "i32" })
-      const lp = model.tokenLogprobs(ids, targets)
-      return { loss: objective(lp, batch, members), lp: lp.detach() }
+      return model.tokenLogprobs(ids, targets)
     })
-    try {
-      const value = await loss.item()
-      if (!Number.isFinite(value)) throw new NonFiniteError({ what: "loss", value, step })
-      loss.backward()
-      total += value
-      const values = (await lp.toArray()) as Float32Array
-      bucket.forEach(({ index, sequence }, row) => {
-        const from = row * batch.length + sequence.start - 1
-        logprobs[index] = values.slice(from, from + sequence.ids.length - sequence.start)
-      })
-    } finally {
-      loss.dispose()
-      lp.dispose()
-    }
+    total += lp.loss
+    bucket.forEach(({ index, sequence }, row) => {
+      const from = row * batch.length + sequence.start - 1
+      logprobs[index] = lp.values.slice(from, from + sequence.ids.length - sequence.start)
+    })
   }
   return { loss: total, logprobs }
+}
+
+/**
+ * One micro-batch: `score()` gives its log-probs [rows, length] (aligned with `batch`),
+ * the objective its loss, which is checked finite and back-propagated. Returns the loss
+ * and the log-probs on the host.
+ *
+ * @since 0.1.0
+ * @category training
+ */
+export const backwardBatch = async (
+  batch: PackedBatch,
+  members: ReadonlyArray<TrainSequence>,
+  objective: (lp: Tensor, batch: PackedBatch, sequences: ReadonlyArray<TrainSequence>) => Tensor,
+  step: number,
+  score: () => Tensor
+): Promise<{ readonly loss: number; readonly values: Float32Array }> => {
+  const { loss, lp } = tidy(() => {
+    const lp = score()
+    return { loss: objective(lp, batch, members), lp: lp.detach() }
+  })
+  try {
+    const value = await loss.item()
+    if (!Number.isFinite(value)) throw new NonFiniteError({ what: "loss", value, step })
+    loss.backward()
+    return { loss: value, values: (await lp.toArray()) as Float32Array }
+  } finally {
+    loss.dispose()
+    lp.dispose()
+  }
 }

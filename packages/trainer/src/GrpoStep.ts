@@ -7,6 +7,7 @@
  */
 import type { AdvantagePlugin, KlEstimator, LossPlugin } from "@sapphire-rl/spec"
 import { backwardOver, type LogprobModel } from "./Backward.ts"
+import { backwardOverGroups } from "./GroupBackward.ts"
 import { grpoLoss, truncatedImportanceWeights } from "./Objectives.ts"
 import type { Optimizer } from "./Optimizer.ts"
 import type { TrainSequence } from "./TrainSequence.ts"
@@ -35,7 +36,12 @@ export interface ScoredGroup {
  * @since 0.1.0
  * @category models
  */
-export type ReferenceScorer = (sequences: ReadonlyArray<ReadonlyArray<number>>, starts: ReadonlyArray<number>) => Promise<ReadonlyArray<ArrayLike<number>>>
+export type ReferenceScorer = (
+  sequences: ReadonlyArray<ReadonlyArray<number>>,
+  starts: ReadonlyArray<number>,
+  /** `sharePrefixes`: the caller wants sequences of one prompt scored with the prompt computed once (a hint; the values are the same). */
+  options?: { readonly sharePrefixes?: boolean }
+) => Promise<ReadonlyArray<ArrayLike<number>>>
 
 /**
  * Settings of one GRPO step.
@@ -67,6 +73,13 @@ export interface GrpoStepOptions {
    * log-probs before the update (recomputed, as verl does) instead of the sampler's.
    */
   readonly importanceCap?: number
+  /**
+   * Prefix sharing: score each prompt once for its completions (`groupTokenLogprobs`) in the
+   * policy passes, and ask the reference to do the same. The same loss, gradients and
+   * metrics up to float rounding, at a fraction of the work when prompts are long. Default
+   * true; used when the model has `groupTokenLogprobs`.
+   */
+  readonly prefixSharing?: boolean
 }
 
 /**
@@ -151,12 +164,17 @@ export const grpoStep = async (
     })
   })
   const batchLengths = all.map((s) => s.tokens)
+  const sharing = (options.prefixSharing ?? true) && model.groupTokenLogprobs !== undefined
+  const backward: typeof backwardOver = sharing
+    ? (_, sequences, maxTokens, objective, step) =>
+      backwardOverGroups({ groupTokenLogprobs: (groups) => model.groupTokenLogprobs!(groups) }, sequences, maxTokens, objective, step)
+    : backwardOver
   let active = all.filter((s) => s.tokens > 0 && (options.beta !== 0 || s.advantage !== 0))
   if (options.beta !== 0 && active.length > 0) {
     if (options.reference === undefined) throw new RangeError("grpoStep: beta is not 0 but no reference scorer was given")
     // Longest first: the scorer's consecutive batches are then length buckets (little padding).
     const order = active.map((_, i) => i).sort((a, b) => active[b]!.ids.length - active[a]!.ids.length || a - b)
-    const scored = await options.reference(order.map((i) => active[i]!.ids), order.map((i) => active[i]!.start))
+    const scored = await options.reference(order.map((i) => active[i]!.ids), order.map((i) => active[i]!.start), { sharePrefixes: sharing })
     const ref = new Array<ArrayLike<number>>(active.length)
     order.forEach((i, k) => (ref[i] = scored[k]!))
     active = active.map((s, i) => ({ ...s, refLogprobs: Array.from(ref[i]!) }))
@@ -166,7 +184,7 @@ export const grpoStep = async (
   const threshold = cap ?? 2
   for (let iteration = 0; iteration < options.iterations && active.length > 0; iteration++) {
     try {
-      const { loss, logprobs } = await backwardOver(model, active, options.maxTokens, (lp, batch, members) => {
+      const { loss, logprobs } = await backward(model, active, options.maxTokens, (lp, batch, members) => {
         const weights = options.loss.sequenceWeights({
           lengths: members.map((m) => (m as (typeof active)[number]).tokens),
           batchLengths,
