@@ -1,23 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
-import { definePlugin, type RewardPlugin } from "@sapphire-rl/spec"
 import { Effect } from "effect"
 import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { preferencePairs, Progress } from "../src/index.ts"
 import { runNode } from "../src/node/index.ts"
+import { vowelReward } from "./support/tinyPipeline.ts"
 
 const root = join(import.meta.dirname, "../../..")
-
-/** A reward that separates a random model's samples: the share of vowels in the text. */
-const vowelReward: RewardPlugin = definePlugin({
-  name: "vowel-share",
-  version: "0.1.0",
-  kind: "reward",
-  specRange: "^2.0.0",
-  range: { min: 0, max: 1 },
-  score: (batch) => batch.map((r) => (r.text.match(/[aeiou]/gi)?.length ?? 0) / Math.max(1, r.text.length))
-})
 
 describe("preferencePairs", () => {
   it("pairs a highest-reward completion (chosen) with a lowest (rejected); a group whose rewards all agree gives none", () => {

@@ -24,9 +24,9 @@ const deterministic = (dir: string) =>
   lines(dir).map((l) => Object.fromEntries(Object.entries(JSON.parse(l) as Record<string, unknown>).filter(([k]) => k !== "seconds" && !k.startsWith("tokens_per_s"))))
 
 /** Runs the tiny pipeline in a child process; `killWhen` SIGKILLs it once the metrics lines satisfy it. */
-const runChild = (out: string, options: { readonly resume?: boolean; readonly killWhen?: (lines: Array<string>) => boolean } = {}) =>
+const runChild = (out: string, options: { readonly resume?: boolean; readonly staged?: boolean; readonly killWhen?: (lines: Array<string>) => boolean } = {}) =>
   new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", fixture, out, ...(options.resume ? ["--resume"] : [])], {
+    const child = spawn(process.execPath, ["--import", "tsx", fixture, out, ...(options.staged ? ["staged"] : []), ...(options.resume ? ["--resume"] : [])], {
       stdio: ["ignore", "ignore", "pipe"],
       env: process.env
     })
@@ -73,4 +73,24 @@ describe("run.ts --resume", () => {
     expect(results(killed)).toEqual(results(straight))
     expect(readdirSync(join(killed, "checkpoints")).filter((e) => e.includes(".tmp-"))).toEqual([])
   }, 120_000)
+
+  it("SIGKILLed inside a DPO stage, then right after a staged SFT phase, and resumed twice, a run still writes the uninterrupted lines", async () => {
+    const phases = (dir: string) => deterministic(dir).map((m) => m.phase)
+    const straight = tempDir()
+    await runChild(straight, { staged: true })
+    const expected = deterministic(straight)
+    expect(new Set(expected.map((m) => m.phase))).toEqual(new Set(["sft", "dpo", "grpo", "staged-sft"]))
+    const before = (phase: string) => expected.findIndex((m) => m.phase === phase)
+
+    const killed = tempDir()
+    // 1. Inside the DPO stage, after its second step's line.
+    expect((await runChild(killed, { staged: true, killWhen: (l) => l.length >= before("dpo") + 2 })).signal).toBe("SIGKILL")
+    expect(phases(killed)).not.toContain("grpo")
+    // 2. Resumed mid-DPO (its pairs sampled again from its starting weights), then killed as the staged SFT phase writes.
+    expect((await runChild(killed, { staged: true, resume: true, killWhen: (l) => l.some((x) => x.includes('"staged-sft"')) })).signal).toBe("SIGKILL")
+    // The last checkpoint is GRPO step 2's, before the phase: the next resume redoes the phase.
+    expect(JSON.parse(readFileSync(join(killed, "checkpoints/latest.json"), "utf8")).dir).toBe("stage3-grpo-000002")
+    await runChild(killed, { staged: true, resume: true })
+    expect(deterministic(killed)).toEqual(expected)
+  }, 180_000)
 })

@@ -1,16 +1,18 @@
 import { describe, expect, it } from "@effect/vitest"
 import { makeOptimizer } from "@sapphire-rl/trainer"
 import { Effect, Layer } from "effect"
-import { existsSync, mkdtempSync, readFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { backendLayer, Device, MetricsLog, PolicyModel, RunCheckpoints } from "../src/index.ts"
 import { readResumeSourceNode, runCheckpointsLayerNode, runFilesLayerNode } from "../src/node/index.ts"
 
 describe("runCheckpointsLayerNode", () => {
-  it.live("writes the trainer's checkpoints with the run's record; after a lost device only a note, latest.json unmoved; reads them back as a resume point", () =>
+  it.live("clears unfinished saves, writes the trainer's checkpoints with the run's record; after a lost device only a note, latest.json unmoved; reads them back as a resume point", () =>
     Effect.gen(function*() {
       const dir = mkdtempSync(join(tmpdir(), "sapphire-run-checkpoints-"))
+      // What a save killed half-way leaves behind.
+      mkdirSync(join(dir, "checkpoints/.stage1-sft-000003.tmp-4242"), { recursive: true })
       const lines: Array<string> = []
       yield* Effect.gen(function*() {
         const log = yield* MetricsLog
@@ -30,6 +32,7 @@ describe("runCheckpointsLayerNode", () => {
         runFilesLayerNode(dir),
         MetricsLog.layerMemory(lines)
       )))))
+      expect(existsSync(join(dir, "checkpoints/.stage1-sft-000003.tmp-4242"))).toBe(false)
       expect(existsSync(join(dir, "checkpoints/stage1-sft-000001/model.safetensors"))).toBe(true)
       expect(existsSync(join(dir, "checkpoints/stage2-grpo-000002"))).toBe(false)
       expect(JSON.parse(readFileSync(join(dir, "checkpoints/device-lost.json"), "utf8"))).toEqual({ phase: "stage2-grpo", stepsDone: 2, metricsLines: 3 })

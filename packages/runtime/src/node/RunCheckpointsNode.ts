@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import { type LoopState, makeOptimizer } from "@sapphire-rl/trainer"
-import { latestCheckpointNode, loadCheckpointNode, saveCheckpointNode } from "@sapphire-rl/trainer/node"
+import { cleanCheckpointTempsNode, latestCheckpointNode, loadCheckpointNode, saveCheckpointNode } from "@sapphire-rl/trainer/node"
 import { Effect, Layer, Option } from "effect"
 import { existsSync, readFileSync } from "node:fs"
 import { basename, dirname, join, resolve } from "node:path"
@@ -97,6 +97,9 @@ export const runCheckpointsLayerNode = (options: { readonly config: unknown; rea
       const metrics = yield* MetricsLog
       const files = yield* RunFiles
       const root = files.path("checkpoints")
+      // A save killed half-way leaves its temp directory (never a checkpoint): clear those first.
+      const cleaned = yield* Effect.promise(() => cleanCheckpointTempsNode(root))
+      if (cleaned > 0) yield* Effect.logInfo(`checkpoints: removed ${cleaned} unfinished save${cleaned === 1 ? "" : "s"} of an earlier process`)
       const resume = options.resume
       const evaluations: Array<RecordedEvaluation> = [...(resume?.evaluations ?? [])]
       // The checkpoint each stage started from: the last stage's final one (null: the initial weights).
