@@ -4,8 +4,8 @@ import { Effect, Layer } from "effect"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { backendLayer, Device, MetricsLog, PolicyModel, RunCheckpoints } from "../src/index.ts"
-import { readResumeSourceNode, runCheckpointsLayerNode, runFilesLayerNode } from "../src/node/index.ts"
+import { backendLayer, Device, MetricsLog, PolicyModel, Progress, RunCheckpoints } from "../src/index.ts"
+import { readResumeSourceNode, runCheckpointsLayerNode, runFilesLayerNode, runNode } from "../src/node/index.ts"
 
 describe("runCheckpointsLayerNode", () => {
   it.live("clears unfinished saves, writes the trainer's checkpoints with the run's record; after a lost device only a note, latest.json unmoved; reads them back as a resume point", () =>
@@ -55,5 +55,15 @@ describe("runCheckpointsLayerNode", () => {
       expect((yield* Effect.promise(() => readResumeSourceNode(join(dir, "checkpoints/stage1-sft-000001")))).point.reason).toBe("final")
       const missing = yield* Effect.flip(Effect.tryPromise(() => readResumeSourceNode(join(dir, "nowhere"))))
       expect(String(missing.cause)).toMatch(/--resume .*nowhere: expected a run directory/)
+      // A checkpoint continues only its own run.
+      const run = (seed: number, stages: ReadonlyArray<Record<string, unknown>>) =>
+        Effect.flip(runNode(
+          { name: "other", seed, backend: "cpu", model: { preset: "tiny-test" }, data: { n: 40, noteLength: "short" }, stages, plugins: ["format-reward", "dapo-loss"] },
+          { cwd: join(import.meta.dirname, "../../.."), resumeFrom: dir, progress: Progress.layerSilent }
+        ))
+      const otherSeed = yield* run(4, [{ kind: "sft" }])
+      expect((otherSeed as Error).message).toMatch(/cannot resume from .*stage2-grpo-000001: it was written with seed 3, this run has seed 4/)
+      const otherStages = yield* run(3, [{ kind: "sft" }])
+      expect((otherStages as Error).message).toMatch(/the checkpoint .*stage2-grpo-000001 is of stage 2 \(grpo\); this run's stage 2 is missing/)
     }))
 })
