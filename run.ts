@@ -15,8 +15,10 @@ const HELP = `Sapphire-RL — reinforcement learning for MS-DRG coding.
 Usage:
   npx tsx run.ts [run] [options]     run a pipeline (no options: the embedded default, ~15 min on 2 CPU cores)
   npx tsx run.ts eval --from RUN_DIR --data FILE [--samples 8] [--out DIR] [--backend auto|webgpu|cpu]
+                     [--format drg-llama|sapphire|jsonl]
                                      evaluate RUN_DIR's latest checkpoint on every case of FILE
-                                     (DRG-LLaMA CSV, DRG-Sapphire CSV or JSONL) with the run's own config;
+                                     (DRG-LLaMA CSV, DRG-Sapphire CSV or JSONL; format from the file name
+                                     and header unless --format) with the run's own config;
                                      writes DIR/results.json (under "eval") and DIR/samples.jsonl
                                      (default DIR: RUN_DIR/eval-<file name>)
   npx tsx run.ts report RUN_DIR      rebuild RUN_DIR/report.html
@@ -178,6 +180,7 @@ const evaluate = async (argv: ReadonlyArray<string>): Promise<number> => {
         samples: { type: "string" },
         out: { type: "string" },
         backend: { type: "string" },
+        format: { type: "string" },
         help: { type: "boolean", short: "h" }
       }
     })
@@ -190,6 +193,9 @@ const evaluate = async (argv: ReadonlyArray<string>): Promise<number> => {
   if (v.data === undefined) return fail("eval needs --data FILE (DRG-LLaMA CSV, DRG-Sapphire CSV or JSONL)")
   if (v.samples !== undefined && !/^[1-9]\d*$/.test(v.samples.trim())) return fail(`eval --samples: expected a positive integer, got "${v.samples}"`)
   if (v.backend !== undefined && !["auto", "webgpu", "cpu"].includes(v.backend)) return fail(`eval --backend: expected auto, webgpu or cpu, got "${v.backend}"`)
+  const formats = ["drg-llama", "sapphire", "jsonl"] as const
+  const format = formats.find((f) => f === v.format)
+  if (v.format !== undefined && format === undefined) return fail(`eval --format: expected drg-llama, sapphire or jsonl, got "${v.format}"`)
   const samples = v.samples === undefined ? undefined : Number(v.samples.trim())
   const exit = await Effect.runPromiseExit(evalNode({
     cwd: process.cwd(),
@@ -197,7 +203,8 @@ const evaluate = async (argv: ReadonlyArray<string>): Promise<number> => {
     data: v.data,
     ...(samples === undefined ? {} : { samples }),
     ...(v.out === undefined ? {} : { out: v.out }),
-    ...(v.backend === undefined ? {} : { backend: v.backend })
+    ...(v.backend === undefined ? {} : { backend: v.backend }),
+    ...(format === undefined ? {} : { format })
   }))
   if (Exit.isFailure(exit)) {
     process.stderr.write(`run.ts eval: ${errorMessage(exit.cause)}\n`)

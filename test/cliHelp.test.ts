@@ -22,7 +22,7 @@ describe("run.ts help and plugins", () => {
     const runSection = help.stdout.slice(help.stdout.indexOf("Run options:"))
     const documented = [...runSection.matchAll(/^ {2}--(\w+)/gm)].map((m) => m[1]!).sort()
     expect(documented).toEqual(parsedOptions(source, "const run = async"))
-    const evalUsage = help.stdout.split("\n").find((l) => l.includes("run.ts eval"))!
+    const evalUsage = help.stdout.slice(help.stdout.indexOf("run.ts eval"), help.stdout.indexOf("evaluate RUN_DIR"))
     expect([...evalUsage.matchAll(/--(\w+)/g)].map((m) => m[1]!).sort()).toEqual(parsedOptions(source, "const evaluate = async"))
     // --help after a subcommand is help, not an unknown option.
     for (const args of [["eval", "--help"], ["--preset", "quick", "-h"]]) {

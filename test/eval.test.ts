@@ -32,6 +32,9 @@ describe("run.ts eval: errors before any work", () => {
       expect(r.status, bad).toBe(2)
       expect(r.stderr).toContain(`eval --samples: expected a positive integer, got "${bad}"`)
     }
+    const f = runSync("eval", "--from", scratch, "--data", "x.jsonl", "--format", "csv")
+    expect(f.status).toBe(2)
+    expect(f.stderr).toContain(`eval --format: expected drg-llama, sapphire or jsonl, got "csv"`)
     const b = runSync("eval", "--from", scratch, "--data", "x.jsonl", "--backend", "gpu")
     expect(b.status).toBe(2)
     expect(b.stderr).toMatch(/--backend: expected auto, webgpu or cpu, got "gpu"/)
@@ -114,11 +117,16 @@ describe("run.ts eval on a tiny run", () => {
   }, 60_000)
 
   it("names the file, row and field of a bad row, and refuses an unwritable --out", async () => {
-    const file = join(scratch, "bad.jsonl")
+    // JSONL under a name that says nothing of its format: read as JSONL only with --format.
+    const file = join(scratch, "bad.txt")
     writeFileSync(file, `${JSON.stringify(heldOut[0])}\n${JSON.stringify({ ...heldOut[1], drg: "not a number" })}\n`)
-    const r = await runAsync("eval", "--from", run, "--data", file, "--out", join(scratch, "eval-bad"))
+    const r = await runAsync("eval", "--from", run, "--data", file, "--format", "jsonl", "--out", join(scratch, "eval-bad"))
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(new RegExp(`${file.replaceAll(".", "\\.")}: row 2 .*drg`))
+    const guessed = await runAsync("eval", "--from", run, "--data", file, "--out", join(scratch, "eval-bad"))
+    expect(guessed.code).toBe(1)
+    // Without it the name says CSV, and the JSON line is not CSV.
+    expect(guessed.stderr).toMatch(/bad\.txt: row 0 .*expected well-formed RFC 4180 CSV/)
     const missing = join(scratch, "nope.csv")
     const m = await runAsync("eval", "--from", run, "--data", missing, "--out", join(scratch, "eval-missing"))
     expect(m.code).toBe(1)

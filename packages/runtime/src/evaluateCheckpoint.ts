@@ -43,6 +43,8 @@ export interface EvalOverrides {
   /** Completions per case (Pass@k, Maj@k); default: the run's last eval stage's. */
   readonly samples?: number
   readonly backend?: string
+  /** The file's format; default: guessed from its name and header. */
+  readonly format?: "drg-llama" | "sapphire" | "jsonl"
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x)
@@ -65,7 +67,7 @@ export const evalRunInput = (configJson: unknown, overrides: EvalOverrides): Rec
     ...rest,
     ...(overrides.backend === undefined ? {} : { backend: overrides.backend }),
     // Every case of the file is evaluated: the run's split settings are kept but not applied.
-    data: { source: "file", path: overrides.dataPath },
+    data: { source: "file", path: overrides.dataPath, ...(overrides.format === undefined ? {} : { format: overrides.format }) },
     stages: [{
       ...(isRecord(lastEval) ? lastEval : { kind: "eval" }),
       limit: 0,

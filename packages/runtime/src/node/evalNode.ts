@@ -42,6 +42,8 @@ export interface EvalNodeOptions {
   readonly out?: string
   /** `--backend`; default: the run's. */
   readonly backend?: string
+  /** `--format`; default: guessed from the file's name and header. */
+  readonly format?: "drg-llama" | "sapphire" | "jsonl"
   readonly progress?: Layer.Layer<Progress>
 }
 
@@ -104,7 +106,8 @@ export const evalNode = Effect.fn("evalNode")(function*(options: EvalNodeOptions
       evalRunInput(configJson, {
         dataPath,
         ...(options.samples === undefined ? {} : { samples: options.samples }),
-        ...(options.backend === undefined ? {} : { backend: options.backend })
+        ...(options.backend === undefined ? {} : { backend: options.backend }),
+        ...(options.format === undefined ? {} : { format: options.format })
       }),
     catch: (e) => new EvalInputError({ path: join(from, "config.json"), problem: (e as Error).message })
   })
