@@ -9,16 +9,17 @@
 import { Qwen2Model } from "@sapphire-rl/model"
 import type { DrgGold } from "@sapphire-rl/spec"
 import { constantWithWarmup, grpoStep, makeOptimizer, type ReferenceScorer } from "@sapphire-rl/trainer"
-import { Effect, Fiber, Stream } from "effect"
+import { Effect, Fiber, Schema, Stream } from "effect"
 import { promptIds } from "./chatIds.ts"
 import { stepContexts } from "./PluginContexts.ts"
 import { rewardBounds } from "./RewardScorer.ts"
 import { rolloutGroups, type RolloutPrompt } from "./Rollouts.ts"
-import type { GrpoStage } from "./RunConfig.ts"
+import { EvalStage, type GrpoStage } from "./RunConfig.ts"
 import { type PhaseOutcome, runSteps } from "./runSteps.ts"
 import { shuffled } from "./shuffled.ts"
 import { MICRO_BATCH_TOKENS, stageError, type StageKit } from "./StageKit.ts"
 import { StageError, type StageContext } from "./Stages.ts"
+import { evalStage } from "./evalStage.ts"
 import { stagedLearning } from "./stagedLearning.ts"
 import { summary } from "./summary.ts"
 
@@ -181,6 +182,11 @@ export const grpoStage = (kit: StageKit) =>
       start = resume.stepsDone
       yield* Effect.logInfo(`grpo: resumed after step ${start} of ${total}`)
     }
+    // evalEvery: held-out Pass@1 over steps, with the run's evaluation settings (its first
+    // eval stage after this one, else the defaults), so the curve ends where the final eval does.
+    const evaluate = evalStage(kit)
+    const evalSettings = ctx.config.stages.slice(ctx.index + 1).find((s): s is EvalStage => s.kind === "eval") ??
+      Schema.decodeUnknownSync(EvalStage)({ kind: "eval", temperature: 0.6, topP: 0.95, maxNewTokens: stage.maxNewTokens })
     yield* kit.publish("grpo", true)
     const outcome = yield* (start >= total ? Effect.succeed<PhaseOutcome>({ _tag: "Completed", stepsDone: start }) : runSteps({
       phase: "grpo",
@@ -256,6 +262,12 @@ export const grpoStage = (kit: StageKit) =>
           values.policy_staleness = staleness
           if (selecting.length > 0) values.curriculum_kept_fraction = trained.length / Math.max(1, groups.length)
           for (const [k, v] of contexts.metrics) values[k] = v
+          if (stage.evalEvery > 0 && (index + 1) % stage.evalEvery === 0 && index + 1 < total) {
+            const held = yield* evaluate(evalSettings, ctx, `grpo step ${index + 1}`)
+            values["eval/drg/pass1"] = held.scores.drg.pass1
+            values["eval/family/pass1"] = held.scores.family.pass1
+            values["eval/tier/pass1"] = held.scores.tier.pass1
+          }
           return values
         })
     }).pipe(Effect.provide(kit.loopServices))).pipe(Effect.ensuring(Effect.sync(() => {

@@ -21,7 +21,7 @@ describe("trainerStagesLayer through runNode", () => {
           data: { n: 120, noteLength: "short" },
           stages: [
             { kind: "sft", epochs: 1, batchSize: 32, maxLength: 256, learningRate: 1e-3 },
-            { kind: "grpo", steps: 2, promptsPerStep: 2, groupSize: 2, maxNewTokens: 6, checkpointEvery: 1 },
+            { kind: "grpo", steps: 2, promptsPerStep: 2, groupSize: 2, maxNewTokens: 6, checkpointEvery: 1, evalEvery: 1 },
             { kind: "eval", samples: 2, limit: 3, maxNewTokens: 6 }
           ],
           plugins: ["format-reward", "strict-reward", "dapo-loss", { use: "constant-kl", options: { beta: 0.04 } }]
@@ -42,6 +42,12 @@ describe("trainerStagesLayer through runNode", () => {
       expect(sft.length).toBeGreaterThan(0)
       expect(sft.every((m) => Number.isFinite(m.loss) && m.loss > 0)).toBe(true)
       expect(grpo.map((m) => m.step)).toEqual([1, 2])
+      // evalEvery 1: held-out Pass@1 after step 1; none after the last step, which the eval stage covers.
+      for (const key of ["eval/drg/pass1", "eval/family/pass1", "eval/tier/pass1"]) {
+        expect(grpo[0][key]).toBeGreaterThanOrEqual(0)
+        expect(grpo[0][key]).toBeLessThanOrEqual(1)
+        expect(grpo[1]).not.toHaveProperty(key)
+      }
       for (const m of grpo) {
         // k3 is non-negative; the reference pass ran (β = 0.04 ≠ 0).
         expect(Number.isFinite(m.kl)).toBe(true)
