@@ -67,8 +67,8 @@ export {
   tanh,
   where
 } from "./ops/elementwise.ts"
-export { matmul } from "./ops/matmul.ts"
-export { attention, crossEntropy, embedding, logprobGather, logSoftmax, rmsnorm, rope, softmax } from "./ops/nn.ts"
+export { linear, matmul } from "./ops/matmul.ts"
+export { attention, crossEntropy, embedding, logprobGather, logSoftmax, rmsnorm, rope, siluMul, softmax } from "./ops/nn.ts"
 export type { AttentionOptions } from "./ops/nn.ts"
 export { argmax, max, mean, min, sum, sumToShape } from "./ops/reduce.ts"
 export { assign, cast, clone, concat, contiguous, expand, permute, reshape, slice, squeeze, stack, transpose, unsqueeze } from "./ops/views.ts"

@@ -374,6 +374,35 @@ describeWebGpu("webgpu nn kernels vs cpu", {
     await close(p, cache, 0, 0) // exact
   })
 
+  it("siluMul and siluMulBackward (offset views; f32, and f16 gate/up with an f16 out)", async () => {
+    const p = pair("register")
+    const n = 1000
+    for (const [dt, atol, rtol] of [["f32", 1e-6, 1e-5], ["f16", 2e-3, 2e-3]] as const) {
+      // Gate in [-30, 30] reaches both branches of the overflow-free sigmoid and its saturation.
+      const gate = upload(p, randoms(n + 3, 41, -30, 30), dt)
+      const up = upload(p, randoms(n + 3, 42, -2, 2), dt)
+      const dy = upload(p, randoms(n, 43, -1, 1))
+      const out = scratch(p, n + 5, dt)
+      const dgate = scratch(p, n, dt)
+      const dup = scratch(p, n + 2, dt)
+      const at = (d: typeof gate, offset: number) => ({ ...view(d, [10, 100]), offset })
+      run(p, (V) => ({ kernel: "siluMul", gate: V(at(gate, 3)), up: V(at(up, 1)), out: V(at(out, 5)) }))
+      run(p, (V) => ({
+        kernel: "siluMulBackward",
+        gate: V(at(gate, 3)),
+        up: V(at(up, 1)),
+        dy: V(view(dy, [10, 100])),
+        dgate: V(view(dgate, [10, 100])),
+        dup: V(at(dup, 2))
+      }))
+      // f32: WGSL exp against the CPU's fastExp, a few ulps: abs 1e-6 + rel 1e-5. f16 outputs:
+      // one f16 rounding of results within the f32 error, abs + rel 2e-3. Untouched elements equal.
+      await close(p, out, atol, rtol)
+      await close(p, dgate, atol, rtol)
+      await close(p, dup, atol, rtol)
+    }
+  })
+
   /** logprobGather, then its backward, on both backends: random [N, V] logits, targets `tg`. */
   const logprobBoth = (p: Pair, N: number, Vv: number, tg: ReadonlyArray<number>, seed: number, dyValues: ArrayLike<number>) => {
     const logits = upload(p, randoms(N * Vv, seed, -8, 8))

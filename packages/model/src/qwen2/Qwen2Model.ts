@@ -18,6 +18,7 @@ import {
   embedding,
   fromArray,
   getDefaultBackend,
+  linear,
   logprobGather,
   matmul,
   mul,
@@ -25,7 +26,7 @@ import {
   reshape,
   rmsnorm,
   rope,
-  silu,
+  siluMul,
   tidy,
   transpose
 } from "@sapphire-rl/tensor"
@@ -175,8 +176,8 @@ export class Qwen2Model {
   linear(x: Tensor, layer: number, target: LoraTarget, bias: boolean): Tensor {
     const module = loraModulePath(layer, target)
     const w = this.weight(`${module}.weight`)
-    let y = matmul(x, transpose(w))
-    if (bias) y = add(y, this.weight(`${module}.bias`))
+    // The bias goes in with the product (the output starts as the bias rows), not as a second pass.
+    let y = linear(x, w, bias ? this.weight(`${module}.bias`) : undefined)
     const adapter = this.loraEnabled ? this.lora?.modules.get(module) : undefined
     if (adapter !== undefined) {
       const down = matmul(x, transpose(adapter.a))
@@ -199,7 +200,7 @@ export class Qwen2Model {
   mlp(h: Tensor, layer: number): Tensor {
     const gate = this.linear(h, layer, "gate_proj", false)
     const up = this.linear(h, layer, "up_proj", false)
-    return this.linear(mul(silu(gate), up), layer, "down_proj", false)
+    return this.linear(siluMul(gate, up), layer, "down_proj", false)
   }
 
   /**

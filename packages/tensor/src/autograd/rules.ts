@@ -109,6 +109,29 @@ const ruleTable = {
       only(node, 1, () => sumToShape(matmul(Vw.transpose(a), g), inShape(node, 1)))
     ]
   },
+  linear: (node, g) => {
+    const [x, w] = [saved(node, 0), saved(node, 1)]
+    const [N, K] = w.shape as [number, number]
+    return [
+      only(node, 0, () => matmul(g, w)),
+      only(node, 1, () => matmul(Vw.transpose(Vw.reshape(g, [g.size / N, N])), Vw.reshape(x, [x.size / K, K]))),
+      only(node, 2, () => sumToShape(g, [N]))
+    ]
+  },
+  siluMul: (node, g) => {
+    const [gate, up] = [saved(node, 0), saved(node, 1)]
+    const dgate = alloc(gate.backend, gate.shape, gate.dtype)
+    const dup = alloc(gate.backend, up.shape, up.dtype)
+    run(gate.backend, {
+      kernel: "siluMulBackward",
+      gate: gate.view,
+      up: up.view,
+      dy: Vw.contiguous(g).view,
+      dgate: dgate.view,
+      dup: dup.view
+    })
+    return [dgate, dup]
+  },
   softmax: (node, g) => {
     const y = saved(node, 0)
     const dx = alloc(y.backend, y.shape, y.dtype)

@@ -132,6 +132,25 @@ export type KernelCall =
     readonly dweight: View
   }
   /**
+   * The SwiGLU gate, fused: out = silu(gate) · up = gate · sigmoid(gate) · up, with silu(gate)
+   * rounded to f32 before the product (as the unfused unary + binary pair rounds it). gate, up,
+   * out: one shape, contiguous row-major at their offsets. One pass instead of two.
+   */
+  | { readonly kernel: "siluMul"; readonly gate: View; readonly up: View; readonly out: View }
+  /**
+   * Backward of siluMul from dy: s = sigmoid(gate); dup = dy · silu(gate);
+   * dgate = (dy · up) · s · (1 + gate · (1 - s)), every intermediate rounded to f32 in the
+   * order the unfused rules compute it. All views one shape, contiguous row-major.
+   */
+  | {
+    readonly kernel: "siluMulBackward"
+    readonly gate: View
+    readonly up: View
+    readonly dy: View
+    readonly dgate: View
+    readonly dup: View
+  }
+  /**
    * Rotary embedding, rotate-half convention (HF Llama/Qwen2): for pairs (i, i + D/2),
    * angle = position * theta^(-2i/D); out_i = x_i cos - x_{i+D/2} sin,
    * out_{i+D/2} = x_{i+D/2} cos + x_i sin. `inverse` rotates by -angle (the backward).
@@ -267,6 +286,8 @@ export const KERNEL_NAMES: ReadonlyArray<KernelName> = [
   "softmaxBackward",
   "rmsnorm",
   "rmsnormBackward",
+  "siluMul",
+  "siluMulBackward",
   "rope",
   "attention",
   "attentionBackward",

@@ -25,6 +25,7 @@ import { argmax, reduce, softmax, softmaxBackward } from "./reduce.ts"
 import { rope } from "./rope.ts"
 import { makeHostPool } from "./HostPool.ts"
 import { scatterRows } from "./scatterRows.ts"
+import { siluMul, siluMulBackward } from "./siluMul.ts"
 import { destination, type HostBuffer } from "./Storage.ts"
 import { validate } from "./validate.ts"
 
@@ -165,6 +166,10 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
         return rmsnorm(call, hostsOf(call))
       case "rmsnormBackward":
         return rmsnormBackward(call, hostsOf(call))
+      case "siluMul":
+        return siluMul(call, hostsOf(call))
+      case "siluMulBackward":
+        return siluMulBackward(call, hostsOf(call))
       case "rope":
         return rope(call, hostsOf(call))
       case "attention":

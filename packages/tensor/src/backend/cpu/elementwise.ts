@@ -27,8 +27,8 @@ export const copy: CpuKernel<"copy"> = (call, hosts) => {
   dst.commit()
 }
 
-/** One exp, and no overflow for large |x|. */
-const sigmoid = (x: number): number => {
+/** One exp, and no overflow for large |x|. @since 0.1.0 */
+export const sigmoid = (x: number): number => {
   const e = fastExp(-Math.abs(x))
   return x >= 0 ? 1 / (1 + e) : e / (1 + e)
 }

@@ -103,6 +103,12 @@ export const validate = (call: KernelCall): void => {
       need(k, call.rstd.dtype === "f32", "rstd must be f32")
       break
     }
+    case "siluMul":
+      needSameShapes(k, { gate: call.gate, up: call.up, out: call.out })
+      break
+    case "siluMulBackward":
+      needSameShapes(k, { gate: call.gate, up: call.up, dy: call.dy, dgate: call.dgate, dup: call.dup })
+      break
     case "rope":
       need(k, call.x.shape.length === 4 && sameShape(call.x.shape, call.out.shape), "x, out must be [B, H, T, D]")
       need(k, (call.x.shape[3]! & 1) === 0, "D must be even")

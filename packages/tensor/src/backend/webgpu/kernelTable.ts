@@ -18,6 +18,7 @@ import { argmax, reduce } from "./reduce.ts"
 import { rmsnorm, rmsnormBackward } from "./rmsnorm.ts"
 import { rope } from "./rope.ts"
 import { scatterRows } from "./scatterRows.ts"
+import { siluMul, siluMulBackward } from "./siluMul.ts"
 import { softmax, softmaxBackward } from "./softmax.ts"
 
 type Impl<K extends KernelName> = (ctx: KernelContext, call: Extract<KernelCall, { kernel: K }>) => void
@@ -41,6 +42,8 @@ export const kernelTable: { readonly [K in KernelName]: Impl<K> } = {
   softmaxBackward,
   rmsnorm,
   rmsnormBackward,
+  siluMul,
+  siluMulBackward,
   rope,
   attention,
   attentionBackward,
