@@ -8,7 +8,7 @@
 import fc from "fast-check"
 import { afterEach, describe, expect, it } from "vitest"
 import type { BlasBinding } from "../src/backend/cpu/gemm/BlasBinding.ts"
-import { defaultBlasThreads, findBlasProvider, makeBlasProvider } from "../src/backend/cpu/gemm/blasProvider.ts"
+import { defaultBlasThreads, findBlasProvider, makeBlasProvider, swapsOperands } from "../src/backend/cpu/gemm/blasProvider.ts"
 import type { GemmProvider, SgemmCall } from "../src/backend/cpu/gemm/Gemm.ts"
 import { referenceGemm } from "../src/backend/cpu/gemm/referenceGemm.ts"
 import { GEMM_ENV, selectGemm, systemBlas, wasmGemm } from "../src/backend/cpu/gemm/selectGemm.ts"
@@ -202,6 +202,24 @@ describe("BLAS identification and threads", () => {
     expect(findBlasProvider(open, "linux", { library: "libblas.so.3" })).toMatch(/does not identify itself/)
     const accepted = findBlasProvider(open, "linux", { library: "libblas.so.3", acceptUnknown: true })
     expect(typeof accepted === "object" && accepted.kind).toBe("unknown")
+  })
+
+  it("runs few-row, long-K products swapped on OpenBLAS only (Cᵀ = Bᵀ·Aᵀ into a scratch, then C; values in the property test above)", () => {
+    const seen: Array<ReadonlyArray<unknown>> = []
+    const sgemm = (...args: ReadonlyArray<unknown>) => void seen.push(args.slice(0, 6))
+    const call = (m: number, n: number, k: number): SgemmCall => ({
+      transA: false, transB: true, m, n, k, alpha: 1, beta: 0,
+      a: new Float32Array(m * k), aOffset: 0, lda: k, strideA: 0,
+      b: new Float32Array(n * k), bOffset: 0, ldb: k, strideB: 0,
+      c: new Float32Array(m * n), cOffset: 0, ldc: n, strideC: 0, batch: 1
+    })
+    const open = makeBlasProvider({ ...fakeBinding(openblas), sgemm } as BlasBinding)
+    open.sgemm(call(8, 256, 1024)) // decode's down projection: swapped (row-major 101, NoTrans 111, Trans 112)
+    open.sgemm(call(8, 1024, 256)) // K ≤ N: as given
+    open.sgemm(call(64, 256, 1024)) // many rows: as given
+    makeBlasProvider({ ...fakeBinding({ mklVersion: () => "2024.0.1" }), sgemm } as BlasBinding).sgemm(call(8, 256, 1024))
+    expect(seen).toEqual([[101, 111, 112, 256, 8, 1024], [101, 111, 112, 8, 1024, 256], [101, 111, 112, 64, 256, 1024], [101, 111, 112, 8, 256, 1024]])
+    expect([swapsOperands(32, 256, 257), swapsOperands(33, 256, 1024), swapsOperands(8, 256, 256), swapsOperands(1, 64, 128)]).toEqual([true, false, false, false])
   })
 
   it("says why no library was usable", () => {
