@@ -13,10 +13,15 @@ describe("cpu buffer pool", () => {
     expect(be.memory().pooledBytes).toBe(0)
     const bytes = new Float32Array(await be.read(b))
     expect(bytes.every((x) => x === 0)).toBe(true)
-    // Small buffers are not pooled.
+    // Buffers under 4 KiB are not pooled; 4 KiB ones (decode's small tensors) are.
     be.free(be.allocate(1024))
     expect(be.memory().pooledBytes).toBe(0)
+    be.free(be.allocate(4096))
+    expect(be.memory().pooledBytes).toBe(4096)
     be.dispose()
+    const coarse = makeCpuBackend({ minPooledBytes: 1 << 16 })
+    coarse.free(coarse.allocate(1 << 15))
+    expect(coarse.memory().pooledBytes).toBe(0)
   })
 
   it("keeps at most poolBytes; 0 disables it", () => {

@@ -46,10 +46,12 @@ export interface CpuBackendOptions {
    */
   readonly gemm?: GemmChoice | GemmProvider
   /**
-   * Bytes of freed buffers (64 KiB and up) kept for reuse; 0 disables the pool. Default
+   * Bytes of freed buffers (`minPooledBytes` and up) kept for reuse; 0 disables the pool. Default
    * 512 MiB. Reused buffers are zeroed, so allocations read as zeros either way.
    */
   readonly poolBytes?: number
+  /** The smallest buffer the pool keeps, in bytes. Default 4 KiB. */
+  readonly minPooledBytes?: number
 }
 
 /**
@@ -68,7 +70,7 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
   const attentionKernel = gemm === undefined ? attention : makeGemmAttention(gemm)
   const attentionBackwardKernel = gemm === undefined ? attentionBackward : makeGemmAttentionBackward(gemm)
   const buffers = new Map<number, HostBuffer>()
-  const pool = makeHostPool(options.poolBytes ?? 512 * 2 ** 20)
+  const pool = makeHostPool(options.poolBytes ?? 512 * 2 ** 20, options.minPooledBytes)
   let nextId = 1
   let liveBytes = 0
   let disposed = false

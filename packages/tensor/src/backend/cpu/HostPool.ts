@@ -9,8 +9,12 @@
  */
 import { type HostBuffer, makeHostBuffer } from "./Storage.ts"
 
-/** Buffers smaller than this are left to the allocator (reused cheaply already). */
-const MIN_POOLED_BYTES = 1 << 16
+/**
+ * Buffers smaller than this are left to the allocator. Decode's tensors are 4–32 KiB (8 rows
+ * of 256–1,024 f32) and about 90 of them are made and dropped per step: pooled, each costs a
+ * zero-fill instead of an ArrayBuffer, three typed arrays and their garbage collection.
+ */
+const DEFAULT_MIN_POOLED_BYTES = 1 << 12
 
 /**
  * A pool holding at most `capacityBytes` of freed buffers (the oldest size is not
@@ -27,12 +31,12 @@ export interface HostPool {
 }
 
 /** @since 0.2.0 @category constructors */
-export const makeHostPool = (capacityBytes: number): HostPool => {
+export const makeHostPool = (capacityBytes: number, minPooledBytes = DEFAULT_MIN_POOLED_BYTES): HostPool => {
   const free = new Map<number, Array<HostBuffer>>()
   let pooled = 0
   return {
     take: (byteLength) => {
-      const list = byteLength >= MIN_POOLED_BYTES ? free.get(byteLength) : undefined
+      const list = byteLength >= minPooledBytes ? free.get(byteLength) : undefined
       const hb = list?.pop()
       if (hb === undefined) return makeHostBuffer(byteLength)
       pooled -= byteLength
@@ -41,7 +45,7 @@ export const makeHostPool = (capacityBytes: number): HostPool => {
     },
     give: (hb) => {
       const size = hb.f32.byteLength
-      if (size < MIN_POOLED_BYTES || pooled + size > capacityBytes) return
+      if (size < minPooledBytes || pooled + size > capacityBytes) return
       const list = free.get(size)
       if (list === undefined) free.set(size, [hb])
       else list.push(hb)
