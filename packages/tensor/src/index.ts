@@ -68,7 +68,18 @@ export {
   where
 } from "./ops/elementwise.ts"
 export { linear, matmul } from "./ops/matmul.ts"
-export { attention, crossEntropy, embedding, logprobGather, logSoftmax, rmsnorm, rope, siluMul, softmax } from "./ops/nn.ts"
+export {
+  addRmsnorm,
+  attention,
+  crossEntropy,
+  embedding,
+  logprobGather,
+  logSoftmax,
+  rmsnorm,
+  rope,
+  siluMul,
+  softmax
+} from "./ops/nn.ts"
 export type { AttentionOptions } from "./ops/nn.ts"
 export { argmax, max, mean, min, sum, sumToShape } from "./ops/reduce.ts"
 export { assign, cast, clone, concat, contiguous, expand, permute, reshape, slice, squeeze, stack, transpose, unsqueeze } from "./ops/views.ts"

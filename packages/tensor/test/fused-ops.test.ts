@@ -1,6 +1,6 @@
 /**
- * The fused ops `siluMul` (SwiGLU gate) and `linear` (x · Wᵀ + bias with the bias in the
- * GEMM's output pass): finite-difference gradient checks against float64 forwards, and
+ * The fused ops `siluMul` (SwiGLU gate), `linear` (x · Wᵀ + bias with the bias in the
+ * GEMM's output pass) and `addRmsnorm` (residual add + RMSNorm): finite-difference gradient checks against float64 forwards, and
  * checks against the unfused compositions they replace, on every CPU GEMM path.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -9,6 +9,7 @@ import { makeCpuBackend } from "../src/backend/cpu/index.ts"
 import * as T from "../src/index.ts"
 import { gemmModes } from "./support/gemmModes.ts"
 import { gradCheck } from "./support/gradcheck.ts"
+import { rmsnormRef } from "./support/reference.ts"
 import { closeness, randomArray } from "./support/views.ts"
 
 const silu = (x: number) => x / (1 + Math.exp(-x))
@@ -118,5 +119,69 @@ for (const mode of gemmModes) describe(`linear (${mode.name})`, () => {
     const bias = T.zeros([3])
     expect(() => T.linear(x, w, bias)).toThrow("linear: bias [3] for 2 outputs")
     for (const t of [x, w, a, b, bias]) t.dispose()
+  })
+})
+
+describe("addRmsnorm", () => {
+  useBackend(() => makeCpuBackend())
+  const [rows, d, eps] = [4, 9, 1e-6]
+  it("gradients of sum and norm match central differences (forward 1e-5, gradients 1e-3)", async () => {
+    const inputs = [
+      { values: randomArray(rows * d, 21, 2), shape: [rows, d] },
+      { values: randomArray(rows * d, 22, 2), shape: [rows, d] },
+      { values: randomArray(d, 23), shape: [d] }
+    ]
+    const sumOf = (x: ReadonlyArray<number>, r: ReadonlyArray<number>) => x.map((v, i) => v + r[i]!)
+    // The two outputs, each on its own (the other one unused), then both used at once.
+    await gradCheck({
+      inputs,
+      forward: ([x, r, w]) => T.addRmsnorm(x!, r!, w!, eps).out,
+      reference: ([x, r, w]) => rmsnormRef(sumOf(x!, r!), w!, d, eps)
+    })
+    await gradCheck({
+      // The sum does not depend on the weight: no gradient there.
+      inputs: [inputs[0]!, inputs[1]!, { ...inputs[2]!, grad: false }],
+      forward: ([x, r, w]) => T.addRmsnorm(x!, r!, w!, eps).sum,
+      reference: ([x, r]) => sumOf(x!, r!)
+    })
+    await gradCheck({
+      inputs,
+      forward: ([x, r, w]) => {
+        const { out, sum } = T.addRmsnorm(x!, r!, w!, eps)
+        return T.add(out, T.mul(sum, 0.5))
+      },
+      reference: ([x, r, w]) => {
+        const s = sumOf(x!, r!)
+        return rmsnormRef(s, w!, d, eps).map((v, i) => v + 0.5 * s[i]!)
+      }
+    })
+  })
+  it("equals add then rmsnorm bit for bit, outputs and gradients (tolerance 0), also on transposed inputs", async () => {
+    const [R, D] = [48, 64]
+    const inputs = [
+      { values: randomArray(R * D, 24, 3), shape: [R, D] },
+      { values: randomArray(R * D, 25, 3), shape: [R, D] },
+      { values: randomArray(D, 26), shape: [D] }
+    ]
+    const both = (out: T.Tensor, sum: T.Tensor) => T.add(out, T.mul(sum, 0.25))
+    for (const view of [(t: T.Tensor) => t, (t: T.Tensor) => T.transpose(T.reshape(t, [D, R]))]) {
+      const fused = await valueAndGrads(inputs, ([x, r, w]) => {
+        const { out, sum } = T.addRmsnorm(view(x!), view(r!), w!, eps)
+        return both(out, sum)
+      })
+      const plain = await valueAndGrads(inputs, ([x, r, w]) => {
+        const sum = T.add(view(x!), view(r!))
+        return both(T.rmsnorm(sum, w!, eps), sum)
+      })
+      expect(Array.from(fused.out)).toEqual(Array.from(plain.out))
+      for (let i = 0; i < 3; i++) expect(Array.from(fused.grads[i]!), `gradient ${i}`).toEqual(Array.from(plain.grads[i]!))
+    }
+  })
+  it("rejects mismatched shapes with both shapes in the message", () => {
+    const a = T.zeros([2, 3])
+    const b = T.zeros([3, 3])
+    const w = T.zeros([3])
+    expect(() => T.addRmsnorm(a, b, w)).toThrow("addRmsnorm: x [2, 3] and residual [3, 3] differ")
+    for (const t of [a, b, w]) t.dispose()
   })
 })

@@ -374,6 +374,34 @@ describeWebGpu("webgpu nn kernels vs cpu", {
     await close(p, cache, 0, 0) // exact
   })
 
+  it("addRmsnorm: sum and norm of offset rows (f32; f16 x, sum and out)", async () => {
+    const p = pair("register")
+    const [rows, d] = [37, 96]
+    for (const [dt, atol, rtol] of [["f32", 1e-5, 1e-5], ["f16", 4e-3, 4e-3]] as const) {
+      const x = upload(p, randoms(rows * d + 2, 51, -3, 3), dt)
+      const res = upload(p, randoms(rows * d, 52, -3, 3))
+      const w = upload(p, randoms(d, 53, 0.5, 1.5))
+      const sum = scratch(p, rows * d + 1, dt)
+      const out = scratch(p, rows * d, dt)
+      const rstd = scratch(p, rows)
+      run(p, (V) => ({
+        kernel: "addRmsnorm",
+        x: V({ ...view(x, [rows, d]), offset: 2 }),
+        residual: V(view(res, [rows, d])),
+        weight: V(view(w, [d])),
+        eps: 1e-6,
+        sum: V({ ...view(sum, [rows, d]), offset: 1 }),
+        out: V(view(out, [rows, d])),
+        rstd: V(view(rstd, [rows]))
+      }))
+      // f32: the sum is one rounding on both sides and the norm a reduction of 96 squares
+      // (abs + rel 1e-5); f16: outputs rounded to f16 after that (abs + rel 4e-3).
+      await close(p, sum, atol, rtol)
+      await close(p, out, atol, rtol)
+      await close(p, rstd, 1e-5, 1e-5)
+    }
+  })
+
   it("siluMul and siluMulBackward (offset views; f32, and f16 gate/up with an f16 out)", async () => {
     const p = pair("register")
     const n = 1000

@@ -13,6 +13,7 @@
 import type { Backend, Tensor } from "@sapphire-rl/tensor"
 import {
   add,
+  addRmsnorm,
   attention,
   cast,
   embedding,
@@ -258,8 +259,10 @@ export class Qwen2Model {
     const p = `model.layers.${layer}.`
     const h = rmsnorm(x, this.weight(`${p}input_layernorm.weight`), c.rmsNormEps)
     const { q, k, v } = this.qkv(h, layer, batch, length, positions)
-    const y = add(x, this.attentionOut(attend(q, k, v), layer, batch, length))
-    return add(y, this.mlp(rmsnorm(y, this.weight(`${p}post_attention_layernorm.weight`), c.rmsNormEps), layer))
+    // The residual add and the post-attention norm in one kernel (recorded as the add and the norm).
+    const attn = this.attentionOut(attend(q, k, v), layer, batch, length)
+    const { out: h2, sum: y } = addRmsnorm(x, attn, this.weight(`${p}post_attention_layernorm.weight`), c.rmsNormEps)
+    return add(y, this.mlp(h2, layer))
   }
 
   /** The final RMSNorm on rows [N, hidden]. */

@@ -121,6 +121,22 @@ export type KernelCall =
     readonly out: View
     readonly rstd: View
   }
+  /**
+   * A residual add fused with the RMSNorm after it: sum = x + residual, then out and rstd as
+   * `rmsnorm` computes them, from the f32 sum (an f16 sum is rounded only where stored).
+   * x, residual, sum, out: [rows, d] contiguous; weight: [d]; rstd: [rows] f32. The backward
+   * is the add's and rmsnormBackward's (the op records both).
+   */
+  | {
+    readonly kernel: "addRmsnorm"
+    readonly x: View
+    readonly residual: View
+    readonly weight: View
+    readonly eps: number
+    readonly sum: View
+    readonly out: View
+    readonly rstd: View
+  }
   /** Backward of rmsnorm: writes dx [rows, d] and dweight [d] (dweight overwritten, not accumulated). */
   | {
     readonly kernel: "rmsnormBackward"
@@ -286,6 +302,7 @@ export const KERNEL_NAMES: ReadonlyArray<KernelName> = [
   "softmaxBackward",
   "rmsnorm",
   "rmsnormBackward",
+  "addRmsnorm",
   "siluMul",
   "siluMulBackward",
   "rope",

@@ -73,6 +73,51 @@ export const rmsnorm = (x: Tensor, weight: Tensor, eps = 1e-6): Tensor => {
 }
 
 /**
+ * A residual add and the RMSNorm after it in one kernel: sum = x + residual and
+ * out = rmsnorm(sum, weight). The graph records the add and the norm as two ops, so the
+ * gradients are exactly those of `add` then `rmsnorm`; on the CPU the f32 results equal that
+ * composition bit for bit (the norm reads the f32 sum: an f16 sum differs from the composition
+ * by its rounding). x and residual have one shape.
+ *
+ * @since 0.2.0
+ * @category nn
+ */
+export const addRmsnorm = (
+  x: Tensor,
+  residual: Tensor,
+  weight: Tensor,
+  eps = 1e-6
+): { readonly sum: Tensor; readonly out: Tensor } => {
+  const d = x.shape[x.rank - 1]!
+  if (x.shape.length !== residual.shape.length || x.shape.some((n, i) => n !== residual.shape[i])) {
+    throw new Error(`addRmsnorm: x ${showShape(x.shape)} and residual ${showShape(residual.shape)} differ`)
+  }
+  if (weight.rank !== 1 || weight.shape[0] !== d) throw new Error(`addRmsnorm: weight ${showShape(weight.shape)} for d = ${d}`)
+  const backend = backendOf(x, residual, weight)
+  const a = rowMajor(x)
+  const b = rowMajor(residual)
+  const sum = alloc(backend, x.shape, promote(x.dtype, residual.dtype))
+  const out = alloc(backend, x.shape, sum.dtype)
+  const rstd = alloc(backend, [x.size / d], "f32")
+  run(backend, {
+    kernel: "addRmsnorm",
+    x: asRows(a.view, d),
+    residual: asRows(b.view, d),
+    weight: weight.view,
+    eps,
+    sum: asRows(sum.view, d),
+    out: asRows(out.view, d),
+    rstd: rstd.view
+  })
+  record("add", sum, [x, residual])
+  record("rmsnorm", out, [sum, weight], [sum, weight, rstd], { d })
+  a.dispose()
+  b.dispose()
+  rstd.dispose()
+  return { sum, out }
+}
+
+/**
  * The SwiGLU gate silu(gate) · up in one kernel (forward and backward), equal to
  * `mul(silu(gate), up)` for f32 tensors bit for bit on the CPU backend, without the
  * intermediate silu(gate) tensor. gate and up have one shape.

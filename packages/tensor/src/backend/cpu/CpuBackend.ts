@@ -20,7 +20,7 @@ import type { GemmProvider } from "./gemm/Gemm.ts"
 import { type GemmChoice, selectGemm } from "./gemm/selectGemm.ts"
 import { matmul } from "./matmul.ts"
 import { makeGemmMatmul } from "./matmulGemm.ts"
-import { rmsnorm, rmsnormBackward } from "./norm.ts"
+import { addRmsnorm, rmsnorm, rmsnormBackward } from "./norm.ts"
 import { argmax, reduce, softmax, softmaxBackward } from "./reduce.ts"
 import { rope } from "./rope.ts"
 import { makeHostPool } from "./HostPool.ts"
@@ -168,6 +168,8 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
         return rmsnorm(call, hostsOf(call))
       case "rmsnormBackward":
         return rmsnormBackward(call, hostsOf(call))
+      case "addRmsnorm":
+        return addRmsnorm(call, hostsOf(call))
       case "siluMul":
         return siluMul(call, hostsOf(call))
       case "siluMulBackward":

@@ -31,6 +31,40 @@ export const rmsnorm: CpuKernel<"rmsnorm"> = (call, hosts) => {
   rs.commit()
 }
 
+/**
+ * sum = x + residual and rmsnorm(sum) row by row, each row still in cache for the norm. The
+ * norm reads the f32 sum (so an f32 sum gives `rmsnorm`'s arithmetic on the stored values
+ * exactly; an f16 sum is rounded only where stored).
+ *
+ * @since 0.2.0
+ */
+export const addRmsnorm: CpuKernel<"addRmsnorm"> = (call, hosts) => {
+  const a = gather(hosts.x, call.x)
+  const b = gather(hosts.residual, call.residual)
+  const sumDst = destination(hosts.sum, call.sum)
+  const s = sumDst.data
+  const weight = gather(hosts.weight, call.weight)
+  const d = call.x.shape[call.x.shape.length - 1]!
+  const rows = d === 0 ? 0 : s.length / d
+  const dst = destination(hosts.out, call.out)
+  const rs = destination(hosts.rstd, call.rstd)
+  const o = dst.data
+  for (let r = 0; r < rows; r++) {
+    const base = r * d
+    let ss = 0
+    for (let j = 0; j < d; j++) {
+      s[base + j] = a[base + j]! + b[base + j]!
+      ss += s[base + j]! * s[base + j]!
+    }
+    const rr = Math.fround(1 / Math.sqrt(ss / d + call.eps))
+    rs.data[r] = rr
+    for (let j = 0; j < d; j++) o[base + j] = s[base + j]! * rr * weight[j]!
+  }
+  sumDst.commit()
+  dst.commit()
+  rs.commit()
+}
+
 /** @since 0.1.0 */
 export const rmsnormBackward: CpuKernel<"rmsnormBackward"> = (call, hosts) => {
   const x = call.x

@@ -95,8 +95,10 @@ export const validate = (call: KernelCall): void => {
     case "softmaxBackward":
       needSameShapes(k, { y: call.y, dy: call.dy, dx: call.dx })
       break
+    case "addRmsnorm":
     case "rmsnorm":
     case "rmsnormBackward": {
+      if (call.kernel === "addRmsnorm") needSameShapes(k, { x: call.x, residual: call.residual, sum: call.sum, out: call.out })
       const d = call.x.shape[call.x.shape.length - 1]
       need(k, call.weight.shape.length === 1 && call.weight.shape[0] === d, "weight must be [d]")
       need(k, numel(call.rstd.shape) * (d ?? 1) === numel(call.x.shape), "rstd must have one entry per row")

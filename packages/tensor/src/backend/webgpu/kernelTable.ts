@@ -15,7 +15,7 @@ import { matmul } from "./matmul.ts"
 import { pointwise } from "./pointwise.ts"
 import { random } from "./random.ts"
 import { argmax, reduce } from "./reduce.ts"
-import { rmsnorm, rmsnormBackward } from "./rmsnorm.ts"
+import { addRmsnorm, rmsnorm, rmsnormBackward } from "./rmsnorm.ts"
 import { rope } from "./rope.ts"
 import { scatterRows } from "./scatterRows.ts"
 import { siluMul, siluMulBackward } from "./siluMul.ts"
@@ -42,6 +42,7 @@ export const kernelTable: { readonly [K in KernelName]: Impl<K> } = {
   softmaxBackward,
   rmsnorm,
   rmsnormBackward,
+  addRmsnorm,
   siluMul,
   siluMulBackward,
   rope,

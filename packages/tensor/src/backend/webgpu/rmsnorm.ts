@@ -105,3 +105,53 @@ export const rmsnormBackward = ({ rt, software }: KernelContext, c: Call<"rmsnor
 }`
   })
 }
+
+/**
+ * sum = x + residual, then RMSNorm of the f32 sum (recomputed from the inputs in the second
+ * pass rather than read back, so an f16 sum is rounded only where stored).
+ *
+ * @since 0.2.0
+ * @category kernels
+ */
+export const addRmsnorm = ({ rt, software }: KernelContext, c: Call<"addRmsnorm">): void => {
+  const x = asMatrix("addRmsnorm", c.x)
+  const mode = rowMode(software, x.rows)
+  if (x.rows * x.cols === 0) return
+  const words = [x.rows, x.cols, f32bits(c.eps), 0]
+  putMatrix(words, 4, x)
+  putMatrix(words, 7, asMatrix("addRmsnorm", c.out))
+  putMatrix(words, 10, vec(c.weight))
+  putMatrix(words, 13, perRow("addRmsnorm", c.rstd))
+  putMatrix(words, 16, asMatrix("addRmsnorm", c.residual))
+  putMatrix(words, 19, asMatrix("addRmsnorm", c.sum))
+  rt.run({
+    kernel: "addRmsnorm",
+    key: mode,
+    bindings: [
+      { buffer: c.x.buffer, dtype: c.x.dtype, write: false },
+      { buffer: c.residual.buffer, dtype: c.residual.dtype, write: false },
+      { buffer: c.weight.buffer, dtype: c.weight.dtype, write: false },
+      { buffer: c.sum.buffer, dtype: c.sum.dtype, write: true },
+      { buffer: c.out.buffer, dtype: c.out.dtype, write: true },
+      { buffer: c.rstd.buffer, dtype: c.rstd.dtype, write: true }
+    ],
+    uniforms: words,
+    groups: rowGroups(mode, x.rows),
+    source: ([xs, res, ws, ss, os, rs]) => `${rowKernel(mode, "ui(0u)")}
+  let n = ui(1u);
+  var s = 0.0;
+  for (var j = li; j < n; j += ${rowStep(mode)}) {
+    let v = ld_${xs}(${matrixAt(4, "row", "j")}) + ld_${res}(${matrixAt(16, "row", "j")});
+    st_${ss}(${matrixAt(19, "row", "j")}, v);
+    s += v * v;
+  }
+  s = wgSum(s, l);
+  let r = inverseSqrt(s / f32(n) + uf(2u));
+  if (l == 0u) { st_${rs}(${matrixAt(13, "row", "0")}, r); }
+  for (var j = li; j < n; j += ${rowStep(mode)}) {
+    let v = ld_${xs}(${matrixAt(4, "row", "j")}) + ld_${res}(${matrixAt(16, "row", "j")});
+    st_${os}(${matrixAt(7, "row", "j")}, v * r * ld_${ws}(${matrixAt(10, "0", "j")}));
+  }
+}`
+  })
+}
