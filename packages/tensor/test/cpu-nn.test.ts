@@ -78,6 +78,30 @@ describe("cpu rope", () => {
     })
     expect(closeness(await download(backend, out), ropeRef(x, shape, small, 1e6), 2e-6, 0)).toBeLessThanOrEqual(1)
   })
+  it("cos/sin rows shared across calls stay per (theta, D) and survive the cache filling up (abs 2e-6 / 1e-3)", async () => {
+    const small = positions.map((p) => p % 8)
+    const pv = upload(backend, small, [2, 5], "i32")
+    const xv = upload(backend, x, [...shape])
+    const ropeAt = async (theta: number, pos: View, values: ReadonlyArray<number>, tol: number) => {
+      const out = empty(backend, [...shape])
+      backend.dispatch({ kernel: "rope", x: xv, positions: pos, theta, inverse: false, out })
+      expect(closeness(await download(backend, out), ropeRef(x, shape, values, theta), tol, 0), `theta ${theta}`).toBeLessThanOrEqual(1)
+    }
+    // Same positions, three thetas in turns: each call must use its own theta's rows.
+    for (const theta of [10000, 1e6, 10000, 500]) await ropeAt(theta, pv, small, 2e-6)
+    // Over 4,096 distinct positions through the cache (it clears), then the small ones again.
+    const many = Array.from({ length: 10 * 450 }, (_, i) => i)
+    const wide = [2, 3, 450, 8] as const
+    const xs = randomArray(2 * 3 * 450 * 8, 42)
+    const out = empty(backend, [...wide])
+    backend.dispatch({ kernel: "rope", x: upload(backend, xs, [...wide]), positions: upload(backend, many.slice(0, 900), [2, 450], "i32"), theta: 10000, inverse: false, out })
+    expect(closeness(await download(backend, out), ropeRef(xs, wide, many.slice(0, 900), 10000), 1e-3, 0)).toBeLessThanOrEqual(1)
+    for (let k = 1; k < 5; k++) {
+      const o = empty(backend, [...wide])
+      backend.dispatch({ kernel: "rope", x: upload(backend, xs, [...wide]), positions: upload(backend, many.slice(900 * k, 900 * (k + 1)), [2, 450], "i32"), theta: 10000, inverse: false, out: o })
+    }
+    await ropeAt(10000, pv, small, 2e-6)
+  })
 })
 
 for (const mode of gemmModes) describe(`cpu attention (${mode.name})`, () => {

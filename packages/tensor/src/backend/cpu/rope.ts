@@ -16,28 +16,58 @@ export const ropeInverseFrequencies = (theta: number, dim: number): Float64Array
   return inv
 }
 
+interface AngleRow {
+  readonly cos: Float64Array
+  readonly sin: Float64Array
+}
+
+/**
+ * cos/sin rows by (theta, D), then position, shared by every call: a decode step ropes q and
+ * k in every layer at the same positions, and training the same 0..T-1 forward and backward.
+ * Cleared when it passes `MAX_CACHED_ROWS` rows (1 MiB at D = 64).
+ */
+const angleRows = new Map<string, Map<number, AngleRow>>()
+let cachedRows = 0
+const MAX_CACHED_ROWS = 4096
+
+const angleRowsFor = (theta: number, D: number): Map<number, AngleRow> => {
+  const key = `${theta}|${D}`
+  let rows = angleRows.get(key)
+  if (rows === undefined) {
+    rows = new Map()
+    angleRows.set(key, rows)
+  }
+  return rows
+}
+
 /** @since 0.1.0 */
 export const rope: CpuKernel<"rope"> = (call, hosts) => {
   const [B, H, T, D] = call.x.shape as [number, number, number, number]
   const a = gather(hosts.x, call.x, true)
   const pos = gather(hosts.positions, call.positions)
   const half = D / 2
-  const inv = ropeInverseFrequencies(call.theta, D)
   const dst = destination(hosts.out, call.out)
   const o = dst.data
+  // The inverse rotation negates sin (exact), applied in the loop below.
   const sign = call.inverse ? -1 : 1
-  // cos/sin rows per distinct position: batch rows usually share positions 0..T-1.
-  const tables = new Map<number, { cos: Float64Array; sin: Float64Array }>()
-  const tableFor = (p: number) => {
+  const tables = angleRowsFor(call.theta, D)
+  let inv: Float64Array | undefined
+  const tableFor = (p: number): AngleRow => {
     let row = tables.get(p)
     if (row === undefined) {
+      inv ??= ropeInverseFrequencies(call.theta, D)
       row = { cos: new Float64Array(half), sin: new Float64Array(half) }
       for (let i = 0; i < half; i++) {
         const angle = Math.fround(p * inv[i]!)
         row.cos[i] = Math.fround(Math.cos(angle))
-        row.sin[i] = sign * Math.fround(Math.sin(angle))
+        row.sin[i] = Math.fround(Math.sin(angle))
+      }
+      if (cachedRows >= MAX_CACHED_ROWS) {
+        for (const rows of angleRows.values()) rows.clear()
+        cachedRows = 0
       }
       tables.set(p, row)
+      cachedRows++
     }
     return row
   }
@@ -49,8 +79,9 @@ export const rope: CpuKernel<"rope"> = (call, hosts) => {
         for (let i = 0; i < half; i++) {
           const x1 = a[base + i]!
           const x2 = a[base + i + half]!
-          o[base + i] = x1 * cos[i]! - x2 * sin[i]!
-          o[base + i + half] = x2 * cos[i]! + x1 * sin[i]!
+          const sn = sign * sin[i]!
+          o[base + i] = x1 * cos[i]! - x2 * sn
+          o[base + i + half] = x2 * cos[i]! + x1 * sn
         }
       }
     }
