@@ -20,11 +20,11 @@ export const frozenReference = (kit: StageKit) =>
   Effect.gen(function*() {
     const { model } = kit
     if (kit.policy.training === "lora") {
-      const reference: ReferenceScorer = async (seqs, starts) => model.sequenceLogprobs(seqs, starts, { lora: false })
+      const reference: ReferenceScorer = async (seqs, starts, options) => model.sequenceLogprobs(seqs, starts, { lora: false, ...options })
       return { reference, dispose: () => undefined }
     }
     const host = yield* kit.device.use(Effect.promise(() => model.hostWeights()))
     const copy = new Qwen2Model(model.config, host, { backend: model.backend, trainable: "none" })
-    const reference: ReferenceScorer = async (seqs, starts) => copy.sequenceLogprobs(seqs, starts)
+    const reference: ReferenceScorer = async (seqs, starts, options) => copy.sequenceLogprobs(seqs, starts, { ...options })
     return { reference, dispose: () => copy.dispose() }
   })

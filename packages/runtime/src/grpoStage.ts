@@ -6,7 +6,6 @@
  *
  * @since 0.1.0
  */
-import { Qwen2Model } from "@sapphire-rl/model"
 import type { DrgGold } from "@sapphire-rl/spec"
 import { constantWithWarmup, grpoStep, makeOptimizer, type ReferenceScorer } from "@sapphire-rl/trainer"
 import { Effect, Fiber, Schema, Stream } from "effect"
@@ -20,6 +19,7 @@ import { shuffled } from "./shuffled.ts"
 import { MICRO_BATCH_TOKENS, stageError, type StageKit } from "./StageKit.ts"
 import { StageError, type StageContext } from "./Stages.ts"
 import { evalStage } from "./evalStage.ts"
+import { frozenReference } from "./frozenReference.ts"
 import { stagedLearning } from "./stagedLearning.ts"
 import { summary } from "./summary.ts"
 
@@ -31,7 +31,7 @@ import { summary } from "./summary.ts"
  */
 export const grpoStage = (kit: StageKit) =>
   Effect.fn("Stages.grpo")(function*(stage: GrpoStage, ctx: StageContext) {
-    const { model, tokenizer, policy, stop } = kit
+    const { model, tokenizer, stop } = kit
     const { advantage, loss, kl, resampling } = ctx.plugins
     if (loss === undefined) return yield* new StageError({ stage: "grpo", message: "a GRPO stage needs a loss plugin", cause: null })
     const prompts: Array<RolloutPrompt<DrgGold>> = ctx.data.grpo.map((e) => ({
@@ -47,18 +47,8 @@ export const grpoStage = (kit: StageKit) =>
     const resume = ctx.resume
     if (resume !== undefined) yield* kit.checkpoints.restoreWeights(resume.startFrom)
     // The reference: the weights GRPO starts from, frozen (full training); the base with adapters off (LoRA).
-    let reference: ReferenceScorer | undefined
-    let frozen: Qwen2Model | undefined
-    if (betas.some((b) => b !== 0)) {
-      if (policy.training === "lora") {
-        reference = async (seqs, starts, o) => model.sequenceLogprobs(seqs, starts, { lora: false, ...o })
-      } else {
-        const host = yield* kit.device.use(Effect.promise(() => model.hostWeights()))
-        const copy = new Qwen2Model(model.config, host, { backend: model.backend, trainable: "none" })
-        frozen = copy
-        reference = async (seqs, starts, o) => copy.sequenceLogprobs(seqs, starts, { ...o })
-      }
-    }
+    const frozen = betas.some((b) => b !== 0) ? yield* frozenReference(kit) : undefined
+    const reference: ReferenceScorer | undefined = frozen?.reference
     const lr = constantWithWarmup({ base: stage.learningRate, warmupSteps: Math.ceil(stage.warmupRatio * total) })
     const optimizer = makeOptimizer(kit.trainable(), { weightDecay: stage.weightDecay, maxGradNorm: stage.maxGradNorm })
     const { labelSpace, grouper } = ctx.plugins.grouper
