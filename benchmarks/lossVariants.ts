@@ -5,13 +5,17 @@
  *
  *   npx tsx benchmarks/lossVariants.ts [--out runs/loss-variants] [--seed 0] [--grpo-steps 20]
  *       [--preset default|quick] [--losses grpo-loss,bnpo-loss,dapo-loss,dr-grpo-loss]
- *       [--rewards strict,dense,balanced] [--backend auto|cpu|webgpu]
+ *       [--rewards strict,dense,balanced] [--backend auto|cpu|webgpu] [--from CHECKPOINT_DIR]
  *
  * Each variant is a full run.ts pipeline (the runtime's runNode) into its own directory:
  * the SFT stage once (its final checkpoint is the shared start), then per variant a GRPO
  * stage and an evaluation; the SFT start itself is evaluated with the same settings.
+ * `--from` starts from an SFT checkpoint already made (e.g. a default run's
+ * `checkpoints/stage1-sft-…`, same preset and seed) instead of training one, so variants can
+ * be split over several processes that share it. Periodic evaluation (`evalEvery`) is off in
+ * the variants: only the final evaluation is compared.
  */
-import { writeFileSync, mkdirSync, readFileSync } from "node:fs"
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { Effect } from "effect"
@@ -27,7 +31,8 @@ const { values } = parseArgs({
     preset: { type: "string", default: "default" },
     losses: { type: "string", default: "grpo-loss,bnpo-loss,dapo-loss,dr-grpo-loss" },
     rewards: { type: "string", default: "strict,dense" },
-    backend: { type: "string", default: "auto" }
+    backend: { type: "string", default: "auto" },
+    from: { type: "string" }
   }
 })
 const out = resolve(values.out)
@@ -35,7 +40,7 @@ const preset = RUN_PRESETS[values.preset as "default" | "quick"]
 if (preset === undefined) throw new Error(`--preset must be default or quick, got ${values.preset}`)
 const stages = preset.stages as ReadonlyArray<Record<string, unknown>>
 const stageOf = (kind: string) => ({ ...stages.find((s) => s.kind === kind)! })
-const grpo: Record<string, unknown> = { ...stageOf("grpo"), ...(values["grpo-steps"] === undefined ? {} : { steps: Number(values["grpo-steps"]) }) }
+const grpo: Record<string, unknown> = { ...stageOf("grpo"), evalEvery: 0, ...(values["grpo-steps"] === undefined ? {} : { steps: Number(values["grpo-steps"]) }) }
 const evalStage = stageOf("eval")
 const common = { seed: Number(values.seed), backend: values.backend }
 
@@ -51,9 +56,19 @@ const runTo = async (name: string, overrides: Record<string, unknown>) => {
 }
 
 mkdirSync(out, { recursive: true })
-const sft = await runTo("sft", { stages: [stageOf("sft")] })
-const latest = JSON.parse(readFileSync(join(sft.dir, "checkpoints", "latest.json"), "utf8")) as { dir: string }
-const start = join(sft.dir, "checkpoints", latest.dir)
+const trainStart = async () => {
+  const sft = await runTo("sft", { stages: [stageOf("sft")] })
+  const latest = JSON.parse(readFileSync(join(sft.dir, "checkpoints", "latest.json"), "utf8")) as { dir: string }
+  return join(sft.dir, "checkpoints", latest.dir)
+}
+// A given checkpoint is copied, not written into: the tokenizer files are added to the copy.
+const copyStart = (from: string) => {
+  if (!existsSync(join(from, "model.safetensors"))) throw new Error(`--from ${from}: no model.safetensors there (give a checkpoint directory, e.g. runs/default/checkpoints/stage1-sft-000188)`)
+  const dir = join(out, "sft-start")
+  cpSync(from, dir, { recursive: true })
+  return dir
+}
+const start = values.from === undefined ? await trainStart() : copyStart(resolve(values.from))
 // The checkpoint holds the weights; a model directory also needs the tokenizer.
 for (const [file, text] of drgTinyTokenizerFiles()) writeFileSync(join(start, file), text)
 const model = { dir: start }

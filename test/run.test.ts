@@ -48,13 +48,14 @@ describe("run.ts: errors before any work", () => {
   })
 })
 
-// The whole pipeline, shrunk further than --preset quick so it stays a test: SFT → GRPO → eval,
-// then the run directory's files. Whether GRPO beats SFT at this size is not asserted (see the README).
-describe("run.ts --preset quick, shrunk", () => {
-  it("writes config, metrics, samples, results and a report, and prints the results table", async () => {
+// The whole pipeline as `--preset quick` runs it (SFT → GRPO → eval, a few minutes), then the
+// run directory's files, and the paper's effect at this size: GRPO raises held-out DRG Pass@1
+// over its SFT start while Pass@8 does not rise. The run is seeded, so on this machine the
+// numbers are the same every time (seed 0: 15.4 → 19.5, Pass@8 35.4 → 20.8).
+describe("run.ts --preset quick", () => {
+  it("writes config, metrics, samples, results and a report, prints the table, and GRPO beats its SFT start", async () => {
     const out = join(scratch, "quick")
-    const child = spawn(tsx, ["run.ts", "--preset", "quick", "--backend", "cpu", "--out", out,
-      "--set", "data.n=1200", "--set", "grpo.steps=2", "--set", "grpo.promptsPerStep=4", "--set", "eval.limit=8", "--set", "eval.samples=4"], { cwd: root })
+    const child = spawn(tsx, ["run.ts", "--preset", "quick", "--backend", "cpu", "--out", out], { cwd: root })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (d) => (stdout += String(d)))
@@ -76,12 +77,15 @@ describe("run.ts --preset quick, shrunk", () => {
     expect(results.seconds).toBeGreaterThan(0)
     const lines = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
     const grpo = lines.filter((l) => l.phase === "grpo")
-    expect(grpo.map((l) => l.step)).toEqual([1, 2])
-    // Accuracy is null (does not apply) while the format fails, so its mean may be absent this early.
-    for (const key of ["reward/total/mean", "reward/format-reward/mean", "completion_length/mean", "zero_std_fraction", "kl", "tokens_per_s/generate"]) {
+    expect(grpo.map((l) => l.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    for (const key of ["reward/total/mean", "reward/format-reward/mean", "reward/strict-reward/mean", "completion_length/mean", "zero_std_fraction", "kl", "tokens_per_s/generate"]) {
       expect(typeof grpo[0][key], key).toBe("number")
     }
     expect(lines.filter((l) => l.phase === "sft").length).toBeGreaterThan(0)
     expect(readFileSync(join(out, "report.html"), "utf8")).toMatch(/<svg /)
-  }, 600_000)
+    // SFT taught the format and some of the task; GRPO sharpened it: Pass@1 up, Pass@8 not up.
+    expect(results.sft.drg.pass1).toBeGreaterThan(0.05)
+    expect(results.grpo.drg.pass1).toBeGreaterThan(results.sft.drg.pass1)
+    expect(results.grpo.drg.pass8).toBeLessThanOrEqual(results.sft.drg.pass8)
+  }, 900_000)
 })
