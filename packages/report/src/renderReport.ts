@@ -29,8 +29,22 @@ const resultsTable = (input: ReportInput): string => {
   return `<table class="results"><thead>${head}</thead><tbody>${rows.join("")}${invalid}</tbody></table><p class="note">Percent of held-out cases.</p>`
 }
 
+// The held-out curve's ends are the pipeline's own evaluations: the SFT model at GRPO step 0,
+// the GRPO model at its last step (the periodic ones, evalEvery, lie between).
+const heldOutEnds = (chart: ChartSpec, input: ReportInput): Array<{ x: number; series: string; value: number }> => {
+  if (!chart.fields.test("eval/drg/pass1")) return []
+  const steps = input.metrics.filter((m) => m.phase === "grpo" && typeof m.step === "number").map((m) => m.step as number)
+  if (steps.length === 0) return []
+  const at = { sft: 0, grpo: Math.max(...steps) } as Record<string, number>
+  return input.results.flatMap((r) =>
+    at[r.name] === undefined
+      ? []
+      : (["drg", "family", "tier"] as const).map((t) => ({ x: at[r.name]!, series: `eval/${t}/pass1`, value: r.scores[t].pass1 }))
+  )
+}
+
 const chartSection = async (chart: ChartSpec, input: ReportInput): Promise<string> => {
-  const points = chartPoints(chart, input.metrics)
+  const points = [...heldOutEnds(chart, input), ...chartPoints(chart, input.metrics)].sort((a, b) => a.x - b.x)
   if (points.length === 0) return `<figure class="chart"><figcaption>${escapeHtml(chart.title)}</figcaption><p class="empty">Not recorded in this run.</p></figure>`
   return `<figure class="chart">${await renderSvg(lineChart(chart.title, chart.x, points))}</figure>`
 }

@@ -29,6 +29,17 @@ describe("renderReport", () => {
     expect(html).toContain("&lt;b&gt;with&lt;/b&gt;")
     expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/) // no network references besides SVG namespaces
   })
+  it("draws the held-out Pass@1 curve from the SFT and GRPO evaluations when no periodic one ran", async () => {
+    const input = fixtureInput()
+    const metrics = input.metrics.map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith("eval/"))))
+    const html = await renderReport({ ...input, metrics })
+    // All six charts and the confusion: the held-out chart's ends come from results (SFT at step 0, GRPO at step 11).
+    expect(html.match(/<svg /g)?.length).toBe(7)
+    expect(html).not.toContain("Not recorded in this run")
+    // Without any GRPO step there is no axis to place them on: the chart says so.
+    const noGrpo = await renderReport({ ...input, metrics: metrics.map((m) => ({ ...m, phase: "sft" })) })
+    expect(noGrpo.match(/Not recorded in this run/g)?.length).toBe(1)
+  })
   it("says what a run did not record instead of drawing empty charts", async () => {
     const html = await renderReport({ ...fixtureInput(), metrics: [], confusion: [], samples: [], results: [] })
     expect(html.match(/<svg /g)).toBeNull()
