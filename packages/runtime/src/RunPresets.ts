@@ -31,7 +31,7 @@ interface EmbeddedBudget {
   readonly cases: number
   readonly families: ReadonlyArray<string>
   readonly sft: { readonly epochs: number; readonly batchSize: number; readonly learningRate: number }
-  readonly grpo: { readonly steps: number; readonly learningRate: number; readonly warmupRatio: number; readonly evalEvery: number }
+  readonly grpo: { readonly steps: number; readonly promptsPerStep: number; readonly learningRate: number; readonly warmupRatio: number; readonly evalEvery: number }
   readonly evalCases: number
 }
 
@@ -51,7 +51,6 @@ const embedded = (budget: EmbeddedBudget) => ({
     { kind: "sft", maxLength: 384, warmupRatio: 0.05, ...budget.sft },
     {
       kind: "grpo",
-      promptsPerStep: 16,
       groupSize: 8,
       temperature: 0.6,
       topP: 0.95,
@@ -78,7 +77,7 @@ export const RUN_PRESETS: Readonly<Record<"quick" | "default" | "paper", Record<
     cases: 8000,
     families: DEFAULT_FAMILIES,
     sft: { epochs: 2, batchSize: 16, learningRate: 2e-3 },
-    grpo: { steps: 20, learningRate: 5e-5, warmupRatio: 0, evalEvery: 10 },
+    grpo: { steps: 20, promptsPerStep: 16, learningRate: 5e-5, warmupRatio: 0, evalEvery: 10 },
     evalCases: 160
   }),
   quick: embedded({
@@ -86,7 +85,7 @@ export const RUN_PRESETS: Readonly<Record<"quick" | "default" | "paper", Record<
     cases: 6000,
     families: QUICK_FAMILIES,
     sft: { epochs: 1, batchSize: 8, learningRate: 3e-3 },
-    grpo: { steps: 8, learningRate: 1e-4, warmupRatio: 0.1, evalEvery: 0 },
+    grpo: { steps: 8, promptsPerStep: 8, learningRate: 1e-4, warmupRatio: 0.1, evalEvery: 0 },
     evalCases: 48
   }),
   paper: {
