@@ -38,7 +38,7 @@ describe("run.ts eval: errors before any work", () => {
     const b = runSync("eval", "--from", scratch, "--data", "x.jsonl", "--backend", "gpu")
     expect(b.status).toBe(2)
     expect(b.stderr).toMatch(/--backend: expected auto, webgpu or cpu, got "gpu"/)
-  })
+  }, 240_000) // eight sequential run.ts processes, each paying Node + tsx start-up (~15 s apiece at load 7)
   it("names a missing run directory, and one with no checkpoint", () => {
     const missing = join(scratch, "no-such-run")
     const r = runSync("eval", "--from", missing, "--data", "x.jsonl")
@@ -50,7 +50,7 @@ describe("run.ts eval: errors before any work", () => {
     const e = runSync("eval", "--from", empty, "--data", "x.jsonl")
     expect(e.status).toBe(1)
     expect(e.stderr).toContain(`${empty}: no checkpoint (checkpoints/latest.json is missing`)
-  })
+  }, 120_000)
 })
 
 // A tiny run (the quick preset shrunk with --set, as in run.test.ts), then its final checkpoint

@@ -7,14 +7,13 @@
  *
  * @since 0.1.0
  */
-import type { DrgGold } from "@sapphire-rl/spec"
 import { Effect, Stream } from "effect"
-import { promptIds } from "./chatIds.ts"
+import { rolloutPrompts } from "./rolloutPrompts.ts"
 import { runDpoSteps } from "./dpoSteps.ts"
 import { frozenReference } from "./frozenReference.ts"
 import { stepContexts } from "./PluginContexts.ts"
 import { preferencePairs } from "./preferencePairs.ts"
-import { rolloutGroups, type RolloutPrompt } from "./Rollouts.ts"
+import { rolloutGroups } from "./Rollouts.ts"
 import type { DpoStage } from "./RunConfig.ts"
 import { stageError, type StageKit } from "./StageKit.ts"
 import { StageError, type StageContext } from "./Stages.ts"
@@ -28,11 +27,7 @@ import { StageError, type StageContext } from "./Stages.ts"
 export const dpoStage = (kit: StageKit) =>
   Effect.fn("Stages.dpo")(function*(stage: DpoStage, ctx: StageContext) {
     const { tokenizer, stop } = kit
-    const prompts: Array<RolloutPrompt<DrgGold>> = ctx.data.grpo.map((e) => ({
-      exampleId: e.id,
-      prompt: promptIds(tokenizer, e.messages),
-      gold: { drg: e.drg, title: e.answer }
-    }))
+    const prompts = rolloutPrompts(tokenizer, ctx.data)
     if (prompts.length === 0) return yield* new StageError({ stage: "dpo", message: "no training prompts for DPO (the GRPO split is empty; lower split.sftRatio)", cause: null })
     // A resumed run samples the pairs again from the weights the stage started from: same seeds, same pairs.
     const resume = ctx.resume

@@ -9,7 +9,7 @@
 import type { DrgGold } from "@sapphire-rl/spec"
 import { constantWithWarmup, grpoStep, makeOptimizer, type ReferenceScorer } from "@sapphire-rl/trainer"
 import { Effect, Fiber, Schema, Stream } from "effect"
-import { promptIds } from "./chatIds.ts"
+import { rolloutPrompts } from "./rolloutPrompts.ts"
 import { stepContexts } from "./PluginContexts.ts"
 import { rewardBounds } from "./RewardScorer.ts"
 import { rolloutGroups, type RolloutPrompt } from "./Rollouts.ts"
@@ -34,11 +34,7 @@ export const grpoStage = (kit: StageKit) =>
     const { model, tokenizer, stop } = kit
     const { advantage, loss, kl, resampling } = ctx.plugins
     if (loss === undefined) return yield* new StageError({ stage: "grpo", message: "a GRPO stage needs a loss plugin", cause: null })
-    const prompts: Array<RolloutPrompt<DrgGold>> = ctx.data.grpo.map((e) => ({
-      exampleId: e.id,
-      prompt: promptIds(tokenizer, e.messages),
-      gold: { drg: e.drg, title: e.answer }
-    }))
+    const prompts = rolloutPrompts(tokenizer, ctx.data)
     if (prompts.length === 0) return yield* new StageError({ stage: "grpo", message: "no GRPO prompts in the training split", cause: null })
     const total = stage.steps
     const betas = Array.from({ length: total }, (_, s) => kl?.beta(s, total) ?? 0)
