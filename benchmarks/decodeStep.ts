@@ -4,11 +4,13 @@
  * logits), at the `model.ts` shape.
  *
  *   npx tsx benchmarks/decodeStep.ts [--backends webgpu,cpu] [--batch 8] [--prompt 16]
- *                                    [--tokens 64] [--runs 3] [--json]
+ *                                    [--tokens 64] [--runs 3] [--fuse on|off|on,off] [--json]
  *
  * Each run opens a session, prefills one shared prompt into every row and decodes greedily;
  * the first run warms the pipelines and is not timed; tokens/s is the best timed run (other
- * processes only ever add time). The load average is printed with the numbers.
+ * processes only ever add time). `--fuse on,off` measures the fused decode step (the
+ * session's default) and the unfused one in alternating runs of one process, one line each.
+ * The load average is printed with the numbers.
  */
 import { loadavg } from "node:os"
 import { parseArgs } from "node:util"
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     prompt: { type: "string", default: "16" },
     tokens: { type: "string", default: "64" },
     runs: { type: "string", default: "3" },
+    fuse: { type: "string", default: "on" },
     json: { type: "boolean", default: false }
   }
 })
@@ -51,11 +54,16 @@ const hashInto = (h: number, x: Float32Array): number => {
 
 const isWebGpu = (b: Backend): b is WebGpuBackend => "stats" in b
 
+const fuses = values.fuse.split(",").map((f) => {
+  if (f !== "on" && f !== "off") throw new Error(`--fuse: "on", "off" or "on,off", got ${values.fuse}`)
+  return f === "on"
+})
+
 const measure = async (name: string, backend: Backend) => {
   const model = new Qwen2Model(config, randomQwen2Weights(config, 1), { backend })
   const prompt = Array.from(randomIds(promptLength, 3, V))
-  const decode = async () => {
-    const session = model.openSession(B, promptLength + tokens)
+  const decode = async (fuseDecode: boolean) => {
+    const session = model.openSession(B, promptLength + tokens, { fuseDecode })
     let logits = await session.prefill(prompt, Array.from({ length: B }, (_, r) => r))
     let next = Array.from({ length: B }, (_, r) => argmax(logits, r * V))
     let hash = 2166136261
@@ -76,21 +84,27 @@ const measure = async (name: string, backend: Backend) => {
       kernelCallsPerStep: before && after ? (after.kernelCalls - before.kernelCalls) / tokens : undefined
     }
   }
-  await decode()
-  const timed = []
-  for (let i = 0; i < runs; i++) timed.push(await decode())
+  for (const fuse of fuses) await decode(fuse)
+  // Variants in turns, so load changes reach both alike.
+  const timed = fuses.map(() => [] as Array<Awaited<ReturnType<typeof decode>>>)
+  for (let i = 0; i < runs; i++) for (const [j, fuse] of fuses.entries()) timed[j]!.push(await decode(fuse))
   model.dispose()
-  const best = Math.min(...timed.map((t) => t.seconds))
-  const hashes = new Set(timed.map((t) => t.hash.toString(16).padStart(8, "0")))
-  return {
-    backend: `${name} (${backend.info.adapter})`,
-    decodeTokPerS: (B * tokens) / best,
-    runsTokPerS: timed.map((t) => Math.round((B * tokens) / t.seconds)),
-    dispatchesPerStep: timed[0]!.dispatchesPerStep,
-    kernelCallsPerStep: timed[0]!.kernelCallsPerStep,
-    logitsHash: [...hashes].join(","),
-    loadAverage: loadavg().map((x) => Number(x.toFixed(2)))
-  }
+  const loadAverage = loadavg().map((x) => Number(x.toFixed(2)))
+  return fuses.map((fuse, j) => {
+    const runsOf = timed[j]!
+    const best = Math.min(...runsOf.map((t) => t.seconds))
+    const hashes = new Set(runsOf.map((t) => t.hash.toString(16).padStart(8, "0")))
+    return {
+      backend: `${name} (${backend.info.adapter})`,
+      fuseDecode: fuse,
+      decodeTokPerS: (B * tokens) / best,
+      runsTokPerS: runsOf.map((t) => Math.round((B * tokens) / t.seconds)),
+      dispatchesPerStep: runsOf[0]!.dispatchesPerStep,
+      kernelCallsPerStep: runsOf[0]!.kernelCallsPerStep,
+      logitsHash: [...hashes].join(","),
+      loadAverage
+    }
+  })
 }
 
 if (!values.json) {
@@ -98,14 +112,16 @@ if (!values.json) {
 }
 for (const name of values.backends.split(",")) {
   const backend = name === "cpu" ? makeCpuBackend() : await makeWebGpuBackend()
-  const r = await measure(name, backend)
+  const results = await measure(name, backend)
   backend.dispose()
-  if (values.json) console.log(JSON.stringify(r))
-  else {
-    console.log(
-      `${r.backend}: ${r.decodeTokPerS.toFixed(1)} tok/s (runs ${r.runsTokPerS.join(", ")}), ` +
-        `${r.dispatchesPerStep ?? "-"} dispatches / ${r.kernelCallsPerStep ?? "-"} kernel calls per step, ` +
-        `logits hash ${r.logitsHash}, load ${r.loadAverage.join(" ")}`
-    )
+  for (const r of results) {
+    if (values.json) console.log(JSON.stringify(r))
+    else {
+      console.log(
+        `${r.backend}, fused ${r.fuseDecode ? "on" : "off"}: ${r.decodeTokPerS.toFixed(1)} tok/s (runs ${r.runsTokPerS.join(", ")}), ` +
+          `${r.dispatchesPerStep ?? "-"} dispatches / ${r.kernelCallsPerStep ?? "-"} kernel calls per step, ` +
+          `logits hash ${r.logitsHash}, load ${r.loadAverage.join(" ")}`
+      )
+    }
   }
 }

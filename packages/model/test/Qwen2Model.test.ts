@@ -95,6 +95,46 @@ const modelSuite = (backendName: string, backend: Backend) =>
       model.dispose()
     })
 
+    it("fused decode steps (ropeKvWrite, addRmsnorm) equal the unfused ones: plain, LoRA on q/v, f16 weights", async () => {
+      const lora = decodeLoraConfig(fixtureJson("qwen2-f32-tied-lora/adapter_config.json"))
+      const tied = await loadFixtureModel("qwen2-f32-tied", backend)
+      const modules = parseLoraModules(tied.config, lora, new Uint8Array(readFileSync(fixturePath("qwen2-f32-tied-lora/adapter_model.safetensors"))))
+      const untied = await loadFixtureModel("qwen2-bf16-untied", backend)
+      const cases = [
+        // Same f32 operations in the same order: on the CPU bit for bit.
+        { name: "plain", model: untied.model, tol: backend.info.name === "cpu" ? 0 : 1e-5 },
+        // The fused path adds the q/v bias after the LoRA term, the unfused one before: rounding.
+        { name: "lora", model: new Qwen2Model(tied.config, tied.weights, { backend, lora: { config: lora, modules } }), tol: 1e-5 },
+        { name: "f16", model: new Qwen2Model(untied.config, untied.weights, { backend, weightDtype: "f16" }), tol: backend.info.name === "cpu" ? 0 : 1e-5 }
+      ]
+      const prompts = [[3, 120, 64, 9, 9, 15, 101], [11], [100, 1, 2]]
+      const feeds = [[5, 6, 7, 8, 9], [9, 10, 11, 12, 13], [13, 14, 15, 16, 17]]
+      for (const { model, name, tol } of cases) {
+        const V = model.vocabSize
+        const fused = model.openSession(3, 16)
+        const plain = model.openSession(3, 16, { fuseDecode: false })
+        for (const s of [fused, plain]) await s.prefillMany(prompts.map((prompt, r) => ({ prompt, rows: [r] })))
+        for (let t = 0; t < 5; t++) {
+          const tokens = feeds.map((f) => f[t]!)
+          const [a, b] = [await fused.step(tokens), await plain.step(tokens)]
+          for (let r = 0; r < 3; r++) {
+            const err = relError(a.subarray(r * V, (r + 1) * V), [Array.from(b.subarray(r * V, (r + 1) * V))])
+            expect(err, `${name}: step ${t}, row ${r}`).toBeLessThanOrEqual(tol)
+          }
+        }
+        // Rows dropped mid-way keep decoding the same on both paths.
+        fused.retain([2, 0])
+        plain.retain([2, 0])
+        const [a, b] = [await fused.step([1, 2]), await plain.step([1, 2])]
+        expect(relError(a, [Array.from(b)]), `${name}: after retain`).toBeLessThanOrEqual(tol)
+        fused.dispose()
+        plain.dispose()
+        model.dispose()
+      }
+      tied.model.dispose()
+      expect(backend.memory().liveBuffers).toBe(0)
+    })
+
     it("prefills several prompts in one padded batch as it prefills them one by one", async () => {
       const { model, config } = await loadFixtureModel("qwen2-bf16-untied", backend)
       const V = config.vocabSize

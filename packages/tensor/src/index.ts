@@ -68,6 +68,7 @@ export {
   where
 } from "./ops/elementwise.ts"
 export { linear, matmul } from "./ops/matmul.ts"
+export { type RopeKvWriteInput, ropeKvWrite } from "./ops/decode.ts"
 export {
   addRmsnorm,
   attention,

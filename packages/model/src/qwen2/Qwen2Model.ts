@@ -39,7 +39,7 @@ import { loraScale } from "../lora/LoraConfig.ts"
 import type { LoraModule } from "../lora/LoraWeights.ts"
 import { loraModulePath, mergeLora, peftKey } from "../lora/LoraWeights.ts"
 import type { HostTensor } from "../safetensors/Safetensors.ts"
-import type { Qwen2Session } from "./Qwen2Session.ts"
+import type { Qwen2Session, Qwen2SessionOptions } from "./Qwen2Session.ts"
 import { openQwen2Session } from "./Qwen2Session.ts"
 import type { PromptGroup } from "./SharedPrefix.ts"
 import { sharedPrefixLogprobs } from "./SharedPrefix.ts"
@@ -349,7 +349,7 @@ export class Qwen2Model {
   }
 
   /** A KV-cache decoding session (no gradient); see `Qwen2Session.ts`. */
-  openSession(rows: number, capacity: number, options: { readonly maxPrefillTokens?: number } = {}): Qwen2Session {
+  openSession(rows: number, capacity: number, options: Qwen2SessionOptions = {}): Qwen2Session {
     return openQwen2Session(this, rows, capacity, options)
   }
 

@@ -6,10 +6,30 @@
  * slot length[r] (one row scatter-write per cache and layer) and attends to keys below
  * length[r] + 1.
  *
+ * A step runs fused kernels (`fuseDecode`, on by default): the q/k/v biases, RoPE and the
+ * cache writes in one `ropeKvWrite` per layer, and each residual add with the RMSNorm after
+ * it (`addRmsnorm`: post-attention, and after the MLP the next layer's input norm or the final
+ * norm). Off, a step runs the model's `block` as the full forward does; the logits agree up to
+ * float rounding (bit for bit on the CPU backend, `Qwen2Session.test.ts`).
+ *
  * @since 0.1.0
  */
 import type { Tensor } from "@sapphire-rl/tensor"
-import { attention, embedding, fromArray, matmul, noGrad, reshape, tidy, transpose, zeros } from "@sapphire-rl/tensor"
+import {
+  addRmsnorm,
+  attention,
+  embedding,
+  fromArray,
+  matmul,
+  noGrad,
+  reshape,
+  rmsnorm,
+  ropeKvWrite,
+  tidy,
+  transpose,
+  zeros
+} from "@sapphire-rl/tensor"
+import { loraModulePath } from "../lora/LoraWeights.ts"
 import type { Qwen2Model } from "./Qwen2Model.ts"
 
 /**
@@ -59,6 +79,19 @@ const consecutiveRuns = (ids: ReadonlyArray<number>): Array<readonly [number, nu
 }
 
 /**
+ * Session options.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Qwen2SessionOptions {
+  /** Padded tokens per prefill forward. Default 8192. */
+  readonly maxPrefillTokens?: number
+  /** Decode steps through the fused kernels (see the module comment). Default true. */
+  readonly fuseDecode?: boolean
+}
+
+/**
  * Opens a session of `rows` rows holding up to `capacity` tokens each.
  *
  * @since 0.1.0
@@ -68,9 +101,10 @@ export const openQwen2Session = (
   model: Qwen2Model,
   initialRows: number,
   capacity: number,
-  options: { readonly maxPrefillTokens?: number } = {}
+  options: Qwen2SessionOptions = {}
 ): Qwen2Session => {
   const maxPrefillTokens = options.maxPrefillTokens ?? 8192
+  const fuseDecode = options.fuseDecode ?? true
   const c = model.config
   const backend = model.backend
   if (capacity > c.maxPositionEmbeddings) {
@@ -188,6 +222,62 @@ export const openQwen2Session = (
   const prefill = async (prompt: ReadonlyArray<number>, rowIds: ReadonlyArray<number>): Promise<Float32Array> =>
     (await prefillMany([{ prompt, rows: rowIds }]))[0]!
 
+  // A step as the full forward runs it (`model.block`): hidden rows after the final norm.
+  const plainStep = (x: Tensor, positions: Tensor, slotIds: Tensor, kvLengths: Tensor): Tensor => {
+    const slotRows = reshape(slotIds, [rows * Hkv])
+    for (let l = 0; l < c.numHiddenLayers; l++) {
+      x = model.block(x, l, rows, 1, positions, (q, k, v) => {
+        for (const [cache, fresh] of [[cacheK[l]!, k], [cacheV[l]!, v]] as const) {
+          // The slots are distinct: one scatter-write dispatch for all rows whatever
+          // their lengths (a scatter-add would have to sort the ids first).
+          const f = reshape(fresh, [rows * Hkv, D])
+          backend.dispatch({
+            kernel: "scatterRows",
+            ids: slotRows.view,
+            x: f.view,
+            out: { ...cache.view, shape: [rows * Hkv * capacity, D], strides: [D, 1] }
+          })
+        }
+        return attention(q, cacheK[l]!, cacheV[l]!, { causal: false, kvLengths })
+      })
+    }
+    return model.finalNorm(x)
+  }
+
+  // The same step through the fused kernels: per layer the three projections (no bias), one
+  // ropeKvWrite, attention, o_proj, two addRmsnorm and the MLP.
+  const fusedStep = (x: Tensor, positions: Tensor, slotIds: Tensor, kvLengths: Tensor): Tensor => {
+    const L = c.numHiddenLayers
+    const eps = c.rmsNormEps
+    const inputNorm = (l: number) => model.weight(l < L ? `model.layers.${l}.input_layernorm.weight` : "model.norm.weight")
+    const heads = (t: Tensor, n: number) => reshape(t, [rows, 1, n, D])
+    const bias = (l: number, target: "q_proj" | "k_proj" | "v_proj") => model.weight(`${loraModulePath(l, target)}.bias`)
+    let residual = x
+    let h = rmsnorm(x, inputNorm(0), eps)
+    for (let l = 0; l < L; l++) {
+      const q = ropeKvWrite({
+        q: heads(model.linear(h, l, "q_proj", false), c.numAttentionHeads),
+        k: heads(model.linear(h, l, "k_proj", false), Hkv),
+        v: heads(model.linear(h, l, "v_proj", false), Hkv),
+        qBias: bias(l, "q_proj"),
+        kBias: bias(l, "k_proj"),
+        vBias: bias(l, "v_proj"),
+        positions,
+        slots: slotIds,
+        theta: c.ropeTheta,
+        kCache: cacheK[l]!,
+        vCache: cacheV[l]!
+      })
+      const attn = model.attentionOut(attention(q, cacheK[l]!, cacheV[l]!, { causal: false, kvLengths }), l, rows, 1)
+      const mid = addRmsnorm(residual, attn, model.weight(`model.layers.${l}.post_attention_layernorm.weight`), eps)
+      // The MLP's residual add and the norm after it (the next layer's input norm, or the final one).
+      const next = addRmsnorm(mid.sum, model.mlp(mid.out, l), inputNorm(l + 1), eps)
+      residual = next.sum
+      h = next.out
+    }
+    return h
+  }
+
   const step = async (tokens: ReadonlyArray<number>): Promise<Float32Array> => {
     live()
     if (tokens.length !== rows) throw new RangeError(`step: ${tokens.length} tokens for ${rows} rows`)
@@ -203,25 +293,9 @@ export const openQwen2Session = (
         // Flat cache row (r * Hkv + h) * capacity + length[r] of each new K/V row.
         const slots = new Int32Array(rows * Hkv)
         for (let r = 0; r < rows; r++) for (let h = 0; h < Hkv; h++) slots[r * Hkv + h] = (r * Hkv + h) * capacity + lengths[r]!
-        const slotIds = fromArray(slots, [rows * Hkv], { backend, dtype: "i32" })
-        let x = reshape(model.embed(ids), [rows, c.hiddenSize])
-        for (let l = 0; l < c.numHiddenLayers; l++) {
-          x = model.block(x, l, rows, 1, positions, (q, k, v) => {
-            for (const [cache, fresh] of [[cacheK[l]!, k], [cacheV[l]!, v]] as const) {
-              // The slots are distinct: one scatter-write dispatch for all rows whatever
-              // their lengths (a scatter-add would have to sort the ids first).
-              const f = reshape(fresh, [rows * Hkv, D])
-              backend.dispatch({
-                kernel: "scatterRows",
-                ids: slotIds.view,
-                x: f.view,
-                out: { ...cache.view, shape: [rows * Hkv * capacity, D], strides: [D, 1] }
-              })
-            }
-            return attention(q, cacheK[l]!, cacheV[l]!, { causal: false, kvLengths })
-          })
-        }
-        return logitsOf(model.finalNorm(x))
+        const slotIds = fromArray(slots, [rows, 1, Hkv], { backend, dtype: "i32" })
+        const x = reshape(model.embed(ids), [rows, c.hiddenSize])
+        return logitsOf(fuseDecode ? fusedStep(x, positions, slotIds, kvLengths) : plainStep(x, positions, slotIds, kvLengths))
       })
     )
     for (let r = 0; r < rows; r++) lengths[r] = lengths[r]! + 1

@@ -181,6 +181,33 @@ export type KernelCall =
     readonly out: View
   }
   /**
+   * Decode-only (no backward): the epilogue of the q/k/v projections in KV-cache decoding, one
+   * pass for what `rope` twice and `scatterRows` twice (plus the bias adds) do. For token
+   * (b, t) and head h, with p = positions[b, t] and `rope` the rotation above:
+   * qOut[b, t, h] = rope(q[b, t, h] + qBias[h·D : (h+1)·D], p);
+   * kCache[slots[b, t, h]] = rope(k[b, t, h] + kBias[h·D : …], p);
+   * vCache[slots[b, t, h]] = v[b, t, h] + vBias[h·D : …].
+   * q, qOut: [B, T, Hq, D]; k, v: [B, T, Hkv, D]; biases [H·D]; positions: i32 [B, T];
+   * slots: i32 [B, T, Hkv], distinct (as in `scatterRows`; slots outside [0, S) are skipped);
+   * kCache, vCache: [S, D] of one shape; every other cache row is left as it was. Any strides,
+   * except that qOut must not overlap the inputs.
+   */
+  | {
+    readonly kernel: "ropeKvWrite"
+    readonly q: View
+    readonly k: View
+    readonly v: View
+    readonly qBias: View
+    readonly kBias: View
+    readonly vBias: View
+    readonly positions: View
+    readonly slots: View
+    readonly theta: number
+    readonly qOut: View
+    readonly kCache: View
+    readonly vCache: View
+  }
+  /**
    * Fused attention with grouped-query heads and online softmax (O(T) memory per query).
    * q: [B, Hq, T, D]; k, v: [B, Hkv, S, D] with Hq % Hkv == 0 (head h reads kv head
    * floor(h / (Hq / Hkv))); out: [B, Hq, T, D] contiguous; lse: [B, Hq, T] f32 (log-sum-exp
@@ -306,6 +333,7 @@ export const KERNEL_NAMES: ReadonlyArray<KernelName> = [
   "siluMul",
   "siluMulBackward",
   "rope",
+  "ropeKvWrite",
   "attention",
   "attentionBackward",
   "embedding",

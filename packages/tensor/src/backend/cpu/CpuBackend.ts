@@ -23,6 +23,7 @@ import { makeGemmMatmul } from "./matmulGemm.ts"
 import { addRmsnorm, rmsnorm, rmsnormBackward } from "./norm.ts"
 import { argmax, reduce, softmax, softmaxBackward } from "./reduce.ts"
 import { rope } from "./rope.ts"
+import { ropeKvWrite } from "./ropeKvWrite.ts"
 import { makeHostPool } from "./HostPool.ts"
 import { scatterRows } from "./scatterRows.ts"
 import { siluMul, siluMulBackward } from "./siluMul.ts"
@@ -176,6 +177,8 @@ export const makeCpuBackend = (options: CpuBackendOptions = {}): Backend => {
         return siluMulBackward(call, hostsOf(call))
       case "rope":
         return rope(call, hostsOf(call))
+      case "ropeKvWrite":
+        return ropeKvWrite(call, hostsOf(call))
       case "attention":
         return attentionKernel(call, hostsOf(call))
       case "attentionBackward":

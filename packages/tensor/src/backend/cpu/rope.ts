@@ -16,7 +16,8 @@ export const ropeInverseFrequencies = (theta: number, dim: number): Float64Array
   return inv
 }
 
-interface AngleRow {
+/** cos and sin of one position's angles, i < D/2, each rounded to f32. @since 0.2.0 @category models */
+export interface AngleRow {
   readonly cos: Float64Array
   readonly sin: Float64Array
 }
@@ -40,22 +41,21 @@ const angleRowsFor = (theta: number, D: number): Map<number, AngleRow> => {
   return rows
 }
 
-/** @since 0.1.0 */
-export const rope: CpuKernel<"rope"> = (call, hosts) => {
-  const [B, H, T, D] = call.x.shape as [number, number, number, number]
-  const a = gather(hosts.x, call.x, true)
-  const pos = gather(hosts.positions, call.positions)
+/**
+ * The angle rows of (theta, D) by position, computed once per position and kept (the rope
+ * kernels' shared table).
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const ropeAngles = (theta: number, D: number): (position: number) => AngleRow => {
   const half = D / 2
-  const dst = destination(hosts.out, call.out)
-  const o = dst.data
-  // The inverse rotation negates sin (exact), applied in the loop below.
-  const sign = call.inverse ? -1 : 1
-  const tables = angleRowsFor(call.theta, D)
+  const tables = angleRowsFor(theta, D)
   let inv: Float64Array | undefined
-  const tableFor = (p: number): AngleRow => {
+  return (p) => {
     let row = tables.get(p)
     if (row === undefined) {
-      inv ??= ropeInverseFrequencies(call.theta, D)
+      inv ??= ropeInverseFrequencies(theta, D)
       row = { cos: new Float64Array(half), sin: new Float64Array(half) }
       for (let i = 0; i < half; i++) {
         const angle = Math.fround(p * inv[i]!)
@@ -71,6 +71,19 @@ export const rope: CpuKernel<"rope"> = (call, hosts) => {
     }
     return row
   }
+}
+
+/** @since 0.1.0 */
+export const rope: CpuKernel<"rope"> = (call, hosts) => {
+  const [B, H, T, D] = call.x.shape as [number, number, number, number]
+  const a = gather(hosts.x, call.x, true)
+  const pos = gather(hosts.positions, call.positions)
+  const half = D / 2
+  const dst = destination(hosts.out, call.out)
+  const o = dst.data
+  // The inverse rotation negates sin (exact), applied in the loop below.
+  const sign = call.inverse ? -1 : 1
+  const tableFor = ropeAngles(call.theta, D)
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const { cos, sin } = tableFor(pos[b * T + t]!)

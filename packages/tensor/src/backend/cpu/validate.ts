@@ -120,6 +120,20 @@ export const validate = (call: KernelCall): void => {
         "positions must be i32 [B, T]"
       )
       break
+    case "ropeKvWrite": {
+      const [B, T, Hq, D] = call.q.shape as [number, number, number, number]
+      const Hkv = call.k.shape[2]!
+      need(k, call.q.shape.length === 4 && sameShape(call.qOut.shape, call.q.shape), "q and qOut must be [B, T, Hq, D]")
+      need(k, (D & 1) === 0, "D must be even")
+      needSameShapes(k, { k: call.k, v: call.v })
+      need(k, sameShape(call.k.shape, [B, T, Hkv, D]), "k and v must be [B, T, Hkv, D]")
+      need(k, sameShape(call.qBias.shape, [Hq * D]) && sameShape(call.kBias.shape, [Hkv * D]) && sameShape(call.vBias.shape, [Hkv * D]), "biases must be [H·D]")
+      need(k, call.positions.dtype === "i32" && sameShape(call.positions.shape, [B, T]), "positions must be i32 [B, T]")
+      need(k, call.slots.dtype === "i32" && sameShape(call.slots.shape, [B, T, Hkv]), "slots must be i32 [B, T, Hkv]")
+      needSameShapes(k, { kCache: call.kCache, vCache: call.vCache })
+      need(k, call.kCache.shape.length === 2 && call.kCache.shape[1] === D, "kCache and vCache must be [S, D]")
+      break
+    }
     case "attention":
     case "attentionBackward": {
       const { k: kk, q, v } = call

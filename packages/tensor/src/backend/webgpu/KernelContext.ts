@@ -36,4 +36,6 @@ export interface KernelContext {
   /** Bytes one storage binding may cover, and the binding offset alignment. */
   readonly maxBinding: number
   readonly align: number
+  /** Storage buffers one shader may bind. */
+  readonly maxStorageBuffers: number
 }

@@ -17,6 +17,7 @@ import { random } from "./random.ts"
 import { argmax, reduce } from "./reduce.ts"
 import { addRmsnorm, rmsnorm, rmsnormBackward } from "./rmsnorm.ts"
 import { rope } from "./rope.ts"
+import { ropeKvWrite } from "./ropeKvWrite.ts"
 import { scatterRows } from "./scatterRows.ts"
 import { siluMul, siluMulBackward } from "./siluMul.ts"
 import { softmax, softmaxBackward } from "./softmax.ts"
@@ -46,6 +47,7 @@ export const kernelTable: { readonly [K in KernelName]: Impl<K> } = {
   siluMul,
   siluMulBackward,
   rope,
+  ropeKvWrite,
   attention,
   attentionBackward,
   embedding,

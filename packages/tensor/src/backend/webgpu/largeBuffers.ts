@@ -110,14 +110,16 @@ export const windowCall = (
   maxBinding: number,
   align: number
 ): { call: KernelCall; windows: Array<BufferHandle> } | undefined => {
-  // Embedding tables (and the backward's dy, the scatter-write's out) are cut into row
-  // blocks by the kernels themselves.
+  // Embedding tables (and the backward's dy, the scatter-write's out, the decode epilogue's
+  // caches) are cut into row blocks by the kernels themselves.
   const own = call.kernel === "embedding"
     ? ["table"]
     : call.kernel === "embeddingBackward"
     ? ["dtable", "dy"]
     : call.kernel === "scatterRows"
     ? ["out"]
+    : call.kernel === "ropeKvWrite"
+    ? ["kCache", "vCache"]
     : []
   const entries = Object.entries(call).filter(([k]) => !own.includes(k))
   if (!entries.some(([, v]) => isView(v) && v.buffer.byteLength > maxBinding)) return undefined

@@ -38,6 +38,9 @@ export interface WebGpuBackendOptions extends AdapterOptions {
   /** Bind buffers larger than this many bytes through windows (default: the device's
    * maxStorageBufferBindingSize; lower it to test the windowing). */
   readonly maxBindingSize?: number
+  /** Storage buffers one kernel may bind (default: the device's maxStorageBuffersPerShaderStage;
+   * lower it to test the kernels that split their work to fit fewer, e.g. `ropeKvWrite`). */
+  readonly maxStorageBuffers?: number
   /** Force one thread per row (true) or one workgroup per row (false) in row kernels
    * (softmax, RMSNorm, log-prob gather) with many rows; default: per adapter. */
   readonly rowsPerThread?: boolean
@@ -137,6 +140,7 @@ export const makeWebGpuBackend = async (options: WebGpuBackendOptions = {}): Pro
     attention: options.attention ?? (software ? "thread" : "tiled"),
     maxWorkgroupStorage: device.limits.maxComputeWorkgroupStorageSize,
     maxBinding: Math.min(options.maxBindingSize ?? Infinity, device.limits.maxStorageBufferBindingSize),
+    maxStorageBuffers: Math.min(options.maxStorageBuffers ?? Infinity, device.limits.maxStorageBuffersPerShaderStage),
     align: device.limits.minStorageBufferOffsetAlignment
   }
   const fuser = options.fuse === false ? undefined : makeFuser(rt, {
