@@ -43,8 +43,10 @@ export interface FinishedGroup<Gold = DrgGold> {
   readonly byPlugin: ReadonlyMap<string, ReadonlyArray<number | null>>
   /** Generations made of this group (1 = no resampling). */
   readonly attempts: number
-  /** Position of the prompt in the input stream. */
+  /** Position of the prompt in the input stream (plus `firstIndex`). */
   readonly index: number
+  /** The resampling plugin discarded it (emitted only with `emitDiscarded`). */
+  readonly discarded: boolean
 }
 
 /**
@@ -72,6 +74,13 @@ export interface RolloutOptions {
   /** Each reward / resampling plugin's context for this step. */
   readonly context: (plugin: string) => PluginContext
   readonly resampling?: ResamplingPlugin | undefined
+  /**
+   * Index of the first prompt (default 0): a refill batch of the same step continues the
+   * step's indices, so its groups get seeds of their own.
+   */
+  readonly firstIndex?: number
+  /** Emit the groups the resampling plugin discards, marked `discarded` (default: drop them). */
+  readonly emitDiscarded?: boolean
 }
 
 /** A seed per (batch seed, prompt index, attempt), kept in the 31-bit range samplers take. */
@@ -136,16 +145,20 @@ export const rolloutGroups = <Gold, E, R>(
         rewards: scored.totals,
         byPlugin: scored.byPlugin,
         attempts: attempt,
-        index: p.index
+        index: p.index,
+        discarded: false
       }
       const resampler = options.resampling
-      if (resampler === undefined || attempt >= resampler.maxAttempts) return group
+      if (resampler === undefined) return group
+      // Asked at the limit too: a discarding plugin (maxAttempts 1) decides on the first
+      // attempt, and a regenerating one records how its group ended. A retry past the limit
+      // keeps the last attempt.
       const decision = resampler.decide(
         { exampleId: p.exampleId, rewards: scored.totals, attempt },
         options.context(resampler.name)
       )
-      if (decision.action === "accept") return group
-      if (decision.action === "discard") return undefined
+      if (decision.action === "discard") return { ...group, discarded: true }
+      if (decision.action === "accept" || attempt >= resampler.maxAttempts) return group
       attempt++
       const [again] = yield* engine.generate([
         { prompt: p.prompt, params: params(p.index, attempt, decision.temperature ?? options.temperature) }
@@ -156,7 +169,7 @@ export const rolloutGroups = <Gold, E, R>(
 
   return prompts.pipe(
     Stream.zipWithIndex,
-    Stream.map(([p, index]) => ({ ...p, index })),
+    Stream.map(([p, index]) => ({ ...p, index: index + (options.firstIndex ?? 0) })),
     Stream.grouped(options.promptsPerCall),
     Stream.mapEffect((chunk) =>
       Effect.gen(function*() {
@@ -169,6 +182,6 @@ export const rolloutGroups = <Gold, E, R>(
     ),
     Stream.flattenIterable,
     Stream.mapEffect(({ p, completions }) => finish(p, completions), { concurrency: options.scoringConcurrency }),
-    Stream.filter((g): g is FinishedGroup<Gold> => g !== undefined)
+    Stream.filter((g) => options.emitDiscarded === true || !g.discarded)
   )
 }

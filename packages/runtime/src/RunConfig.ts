@@ -217,6 +217,12 @@ export const GrpoStage = Schema.Struct({
   asyncRollouts: defaulted(Schema.Boolean, false),
   /** Concurrent reward-scoring calls (reward plugins may be async, e.g. a remote grouper). */
   scoringConcurrency: defaulted(PositiveInt, 4),
+  /**
+   * Generation batches of `promptsPerStep` prompts a step may draw when the resampling plugin
+   * discards groups (DAPO's dynamic sampling, its `max_num_gen_batches`): the step trains on
+   * the first `promptsPerStep` groups kept, or on fewer once this many batches are spent.
+   */
+  maxGenerationBatches: defaulted(PositiveInt, 4),
   /** Evaluate on the held-out split every N steps (0: only at the end). */
   evalEvery: defaulted(NonNegativeInt, 0),
   checkpointEvery: defaulted(PositiveInt, 50),

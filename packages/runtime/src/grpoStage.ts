@@ -135,11 +135,11 @@ export const grpoStage = (kit: StageKit) =>
     // cursor, so batches come in step order, async or not.
     const generate = (index: number) => {
       const contexts = stepContexts(source, "grpo", index, total)
-      const batch = take(stage.promptsPerStep, ctx.config.seed * 104729 + index)
+      const epochSeed = ctx.config.seed * 104729 + index
+      const first = take(stage.promptsPerStep, epochSeed)
       const version = kit.policyVersion.current
-      return Effect.gen(function*() {
-        const started = Date.now()
-        const groups = Array.from(yield* rolloutGroups(Stream.fromIterable(batch), {
+      const batchOf = (prompts: ReadonlyArray<RolloutPrompt<DrgGold>>, batchIndex: number) =>
+        rolloutGroups(Stream.fromIterable(prompts), {
           groupSize: stage.groupSize,
           temperature: stage.temperature,
           topP: stage.topP,
@@ -149,10 +149,25 @@ export const grpoStage = (kit: StageKit) =>
           scoringConcurrency: stage.scoringConcurrency,
           policyVersion: version,
           seed: ctx.config.seed * 1_000_003 + index,
+          firstIndex: batchIndex * stage.promptsPerStep,
           context: contexts.context,
-          resampling
-        }).pipe(Stream.runCollect, Effect.provide(kit.services), Effect.mapError(stageError("grpo"))))
-        return { groups, contexts, version, seconds: (Date.now() - started) / 1000 }
+          resampling,
+          emitDiscarded: true
+        }).pipe(Stream.runCollect, Effect.provide(kit.services), Effect.mapError(stageError("grpo")))
+      return Effect.gen(function*() {
+        const started = Date.now()
+        // Dynamic sampling: while the resampling plugin discards groups, whole batches of
+        // further prompts refill the step (whole batches, so the prompt cursor, and with it a
+        // resumed run, does not depend on timing); the first promptsPerStep kept are trained.
+        const generated = Array.from(yield* batchOf(first, 0))
+        let batches = 1
+        const keptCount = () => generated.reduce((n, g) => n + (g.discarded ? 0 : 1), 0)
+        while (keptCount() < stage.promptsPerStep && batches < stage.maxGenerationBatches && generated.some((g) => g.discarded)) {
+          generated.push(...(yield* batchOf(take(stage.promptsPerStep, epochSeed), batches)))
+          batches++
+        }
+        const groups = generated.filter((g) => !g.discarded).slice(0, stage.promptsPerStep)
+        return { groups, generated, batches, contexts, version, seconds: (Date.now() - started) / 1000 }
       })
     }
     let start = 0
@@ -185,7 +200,7 @@ export const grpoStage = (kit: StageKit) =>
         Effect.gen(function*() {
           yield* between.run(index)
           const stepStarted = Date.now()
-          const { groups, contexts, version, seconds: generated } = prefetched?.batch ?? (yield* generate(index))
+          const { groups, generated: sampled, batches, contexts, version, seconds: generated } = prefetched?.batch ?? (yield* generate(index))
           prefetched = undefined
           // Forked before this step trains, so it samples the policy before this step's update
           // (one version stale when trained on), and joined before that update is published,
@@ -225,12 +240,14 @@ export const grpoStage = (kit: StageKit) =>
           if (next !== undefined) prefetched = { batch: yield* Fiber.join(next), ...before }
           yield* kit.publish("grpo", false)
           const values: Record<string, number> = { ...m }
-          const lengths = groups.flatMap((g) => g.completions.map((c) => c.ids.length))
-          const totals = summary(groups.flatMap((g) => g.rewards))
+          // Rewards, lengths and rates over every group sampled this step (discarded ones
+          // included): the policy's own numbers, not those of the groups kept for training.
+          const lengths = sampled.flatMap((g) => g.completions.map((c) => c.ids.length))
+          const totals = summary(sampled.flatMap((g) => g.rewards))
           values["reward/total/mean"] = totals.mean
           values["reward/total/std"] = totals.std
           for (const plugin of ctx.plugins.rewards) {
-            const scores = groups.flatMap((g) => g.byPlugin.get(plugin.name) ?? []).filter((x): x is number => x !== null)
+            const scores = sampled.flatMap((g) => g.byPlugin.get(plugin.name) ?? []).filter((x): x is number => x !== null)
             if (scores.length === 0) continue
             const s = summary(scores)
             values[`reward/${plugin.name}/mean`] = s.mean
@@ -240,7 +257,11 @@ export const grpoStage = (kit: StageKit) =>
           values["completion_length/min"] = len.min
           values["completion_length/mean"] = len.mean
           values["completion_length/max"] = len.max
-          values.resample_attempts = groups.reduce((n, g) => n + g.attempts - 1, 0)
+          values.resample_attempts = sampled.reduce((n, g) => n + g.attempts - 1, 0)
+          if (resampling !== undefined) {
+            values.generation_batches = batches
+            values.discarded_fraction = sampled.filter((g) => g.discarded).length / Math.max(1, sampled.length)
+          }
           values["tokens_per_s/generate"] = lengths.reduce((a, b) => a + b, 0) / Math.max(1e-9, generated)
           values["tokens_per_s/train"] = m.train_tokens / Math.max(1e-9, trainSeconds)
           // Wall time of the step (async: its own generation overlapped the previous step).

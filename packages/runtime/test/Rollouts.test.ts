@@ -101,4 +101,35 @@ describe("rolloutGroups", () => {
       const seeds = calls.flatMap((c) => c.seeds)
       expect(new Set(seeds).size).toBe(seeds.length)
     }))
+  it.live("a discarding plugin (maxAttempts 1) is asked on the first attempt; emitDiscarded and firstIndex", () =>
+    Effect.gen(function*() {
+      const events: Array<string> = []
+      const calls: Array<EngineCall> = []
+      // DAPO's dynamic sampling: one generation per group, flat groups dropped.
+      const dropFlat: ResamplingPlugin = definePlugin({
+        name: "drop-flat",
+        version: "0.1.0",
+        kind: "resampling",
+        specRange: "^2.0.0",
+        maxAttempts: 1,
+        decide: (group) => (new Set(group.rewards).size > 1 ? { action: "accept" } : { action: "discard" })
+      })
+      // Prompt i answers "yes" on samples 0..i%4: e3 (all yes) is flat, the others vary.
+      const answer = (p: ReadonlyArray<number>, s: number) => (s <= p[0]! % 4 ? "yes" : "no")
+      const run = (extra: { readonly emitDiscarded?: boolean; readonly firstIndex?: number }) =>
+        rolloutGroups(Stream.fromIterable(prompts(4)), { ...options, resampling: dropFlat, ...extra }).pipe(
+          Stream.runCollect,
+          Effect.provide(Layer.mergeAll(fakeEngine(answer, events, calls), RewardScorer.layer([yesReward(events)])))
+        )
+      const kept = yield* run({})
+      expect(kept.map((g) => g.exampleId)).toEqual(["e0", "e1", "e2"])
+      expect(kept.every((g) => !g.discarded && g.attempts === 1)).toBe(true)
+      const all = yield* run({ emitDiscarded: true, firstIndex: 8 })
+      expect(all.map((g) => [g.exampleId, g.discarded, g.index])).toEqual([["e0", false, 8], ["e1", false, 9], ["e2", false, 10], ["e3", true, 11]])
+      // No regeneration was made; the offset run drew seeds the first run did not use.
+      expect(calls.every((c) => c.prompts.length === 2)).toBe(true)
+      const firstSeeds = calls.slice(0, 2).flatMap((c) => c.seeds)
+      const offsetSeeds = calls.slice(2).flatMap((c) => c.seeds)
+      expect(offsetSeeds.filter((seed) => firstSeeds.includes(seed))).toEqual([])
+    }))
 })

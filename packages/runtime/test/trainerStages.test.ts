@@ -88,4 +88,30 @@ describe("trainerStagesLayer through runNode", () => {
       ))
       expect(String((error as { message?: unknown }).message ?? error)).toMatch(/asyncRollouts needs a remote engine/)
     }), 60_000)
+
+  it.live("dynamic-sampling discards flat groups and refills the step with whole batches, up to maxGenerationBatches", () =>
+    Effect.gen(function*() {
+      const out = mkdtempSync(join(tmpdir(), "sapphire-trainer-dynamic-"))
+      yield* runNode(
+        {
+          name: "dynamic-sampling",
+          seed: 2,
+          backend: "cpu",
+          model: { preset: "tiny-test" },
+          data: { n: 120, noteLength: "short" },
+          // An untrained model cannot write the answer format in 6 tokens: every group is flat.
+          stages: [{ kind: "grpo", steps: 2, promptsPerStep: 2, groupSize: 2, maxNewTokens: 6, maxGenerationBatches: 3, checkpointEvery: 1 }],
+          plugins: ["format-reward", "strict-reward", "dapo-loss", "dynamic-sampling"]
+        },
+        { cwd: root, out, progress: Progress.layerSilent }
+      )
+      const grpo = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((m) => m.phase === "grpo")
+      expect(grpo.map((m) => [m.generation_batches, m.discarded_fraction, m.trained_sequences])).toEqual([[3, 1, 0], [3, 1, 0]])
+      // Rewards are those of every sampled group (3 batches × 2 prompts × 2 completions), all at the format penalty.
+      expect(new Set(grpo.map((m) => m["reward/total/std"]))).toEqual(new Set([0]))
+      expect(grpo[0]["dynamic-sampling/discarded"]).toBe(1)
+      // The cursor moved by the three whole batches of step 1.
+      const state = JSON.parse(readFileSync(join(out, "checkpoints/stage1-grpo-000001/trainer_state.json"), "utf8"))
+      expect(state.loop.extra.state.cursor).toBe(6)
+    }), 120_000)
 })
