@@ -195,6 +195,11 @@ export const GrpoStage = Schema.Struct({
   steps: defaulted(PositiveInt, 100),
   /** Prompts per generation batch. */
   promptsPerStep: defaulted(PositiveInt, 8),
+  /**
+   * Train on a seeded sample of this many GRPO prompts (0: the whole GRPO split). Static
+   * curricula (remove-hard …) probe only these, so their probe costs what the steps use.
+   */
+  promptPool: defaulted(NonNegativeInt, 0),
   /** Completions per prompt (G). */
   groupSize: defaulted(Schema.Int.check(Schema.isGreaterThanOrEqualTo(2)), 8),
   /** Policy updates per generation batch (μ); above 1 the PPO ratio clip applies. */

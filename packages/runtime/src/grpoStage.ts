@@ -34,8 +34,13 @@ export const grpoStage = (kit: StageKit) =>
     const { model, tokenizer, stop } = kit
     const { advantage, loss, kl, resampling } = ctx.plugins
     if (loss === undefined) return yield* new StageError({ stage: "grpo", message: "a GRPO stage needs a loss plugin", cause: null })
-    const prompts = rolloutPrompts(tokenizer, ctx.data)
-    if (prompts.length === 0) return yield* new StageError({ stage: "grpo", message: "no GRPO prompts in the training split", cause: null })
+    const split = rolloutPrompts(tokenizer, ctx.data)
+    if (split.length === 0) return yield* new StageError({ stage: "grpo", message: "no GRPO prompts in the training split", cause: null })
+    // promptPool: a seeded sample of the GRPO split, so a static curriculum's probe costs what
+    // the steps will use rather than the whole split.
+    const prompts = stage.promptPool > 0 && stage.promptPool < split.length
+      ? shuffled(split, ctx.config.seed * 7919 + 17).slice(0, stage.promptPool)
+      : split
     const total = stage.steps
     const betas = Array.from({ length: total }, (_, s) => kl?.beta(s, total) ?? 0)
     // A resumed run first puts back the weights this stage started from: the frozen
@@ -94,7 +99,7 @@ export const grpoStage = (kit: StageKit) =>
       for (const c of preparing) ids = c.prepare!(ids, probe, bounds, contexts.context(c.name))
       pool = ids.flatMap((id) => byId.get(id) ?? [])
       yield* Effect.logInfo(`curriculum: probed ${prompts.length} prompts × ${samples} samples; ${preparing.map((c) => c.name).join(", ")} kept ${pool.length}`)
-      if (pool.length === 0) return yield* new StageError({ stage: "grpo", message: `the curricula (${preparing.map((c) => c.name).join(", ")}) removed every GRPO prompt`, cause: null })
+      if (pool.length === 0) return yield* new StageError({ stage: "grpo", message: `the curricula (${preparing.map((c) => c.name).join(", ")}) removed all ${prompts.length} probed GRPO prompts`, cause: null })
     }
     // A static curriculum owns the order (easy-to-hard); otherwise each pass over the prompts is shuffled.
     const keepOrder = preparing.length > 0

@@ -114,4 +114,23 @@ describe("trainerStagesLayer through runNode", () => {
       const state = JSON.parse(readFileSync(join(out, "checkpoints/stage1-grpo-000001/trainer_state.json"), "utf8"))
       expect(state.loop.extra.state.cursor).toBe(6)
     }), 120_000)
+
+  it.live("promptPool: GRPO draws from a seeded sample of its split, and a static curriculum probes only that sample", () =>
+    Effect.gen(function*() {
+      const out = mkdtempSync(join(tmpdir(), "sapphire-trainer-pool-"))
+      const error = yield* Effect.flip(runNode(
+        {
+          name: "prompt-pool",
+          seed: 2,
+          backend: "cpu",
+          model: { preset: "tiny-test" },
+          data: { n: 120, noteLength: "short" },
+          // An untrained model gets nothing right: remove-hard removes the whole (3-prompt) pool.
+          stages: [{ kind: "grpo", steps: 1, promptsPerStep: 2, groupSize: 2, maxNewTokens: 6, promptPool: 3 }],
+          plugins: ["format-reward", "strict-reward", "dapo-loss", { use: "remove-hard", options: { samples: 2 } }]
+        },
+        { cwd: root, out, progress: Progress.layerSilent }
+      ))
+      expect(String((error as { message?: unknown }).message ?? error)).toMatch(/the curricula \(remove-hard\) removed all 3 probed GRPO prompts/)
+    }), 60_000)
 })
