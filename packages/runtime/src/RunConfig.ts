@@ -215,6 +215,12 @@ export const GrpoStage = Schema.Struct({
    */
   importanceCap: defaulted(Schema.Union([Positive, Schema.Literal(false)]), 2),
   /**
+   * Score the policy (and the KL reference) under softmax(logits / temperature), the
+   * distribution the rollouts came from, as TRL does; false: at temperature 1. With a
+   * temperature other than 1 it needs `importanceCap: false` (engines report log-probs at 1).
+   */
+  scoreAtSamplingTemperature: defaulted(Schema.Boolean, false),
+  /**
    * One-step-async rollouts (remote engine only): step t+1's groups are generated with the
    * policy before step t's update while step t trains, so they are one version stale
    * (`policy_staleness`), corrected by `importanceCap`.

@@ -129,6 +129,10 @@ export const grpoStage = (kit: StageKit) =>
       cursor: prefetched?.cursor ?? cursor,
       ...(preparing.length > 0 ? { pool: pool.map((p) => p.exampleId) } : {})
     })
+    const scoreTemperature = stage.scoreAtSamplingTemperature ? stage.temperature : 1
+    if (scoreTemperature !== 1 && stage.importanceCap !== false) {
+      return yield* new StageError({ stage: "grpo", message: `scoreAtSamplingTemperature scores the policy at temperature ${stage.temperature}, but importanceCap compares it with the engine's log-probs at temperature 1: set importanceCap to false`, cause: null })
+    }
     if (stage.asyncRollouts) {
       // Local rollouts share the training device: nothing would overlap, the batches would only go stale.
       if (ctx.config.engine.kind !== "remote") return yield* new StageError({ stage: "grpo", message: "asyncRollouts needs a remote engine (engine.kind \"remote\" / --rollouts); the local engine shares the training device", cause: null })
@@ -238,7 +242,8 @@ export const grpoStage = (kit: StageKit) =>
               maxCompletionLength: stage.maxNewTokens,
               maskTruncated: stage.maskTruncated,
               maxTokens: MICRO_BATCH_TOKENS,
-              ...(stage.importanceCap === false ? {} : { importanceCap: stage.importanceCap })
+              ...(stage.importanceCap === false ? {} : { importanceCap: stage.importanceCap }),
+              ...(scoreTemperature === 1 ? {} : { temperature: scoreTemperature })
             }))
           kit.policyVersion.current++
           const trainSeconds = (Date.now() - trainStarted) / 1000

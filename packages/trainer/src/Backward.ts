@@ -19,13 +19,14 @@ import { bucketByLength, packSequences, type PackedBatch, type TrainSequence } f
  */
 export interface LogprobModel {
   readonly backend: Backend
-  readonly tokenLogprobs: (ids: Tensor, targets: Tensor) => Tensor
+  /** `temperature`: score under softmax(logits / temperature) (default 1). */
+  readonly tokenLogprobs: (ids: Tensor, targets: Tensor, temperature?: number) => Tensor
   /**
    * Prefix-shared log-probs of prompt groups (`Qwen2Model.groupTokenLogprobs`): [ΣG, T],
    * row per completion, column k scoring completion token k. Optional: without it GRPO
    * scores every prompt + completion in full.
    */
-  readonly groupTokenLogprobs?: (groups: ReadonlyArray<PromptGroup>) => Tensor
+  readonly groupTokenLogprobs?: (groups: ReadonlyArray<PromptGroup>, temperature?: number) => Tensor
 }
 
 /**

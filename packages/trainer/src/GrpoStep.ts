@@ -40,7 +40,11 @@ export type ReferenceScorer = (
   sequences: ReadonlyArray<ReadonlyArray<number>>,
   starts: ReadonlyArray<number>,
   /** `sharePrefixes`: the caller wants sequences of one prompt scored with the prompt computed once (a hint; the values are the same). */
-  options?: { readonly sharePrefixes?: boolean }
+  options?: {
+    readonly sharePrefixes?: boolean
+    /** Score under softmax(logits / temperature), as the policy is (default 1). */
+    readonly temperature?: number
+  }
 ) => Promise<ReadonlyArray<ArrayLike<number>>>
 
 /**
@@ -80,6 +84,14 @@ export interface GrpoStepOptions {
    * true; used when the model has `groupTokenLogprobs`.
    */
   readonly prefixSharing?: boolean
+  /**
+   * Score the policy and the reference under softmax(logits / temperature), the
+   * distribution rollouts sampled at that temperature came from (as TRL does), so the
+   * gradient is that of the sampling policy's expected reward. Default 1 (the model's own
+   * distribution). Engines report log-probs at temperature 1, so another value refuses
+   * `importanceCap` and leaves `sampler_logprob_delta` / `is_ratio_capped_fraction` at 0.
+   */
+  readonly temperature?: number
 }
 
 /**
@@ -138,6 +150,16 @@ export const grpoStep = async (
   const cap = options.importanceCap
   if (cap !== undefined && !(cap > 0)) throw new RangeError(`grpoStep: importanceCap must be > 0, got ${cap}`)
   const correcting = cap !== undefined
+  const temperature = options.temperature ?? 1
+  if (!(temperature > 0)) throw new RangeError(`grpoStep: temperature must be > 0, got ${temperature}`)
+  if (temperature !== 1 && correcting) {
+    throw new RangeError(`grpoStep: importanceCap compares with the sampler's log-probs, which engines report at temperature 1, but the policy is scored at temperature ${temperature}; drop one of the two`)
+  }
+  const scoring: LogprobModel = temperature === 1 ? model : {
+    backend: model.backend,
+    tokenLogprobs: (ids, targets) => model.tokenLogprobs(ids, targets, temperature),
+    ...(model.groupTokenLogprobs === undefined ? {} : { groupTokenLogprobs: (groups) => model.groupTokenLogprobs!(groups, temperature) })
+  }
   const all: Array<TrainSequence & { readonly tokens: number; readonly sampled: ReadonlyArray<number> }> = []
   let truncated = 0
   groups.forEach((g, gi) => {
@@ -164,17 +186,17 @@ export const grpoStep = async (
     })
   })
   const batchLengths = all.map((s) => s.tokens)
-  const sharing = (options.prefixSharing ?? true) && model.groupTokenLogprobs !== undefined
+  const sharing = (options.prefixSharing ?? true) && scoring.groupTokenLogprobs !== undefined
   const backward: typeof backwardOver = sharing
     ? (_, sequences, maxTokens, objective, step) =>
-      backwardOverGroups({ groupTokenLogprobs: (groups) => model.groupTokenLogprobs!(groups) }, sequences, maxTokens, objective, step)
+      backwardOverGroups({ groupTokenLogprobs: (groups) => scoring.groupTokenLogprobs!(groups) }, sequences, maxTokens, objective, step)
     : backwardOver
   let active = all.filter((s) => s.tokens > 0 && (options.beta !== 0 || s.advantage !== 0))
   if (options.beta !== 0 && active.length > 0) {
     if (options.reference === undefined) throw new RangeError("grpoStep: beta is not 0 but no reference scorer was given")
     // Longest first: the scorer's consecutive batches are then length buckets (little padding).
     const order = active.map((_, i) => i).sort((a, b) => active[b]!.ids.length - active[a]!.ids.length || a - b)
-    const scored = await options.reference(order.map((i) => active[i]!.ids), order.map((i) => active[i]!.start), { sharePrefixes: sharing })
+    const scored = await options.reference(order.map((i) => active[i]!.ids), order.map((i) => active[i]!.start), { sharePrefixes: sharing, ...(temperature === 1 ? {} : { temperature }) })
     const ref = new Array<ArrayLike<number>>(active.length)
     order.forEach((i, k) => (ref[i] = scored[k]!))
     active = active.map((s, i) => ({ ...s, refLogprobs: Array.from(ref[i]!) }))
@@ -184,7 +206,7 @@ export const grpoStep = async (
   const threshold = cap ?? 2
   for (let iteration = 0; iteration < options.iterations && active.length > 0; iteration++) {
     try {
-      const { loss, logprobs } = await backward(model, active, options.maxTokens, (lp, batch, members) => {
+      const { loss, logprobs } = await backward(scoring, active, options.maxTokens, (lp, batch, members) => {
         const weights = options.loss.sequenceWeights({
           lengths: members.map((m) => (m as (typeof active)[number]).tokens),
           batchLengths,
@@ -219,9 +241,11 @@ export const grpoStep = async (
             if ((s.mask?.[k] ?? 1) === 0) continue
             metrics.tokens++
             metrics.entropy -= lp[k]!
-            const delta = lp[k]! - (s.sampled[k] ?? lp[k]!)
-            metrics.samplerDelta += Math.abs(delta)
-            if (Math.exp(delta) > threshold) metrics.ratioCapped++
+            if (temperature === 1) {
+              const delta = lp[k]! - (s.sampled[k] ?? lp[k]!)
+              metrics.samplerDelta += Math.abs(delta)
+              if (Math.exp(delta) > threshold) metrics.ratioCapped++
+            }
             if (s.refLogprobs !== undefined) {
               const d = s.refLogprobs[k]! - lp[k]!
               metrics.kl += options.estimator === "k1" ? -d : options.estimator === "k2" ? d * d / 2 : Math.expm1(d) - d
