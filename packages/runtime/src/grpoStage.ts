@@ -42,6 +42,10 @@ export const grpoStage = (kit: StageKit) =>
       ? shuffled(split, ctx.config.seed * 7919 + 17).slice(0, stage.promptPool)
       : split
     const total = stage.steps
+    const scoreTemperature = stage.scoreAtSamplingTemperature ? stage.temperature : 1
+    if (scoreTemperature !== 1 && stage.importanceCap !== false) {
+      return yield* new StageError({ stage: "grpo", message: `scoreAtSamplingTemperature scores the policy at temperature ${stage.temperature}, but importanceCap compares it with the engine's log-probs at temperature 1: set importanceCap to false`, cause: null })
+    }
     const betas = Array.from({ length: total }, (_, s) => kl?.beta(s, total) ?? 0)
     // A resumed run first puts back the weights this stage started from: the frozen
     // reference and the curricula's probe are made from them, as in the first run.
@@ -129,10 +133,6 @@ export const grpoStage = (kit: StageKit) =>
       cursor: prefetched?.cursor ?? cursor,
       ...(preparing.length > 0 ? { pool: pool.map((p) => p.exampleId) } : {})
     })
-    const scoreTemperature = stage.scoreAtSamplingTemperature ? stage.temperature : 1
-    if (scoreTemperature !== 1 && stage.importanceCap !== false) {
-      return yield* new StageError({ stage: "grpo", message: `scoreAtSamplingTemperature scores the policy at temperature ${stage.temperature}, but importanceCap compares it with the engine's log-probs at temperature 1: set importanceCap to false`, cause: null })
-    }
     if (stage.asyncRollouts) {
       // Local rollouts share the training device: nothing would overlap, the batches would only go stale.
       if (ctx.config.engine.kind !== "remote") return yield* new StageError({ stage: "grpo", message: "asyncRollouts needs a remote engine (engine.kind \"remote\" / --rollouts); the local engine shares the training device", cause: null })

@@ -133,4 +133,21 @@ describe("trainerStagesLayer through runNode", () => {
       ))
       expect(String((error as { message?: unknown }).message ?? error)).toMatch(/the curricula \(remove-hard\) removed all 3 probed GRPO prompts/)
     }), 60_000)
+
+  it.live("scoreAtSamplingTemperature with importanceCap on is refused before any work, naming the fix", () =>
+    Effect.gen(function*() {
+      const out = mkdtempSync(join(tmpdir(), "sapphire-trainer-tscore-"))
+      const error = yield* Effect.flip(runNode(
+        {
+          name: "score-temperature",
+          backend: "cpu",
+          model: { preset: "tiny-test" },
+          data: { n: 120, noteLength: "short" },
+          stages: [{ kind: "grpo", steps: 1, promptsPerStep: 1, groupSize: 2, maxNewTokens: 4, temperature: 0.6, scoreAtSamplingTemperature: true }],
+          plugins: ["format-reward", "strict-reward", "dapo-loss"]
+        },
+        { cwd: root, out, progress: Progress.layerSilent }
+      ))
+      expect(String((error as { message?: unknown }).message ?? error)).toMatch(/scores the policy at temperature 0.6.*set importanceCap to false/)
+    }), 60_000)
 })
