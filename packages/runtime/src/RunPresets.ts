@@ -76,7 +76,9 @@ export const RUN_PRESETS: Readonly<Record<"quick" | "default" | "paper", Record<
     name: "default",
     cases: 8000,
     families: DEFAULT_FAMILIES,
-    sft: { epochs: 2, batchSize: 16, learningRate: 2e-3 },
+    // Three SFT epochs, not two: held-out DRG Pass@1 59.6 instead of 47.7 (seed 0) for about
+    // three minutes more, and GRPO's gain over it is the same (+3.4 against +3.5).
+    sft: { epochs: 3, batchSize: 16, learningRate: 2e-3 },
     grpo: { steps: 20, promptsPerStep: 16, learningRate: 5e-5, warmupRatio: 0, evalEvery: 10 },
     evalCases: 160
   }),
