@@ -70,10 +70,26 @@ export const lineChart = (title: string, xTitle: string, points: ReadonlyArray<u
   mark: { type: "line", point: points.length <= 60 },
   encoding: {
     x: { field: "x", type: "quantitative", title: xTitle },
-    y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
+    y: { field: "value", type: "quantitative", title: null, scale: valueScale(points) },
     color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom", columns: 2, labelLimit: 260 } }
   }
 })
+
+/**
+ * The y scale: fitted to the data, except that a flat series (every value equal, e.g. no
+ * resampling at all) gets a domain around its value, since a zero-width domain draws ticks
+ * like 0.000000.
+ */
+const valueScale = (points: ReadonlyArray<unknown>): Record<string, unknown> => {
+  const values = points.flatMap((p) => {
+    const v = (p as { value?: unknown }).value
+    return typeof v === "number" && Number.isFinite(v) ? [v] : []
+  })
+  if (values.length === 0 || values.some((v) => v !== values[0])) return { zero: false }
+  const v = values[0]!
+  const pad = Math.max(Math.abs(v) * 0.5, 1)
+  return { domain: [v - pad, v + pad] }
+}
 
 /**
  * A Vega-Lite heat map of the family confusion (gold × predicted counts).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { chartPoints, DEFAULT_CHARTS, renderReport } from "../src/index.ts"
+import { chartPoints, DEFAULT_CHARTS, lineChart, renderReport, renderSvg } from "../src/index.ts"
 import { fixtureInput } from "./fixture.ts"
 
 describe("chartPoints", () => {
@@ -15,6 +15,20 @@ describe("chartPoints", () => {
       { x: 1, series: "reward/strict-reward/mean", value: 0.5 },
       { x: 2, series: "probe: reward/strict-reward/mean", value: 0.25 }
     ])
+  })
+})
+
+describe("lineChart", () => {
+  it("gives a flat series a domain around its value, so its axis reads 0, not 0.000000", async () => {
+    const flat = [1, 2, 3].map((x) => ({ x, series: "resample_attempts", value: 0 }))
+    const spec = lineChart("Resample attempts", "step", flat)
+    expect((spec.encoding as { y: { scale: unknown } }).y.scale).toEqual({ domain: [-1, 1] })
+    const svg = await renderSvg(spec)
+    const ticks = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!)
+    expect(ticks).toContain("0.0")
+    expect(ticks.some((t) => /\.0{4,}/.test(t))).toBe(false)
+    // A series that varies keeps the fitted scale.
+    expect((lineChart("KL", "step", [{ x: 1, series: "kl", value: 0.1 }, { x: 2, series: "kl", value: 0.2 }]).encoding as { y: { scale: unknown } }).y.scale).toEqual({ zero: false })
   })
 })
 
