@@ -73,29 +73,48 @@ export const ropeAngles = (theta: number, D: number): (position: number) => Angl
   }
 }
 
+/**
+ * Rotates one head's row: the halves (x1, x2) of `x[from ..from + 2·half]` become
+ * (x1·cos − x2·sin, x2·cos + x1·sin) in `out[at ..]`, with sin negated when `sign` is −1
+ * (the inverse rotation). The one rotation of `rope` and `ropeKvWrite`, so they agree bit for bit.
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const rotateRow = (
+  x: ArrayLike<number>,
+  from: number,
+  { cos, sin }: AngleRow,
+  sign: 1 | -1,
+  out: Float32Array | Int32Array,
+  at: number
+): void => {
+  const half = cos.length
+  for (let i = 0; i < half; i++) {
+    const x1 = x[from + i]!
+    const x2 = x[from + i + half]!
+    const sn = sign * sin[i]!
+    out[at + i] = x1 * cos[i]! - x2 * sn
+    out[at + i + half] = x2 * cos[i]! + x1 * sn
+  }
+}
+
 /** @since 0.1.0 */
 export const rope: CpuKernel<"rope"> = (call, hosts) => {
   const [B, H, T, D] = call.x.shape as [number, number, number, number]
   const a = gather(hosts.x, call.x, true)
   const pos = gather(hosts.positions, call.positions)
-  const half = D / 2
   const dst = destination(hosts.out, call.out)
   const o = dst.data
-  // The inverse rotation negates sin (exact), applied in the loop below.
+  // The inverse rotation negates sin (exact).
   const sign = call.inverse ? -1 : 1
   const tableFor = ropeAngles(call.theta, D)
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
-      const { cos, sin } = tableFor(pos[b * T + t]!)
+      const angles = tableFor(pos[b * T + t]!)
       for (let h = 0; h < H; h++) {
         const base = ((b * H + h) * T + t) * D
-        for (let i = 0; i < half; i++) {
-          const x1 = a[base + i]!
-          const x2 = a[base + i + half]!
-          const sn = sign * sin[i]!
-          o[base + i] = x1 * cos[i]! - x2 * sn
-          o[base + i + half] = x2 * cos[i]! + x1 * sn
-        }
+        rotateRow(a, base, angles, sign, o, base)
       }
     }
   }

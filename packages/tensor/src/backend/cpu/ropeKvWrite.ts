@@ -10,7 +10,7 @@
  */
 import type { View } from "../Kernel.ts"
 import type { CpuKernel } from "./CpuKernel.ts"
-import { ropeAngles } from "./rope.ts"
+import { ropeAngles, rotateRow } from "./rope.ts"
 import { destination, gather, type HostBuffer, rowOf, scatter } from "./Storage.ts"
 
 /** Writes row `slot` of a [S, D] cache: straight into the f32 array when its rows are unit-stride f32, else through `scatter`. */
@@ -24,7 +24,6 @@ export const ropeKvWrite: CpuKernel<"ropeKvWrite"> = (call, hosts) => {
   const [B, T, Hq, D] = call.q.shape as [number, number, number, number]
   const Hkv = call.k.shape[2]!
   const S = call.kCache.shape[0]!
-  const half = D / 2
   // Gathered in [B, T, H, D] order: token n = b·T + t, head h at (n·H + h)·D.
   const q = gather(hosts.q, call.q)
   const k = gather(hosts.k, call.k)
@@ -39,28 +38,19 @@ export const ropeKvWrite: CpuKernel<"ropeKvWrite"> = (call, hosts) => {
   const angles = ropeAngles(call.theta, D)
   const biased = new Float32Array(D)
   const row = new Float32Array(D)
-  // x (f32 row `biased`) rotated into `out` at `at`, as `rope` computes it.
-  const rotate = (cos: Float64Array, sin: Float64Array, out: Float32Array | Int32Array, at: number) => {
-    for (let i = 0; i < half; i++) {
-      const x1 = biased[i]!
-      const x2 = biased[i + half]!
-      out[at + i] = x1 * cos[i]! - x2 * sin[i]!
-      out[at + i + half] = x2 * cos[i]! + x1 * sin[i]!
-    }
-  }
   for (let n = 0; n < B * T; n++) {
-    const { cos, sin } = angles(pos[n]!)
+    const angle = angles(pos[n]!)
     for (let h = 0; h < Hq; h++) {
       const base = (n * Hq + h) * D
       for (let j = 0; j < D; j++) biased[j] = q[base + j]! + qBias[h * D + j]!
-      rotate(cos, sin, qo, base)
+      rotateRow(biased, 0, angle, 1, qo, base)
     }
     for (let h = 0; h < Hkv; h++) {
       const slot = slots[n * Hkv + h]!
       if (slot < 0 || slot >= S) continue
       const base = (n * Hkv + h) * D
       for (let j = 0; j < D; j++) biased[j] = k[base + j]! + kBias[h * D + j]!
-      rotate(cos, sin, row, 0)
+      rotateRow(biased, 0, angle, 1, row, 0)
       writeRow(hosts.kCache, call.kCache, slot, row)
       for (let j = 0; j < D; j++) row[j] = v[base + j]! + vBias[h * D + j]!
       writeRow(hosts.vCache, call.vCache, slot, row)
