@@ -168,15 +168,16 @@ export const grpoStage = (kit: StageKit) =>
         // Dynamic sampling: while the resampling plugin discards groups, whole batches of
         // further prompts refill the step (whole batches, so the prompt cursor, and with it a
         // resumed run, does not depend on timing); the first promptsPerStep kept are trained.
-        const generated = Array.from(yield* batchOf(first, 0))
+        const sampled = Array.from(yield* batchOf(first, 0))
         let batches = 1
-        const keptCount = () => generated.reduce((n, g) => n + (g.discarded ? 0 : 1), 0)
-        while (keptCount() < stage.promptsPerStep && batches < stage.maxGenerationBatches && generated.some((g) => g.discarded)) {
-          generated.push(...(yield* batchOf(take(stage.promptsPerStep, epochSeed), batches)))
+        const keptCount = () => sampled.reduce((n, g) => n + (g.discarded ? 0 : 1), 0)
+        // Each batch emits a group per prompt, so fewer kept than promptsPerStep means some were discarded.
+        while (keptCount() < stage.promptsPerStep && batches < stage.maxGenerationBatches) {
+          sampled.push(...(yield* batchOf(take(stage.promptsPerStep, epochSeed), batches)))
           batches++
         }
-        const groups = generated.filter((g) => !g.discarded).slice(0, stage.promptsPerStep)
-        return { groups, generated, batches, contexts, version, seconds: (Date.now() - started) / 1000 }
+        const groups = sampled.filter((g) => !g.discarded).slice(0, stage.promptsPerStep)
+        return { groups, sampled, batches, contexts, version, seconds: (Date.now() - started) / 1000 }
       })
     }
     let start = 0
@@ -209,7 +210,7 @@ export const grpoStage = (kit: StageKit) =>
         Effect.gen(function*() {
           yield* between.run(index)
           const stepStarted = Date.now()
-          const { groups, generated: sampled, batches, contexts, version, seconds: generated } = prefetched?.batch ?? (yield* generate(index))
+          const { groups, sampled, batches, contexts, version, seconds: generated } = prefetched?.batch ?? (yield* generate(index))
           prefetched = undefined
           // Forked before this step trains, so it samples the policy before this step's update
           // (one version stale when trained on), and joined before that update is published,
