@@ -131,14 +131,15 @@ export const SplitConfig = Schema.Struct({
  * What the model is asked and taught: the system prompt of every prompt (DRG-Sapphire's
  * Open-R1 default when absent, or the behaviour plugin's) and the length of the SFT
  * reasoning (`full`: the grouper's whole trace in words; `brief`: principal diagnosis and
- * case severity in one line each, for small models and short budgets).
+ * case severity in one line each, for small models and short budgets; `mixed`: `brief`, with
+ * every other SFT case answer-first, naming the DRG before the two lines).
  *
  * @since 0.1.0
  * @category schemas
  */
 export const PromptConfig = Schema.Struct({
   system: Schema.optionalKey(Schema.NonEmptyString),
-  rationale: defaulted(Schema.Literals(["full", "brief"]), "full")
+  rationale: defaulted(Schema.Literals(["full", "brief", "mixed"]), "full")
 })
 
 const optimizerFields = {

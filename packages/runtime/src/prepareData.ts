@@ -114,6 +114,9 @@ export const briefRationale = (record: DrgRecord, grouper: Grouper): string => {
   return `Principal diagnosis: ${termOf(record.pdx)}.\nSeverity: ${severity}.`
 }
 
+/** How an answer-first brief rationale opens (then the DRG title and the two brief lines). */
+export const ANSWER_FIRST_LEAD = "The most likely MS-DRG is "
+
 /**
  * Replaces the system message of a prompt when the run sets one.
  *
@@ -147,10 +150,13 @@ export const prepareData = Effect.fn("prepareData")(function*(config: RunConfig,
   const { grouper, labelSpace } = plugins.grouper
   const prepared: PreparedData = {
     source: data.source,
-    sft: sft.map((r) => {
-      if (config.prompt.rationale === "brief" && r.pdx !== "") {
+    sft: sft.map((r, i) => {
+      if (config.prompt.rationale !== "full" && r.pdx !== "") {
         const messages = withSystemPrompt([{ role: "system", content: "" }, { role: "user", content: userPrompt(r.text) }], system)
-        return { id: `${r.id}:brief`, messages: [...messages.filter((m) => m.content !== ""), { role: "assistant" as const, content: completion(briefRationale(r, grouper), r.title) }] }
+        // The split is already shuffled in the seed, so alternate cases are a seeded half.
+        const answerFirst = config.prompt.rationale === "mixed" && i % 2 === 1
+        const think = answerFirst ? `${ANSWER_FIRST_LEAD}${r.title}.\n${briefRationale(r, grouper)}` : briefRationale(r, grouper)
+        return { id: `${r.id}:brief`, messages: [...messages.filter((m) => m.content !== ""), { role: "assistant" as const, content: completion(think, r.title) }] }
       }
       const example = sftExampleOf(r, grouper, labelSpace, style)
       return { ...example, messages: [...withSystemPrompt(example.messages.slice(0, -1), system), ...example.messages.slice(-1)] }
