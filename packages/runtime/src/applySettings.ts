@@ -93,7 +93,7 @@ export const applySettings = (
       config = { ...config, plugins: plugins.map((e, j) => (j === i ? { ...ref, options: setPath(options, rest, value) } : e)) }
       continue
     }
-    if (["name", "seed", "out", "backend", "model", "training", "data", "split", "pluginPackages"].includes(head)) {
+    if (["name", "seed", "out", "backend", "model", "training", "engine", "data", "split", "prompt", "pluginPackages"].includes(head)) {
       config = setPath(config, path, value)
       continue
     }

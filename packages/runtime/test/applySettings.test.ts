@@ -11,7 +11,7 @@ describe("--set", () => {
     Effect.gen(function*() {
       const run = yield* resolve(
         { stages: [{ kind: "sft" }, { kind: "grpo" }], plugins: ["strict-reward", "dapo-loss", "cosine-kl"] },
-        ["seed=5", "data.n=120", "grpo.steps=7", "grpo.temperature=0.9", "strict-reward.scheme=\"dense\"", "kl.beta=0.5", "model.preset=tiny-test"]
+        ["seed=5", "data.n=120", "grpo.steps=7", "grpo.temperature=0.9", "strict-reward.scheme=\"dense\"", "kl.beta=0.5", "model.preset=tiny-test", "prompt.rationale=brief"]
       )
       expect(run.config.seed).toBe(5)
       expect(run.config.data).toMatchObject({ source: "synthetic", n: 120 })
@@ -19,6 +19,7 @@ describe("--set", () => {
       expect(run.config.plugins[0]).toEqual({ use: "strict-reward", options: { scheme: "dense" } })
       expect(run.plugins.kl?.beta(0, 1)).toBeCloseTo(0.5, 12)
       expect(run.config.model).toEqual({ preset: "tiny-test" })
+      expect(run.config.prompt.rationale).toBe("brief")
     }))
 
   it.effect("bad settings are reported with the rest, before anything runs; bad values by the schemas", () =>
@@ -35,6 +36,10 @@ describe("--set", () => {
       const bad = yield* Effect.flip(resolve({ stages: [{ kind: "grpo" }], plugins: ["strict-reward", "dapo-loss"] }, ["reward.scheme=exact"]))
       expect(bad.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
         `plugins[0].options.scheme: expected "strict" | "dense" | "balanced", got "exact"`
+      ])
+      const badField = yield* Effect.flip(resolve({ stages: [{ kind: "grpo" }], plugins: ["strict-reward", "dapo-loss"] }, ["prompt.rationale=long"]))
+      expect(badField.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+        `prompt.rationale: expected "full" | "brief" | "mixed", got "long"`
       ])
     }))
 
