@@ -77,7 +77,7 @@ export const RUN_PRESETS: Readonly<Record<"quick" | "default" | "paper", Record<
     name: "default",
     cases: 8000,
     families: DEFAULT_FAMILIES,
-    // Three SFT epochs, not two: held-out DRG Pass@1 59.6 instead of 47.7 (seed 0) for about
+    // Three SFT epochs, not two: held-out DRG Pass@1 59.6 instead of 47.7 (seed 0, brief) for about
     // three minutes more, and GRPO's gain over it is the same (+3.4 against +3.5).
     sft: { epochs: 3, batchSize: 16, learningRate: 2e-3 },
     grpo: { steps: 20, promptsPerStep: 16, learningRate: 5e-5, warmupRatio: 0, evalEvery: 10 },
@@ -85,7 +85,8 @@ export const RUN_PRESETS: Readonly<Record<"quick" | "default" | "paper", Record<
     // Half the SFT cases answer-first: GRPO then chooses between two reasoning orders, as the
     // paper's policy did. Over seeds 0–2 it cut the answer-first share from 51–60% to 12–27%
     // and gained +5.9 Pass@1 on average (brief alone: +2.9), ending level with brief alone
-    // (59.7 against 60.5), largely by dropping answer-first completions the 96-token budget cuts.
+    // (59.7 against 60.5); about half of the gain is dropping answer-first completions that
+    // the 96-token budget cuts off (4–7% of the SFT model's samples).
     rationale: "mixed"
   }),
   quick: embedded({
