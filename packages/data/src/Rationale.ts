@@ -134,6 +134,9 @@ const rejectReason = (candidate: DrgEntry, gold: DrgEntry, result: GrouperResult
     ? `${candidate.title} would need the case to be ${tierWords[candidate.tier]}, but the documented severity is ${result.severity === "none" ? "no CC or MCC" : result.severity}.`
     : `${candidate.title} belongs to a different group (${candidate.family}), which does not match the principal diagnosis and procedures.`
 
+/** The sentence an answer-first rationale opens with, naming the DRG before any reason. */
+export const answerFirstLead = (title: string): string => `The most likely MS-DRG is ${title}.`
+
 /** The think text of a synthetic case in the given style. */
 export const rationale = (
   style: RationaleStyle,
@@ -144,7 +147,7 @@ export const rationale = (
   const steps = rationaleSteps(record, result).map(capitalize)
   if (style === "cot-first") return steps.join(" ")
   if (style === "answer-first") {
-    return [`The most likely MS-DRG is ${result.title}.`, ...steps.slice(0, -1), "That confirms the answer."].join(" ")
+    return [answerFirstLead(result.title), ...steps.slice(0, -1), "That confirms the answer."].join(" ")
   }
   const gold = labelSpace?.get(result.drg)
   const candidates = labelSpace === undefined ? [] : differentialCandidates(labelSpace, result.drg)

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import {
+  answerFirstLead,
   caseSftExample,
   completion,
   DIAGNOSES,
@@ -114,9 +115,6 @@ export const briefRationale = (record: DrgRecord, grouper: Grouper): string => {
   return `Principal diagnosis: ${termOf(record.pdx)}.\nSeverity: ${severity}.`
 }
 
-/** How an answer-first brief rationale opens (then the DRG title and the two brief lines). */
-export const ANSWER_FIRST_LEAD = "The most likely MS-DRG is "
-
 /**
  * Replaces the system message of a prompt when the run sets one.
  *
@@ -155,7 +153,7 @@ export const prepareData = Effect.fn("prepareData")(function*(config: RunConfig,
         const messages = withSystemPrompt([{ role: "system", content: "" }, { role: "user", content: userPrompt(r.text) }], system)
         // The split is already shuffled in the seed, so alternate cases are a seeded half.
         const answerFirst = config.prompt.rationale === "mixed" && i % 2 === 1
-        const think = answerFirst ? `${ANSWER_FIRST_LEAD}${r.title}.\n${briefRationale(r, grouper)}` : briefRationale(r, grouper)
+        const think = answerFirst ? `${answerFirstLead(r.title)}\n${briefRationale(r, grouper)}` : briefRationale(r, grouper)
         return { id: `${r.id}:brief`, messages: [...messages.filter((m) => m.content !== ""), { role: "assistant" as const, content: completion(think, r.title) }] }
       }
       const example = sftExampleOf(r, grouper, labelSpace, style)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { ANSWER_FIRST_LEAD, PluginImporter, prepareData, resolveRun, syntheticDataLayer } from "../src/index.ts"
+import { answerFirstLead } from "@sapphire-rl/data"
+import { PluginImporter, prepareData, resolveRun, syntheticDataLayer } from "../src/index.ts"
 
 const sftCompletions = (rationale: "brief" | "mixed") =>
   Effect.gen(function*() {
@@ -37,7 +38,7 @@ describe("brief SFT rationales", () => {
         const answer = answerOf(c)
         expect(answer).toBeDefined()
         // The same case and reasons as brief, led by the answer.
-        expect(c).toBe(brief[i]!.replace("<think>\n", `<think>\n${ANSWER_FIRST_LEAD}${answer}.\n`))
+        expect(c).toBe(brief[i]!.replace("<think>\n", `<think>\n${answerFirstLead(answer!)}\n`))
       })
     }))
 })
